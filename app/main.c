@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "pano-application.h"
+#include "pano-export.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(PanoApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Export never opens a display, so it works on a server with no X or Wayland. */
+  if (pano_export_requested (argc, argv))
+    return pano_export_run (argc, argv);
+
+  app = pano_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

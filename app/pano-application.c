@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The Panorama application: one console window, GIS files from the command line or the
+ * desktop, --tiles for an online base map, app-wide actions (about, quit). */
+#define G_LOG_DOMAIN "panorama-app"
+
+#include "pano-application.h"
+#include "pano-window.h"
+
+#include <glib/gi18n.h>
+
+struct _PanoApplication
+{
+  AdwApplication parent_instance;
+
+  char *tiles;
+};
+
+G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry options[] = {
+  { "tiles", 't', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Online base map: an XYZ URL template with {x} {y} {z}, or “none”"), N_("URL") },
+  { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Render the map to a PNG without a window, then exit; takes --size WxH, --center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
+  { NULL }
+};
+
+static PanoWindow *
+ensure_window (PanoApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (pano_window_new (GTK_APPLICATION (self)));
+      if (self->tiles != NULL)
+        pano_window_set_tile_url (PANO_WINDOW (window), self->tiles);
+    }
+  return PANO_WINDOW (window);
+}
+
+static void
+pano_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (ensure_window (PANO_APPLICATION (app))));
+}
+
+static void
+pano_application_open (GApplication  *app,
+                       GFile        **files,
+                       int            n_files,
+                       const char    *hint)
+{
+  PanoWindow *window = ensure_window (PANO_APPLICATION (app));
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      g_autofree char *uri = path ? NULL : g_file_get_uri (files[i]);
+
+      pano_window_open_source (window, path ? path : uri);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+pano_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  PanoApplication *self = PANO_APPLICATION (app);
+
+  g_variant_dict_lookup (options, "tiles", "s", &self->tiles);
+  return -1;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (user_data);
+  static const char *developers[] = { "The Panorama developers", NULL };
+
+  adw_show_about_window (window,
+                         "application-name", _("Panorama"),
+                         "application-icon", PANO_APP_ID,
+                         "version", PANO_VERSION,
+                         "comments", _("The whole city on one screen: a situation-awareness "
+                                       "console for city command centres"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (user_data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+pano_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+
+  G_APPLICATION_CLASS (pano_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+pano_application_finalize (GObject *object)
+{
+  PanoApplication *self = (PanoApplication *)object;
+
+  g_clear_pointer (&self->tiles, g_free);
+
+  G_OBJECT_CLASS (pano_application_parent_class)->finalize (object);
+}
+
+static void
+pano_application_class_init (PanoApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = pano_application_finalize;
+  app_class->activate = pano_application_activate;
+  app_class->open = pano_application_open;
+  app_class->startup = pano_application_startup;
+  app_class->handle_local_options = pano_application_handle_local_options;
+}
+
+static void
+pano_application_init (PanoApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Open GIS files over the offline city map."));
+}
+
+PanoApplication *
+pano_application_new (void)
+{
+  return g_object_new (PANO_TYPE_APPLICATION,
+                       "application-id", PANO_APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/panorama/Panorama",
+                       NULL);
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* panorama --export: the same map the window shows (offline base map, facilities, the given
+ * GIS files on top, in that order) rendered with the same tile renderer straight into a PNG.
+ * Needs no display, so scripts can run it on a server. */
+#define G_LOG_DOMAIN "panorama-app"
+
+#include "pano-export.h"
+#include "pano-base-map.h"
+#include "pano-gis-loader.h"
+#include "pano-mercator.h"
+#include "pano-online-source.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <math.h>
+#include <stdio.h>
+
+#define MAX_EXPORT_SIZE 16384
+
+typedef struct
+{
+  char *output;
+  char *size;
+  char *center;
+  double zoom;
+  char *tiles;
+  char **files;
+  int width, height;
+  double latitude, longitude;
+} ExportOptions;
+
+gboolean
+pano_export_requested (int    argc,
+                       char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--export") || g_str_has_prefix (argv[i], "--export="))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+parse_options (ExportOptions  *o,
+               int            *argc,
+               char         ***argv,
+               GError        **error)
+{
+  const GOptionEntry entries[] = {
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("Write the map to this PNG"), "OUT.png" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Image size (default 1280x800)"), "WxH" },
+    { "center", 0, 0, G_OPTION_ARG_STRING, &o->center,
+      N_("Centre of the view (default Shiyan)"), "LAT,LON" },
+    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->zoom, N_("Zoom level 2–19 (default 11)"), "Z" },
+    { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
+      N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "[FILE…]" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— render the map to a PNG"));
+
+  o->zoom = 11;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  o->width = 1280, o->height = 800;
+  o->latitude = 32.629, o->longitude = 110.798;
+  if (o->size && (sscanf (o->size, "%dx%d", &o->width, &o->height) != 2 ||
+                  o->width < 1 || o->height < 1 ||
+                  o->width > MAX_EXPORT_SIZE || o->height > MAX_EXPORT_SIZE))
+    return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--size “%s” is not WIDTHxHEIGHT with each between 1 and %d",
+                        o->size, MAX_EXPORT_SIZE), FALSE;
+  if (o->center && (sscanf (o->center, "%lf,%lf", &o->latitude, &o->longitude) != 2 ||
+                    fabs (o->latitude) > PANO_MERCATOR_MAX_LAT || fabs (o->longitude) > 180))
+    return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--center “%s” is not LATITUDE,LONGITUDE in degrees", o->center), FALSE;
+  if (o->zoom < 0 || o->zoom > 22)
+    return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--zoom %g is outside 0–22", o->zoom), FALSE;
+  return TRUE;
+}
+
+static char *
+tile_url (const char *template,
+          int         x,
+          int         y,
+          int         z)
+{
+  g_autofree char *sx = g_strdup_printf ("%d", x);
+  g_autofree char *sy = g_strdup_printf ("%d", y);
+  g_autofree char *sz = g_strdup_printf ("%d", z);
+  g_autoptr(GString) url = g_string_new (template);
+
+  g_string_replace (url, "{x}", sx, 0);
+  g_string_replace (url, "{y}", sy, 0);
+  g_string_replace (url, "{z}", sz, 0);
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+static cairo_surface_t *
+fetch_tile (SoupSession  *session,
+            const char   *url,
+            GError      **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  cairo_surface_t *surface;
+
+  if (message == NULL)
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "“%s” is not a valid tile address", url), NULL;
+  bytes = soup_session_send_and_read (session, message, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "HTTP %u %s",
+                        soup_message_get_status (message),
+                        soup_message_get_reason_phrase (message)), NULL;
+  texture = gdk_texture_new_from_bytes (bytes, error);
+  if (texture == NULL)
+    return NULL;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* Online base tiles at the integer zoom below, scaled to the requested zoom. */
+static gboolean
+draw_online_tiles (cairo_t             *cr,
+                   const ExportOptions *o,
+                   double               origin_x,
+                   double               origin_y,
+                   GError             **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20, NULL);
+  g_autoptr(PanoOnlineSource) source = pano_online_source_new (o->tiles);
+  int z = (int)floor (o->zoom), n = 1 << z;
+  double s = exp2 (o->zoom - z), x0 = origin_x / s, y0 = origin_y / s;
+
+  for (int ty = (int)floor (y0 / 256); ty <= (int)floor ((y0 + o->height / s) / 256); ty++)
+    for (int tx = (int)floor (x0 / 256); tx <= (int)floor ((x0 + o->width / s) / 256); tx++)
+      {
+        g_autofree char *url = NULL;
+        g_autoptr(GError) local = NULL;
+        cairo_surface_t *tile;
+
+        if (ty < 0 || ty >= n)
+          continue;
+        url = tile_url (o->tiles, ((tx % n) + n) % n, ty, z);
+        if (!(tile = fetch_tile (session, url, &local)))
+          return g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                              "The tile server “%s” failed: %s", pano_online_source_get_host (source),
+                              local->message), FALSE;
+        cairo_save (cr);
+        cairo_scale (cr, s, s);
+        cairo_set_source_surface (cr, tile, tx * 256.0 - x0, ty * 256.0 - y0);
+        cairo_paint (cr);
+        cairo_restore (cr);
+        cairo_surface_destroy (tile);
+      }
+  return TRUE;
+}
+
+static void
+draw_static_layer (cairo_t             *cr,
+                   PanoStaticLayer     *layer,
+                   const ExportOptions *o,
+                   double               origin_x,
+                   double               origin_y)
+{
+  pano_tile_renderer_draw (pano_static_layer_get_renderer (layer), cr, o->zoom,
+                           origin_x, origin_y, o->width, o->height);
+}
+
+static gboolean
+draw_base_map (cairo_t             *cr,
+               const ExportOptions *o,
+               double               origin_x,
+               double               origin_y,
+               GError             **error)
+{
+  g_autofree char *data_dir = pano_base_map_find_data_dir ();
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean online = o->tiles != NULL && !g_str_equal (o->tiles, "none");
+
+  if (online && !draw_online_tiles (cr, o, origin_x, origin_y, error))
+    return FALSE;
+
+  if (!(layers = pano_base_map_load (data_dir, NULL, &local)))
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        "The offline base map could not be loaded: %s", local->message), FALSE;
+  /* With any --tiles the offline base is hidden, as in the window; facilities stay. */
+  for (guint i = o->tiles != NULL ? 1 : 0; i < layers->len; i++)
+    draw_static_layer (cr, g_ptr_array_index (layers, i), o, origin_x, origin_y);
+  return TRUE;
+}
+
+static gboolean
+draw_files (cairo_t             *cr,
+            const ExportOptions *o,
+            double               origin_x,
+            double               origin_y,
+            GError             **error)
+{
+  guint n_layers = 0;
+
+  for (guint f = 0; o->files && o->files[f]; f++)
+    {
+      g_autoptr(PanoGisLoader) loader = pano_gis_loader_new (o->files[f]);
+      g_autoptr(GPtrArray) layers = pano_gis_loader_load (loader, NULL, error);
+
+      if (layers == NULL)
+        return FALSE;
+      for (guint i = 0; i < layers->len; i++)
+        {
+          PanoGisLayer *gis = g_ptr_array_index (layers, i);
+          g_autoptr(PanoStaticLayer) layer = NULL;
+          PanoColor c;
+
+          if (pano_gis_layer_get_warning (gis))
+            g_printerr ("panorama: “%s”: %s\n", pano_gis_layer_get_title (gis),
+                        pano_gis_layer_get_warning (gis));
+          pano_style_palette_color (n_layers++, &c);
+          layer = pano_static_layer_new_for_gis_layer (gis, &(GdkRGBA) { c.red, c.green,
+                                                                          c.blue, c.alpha });
+          draw_static_layer (cr, layer, o, origin_x, origin_y);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+export_map (const ExportOptions  *o,
+            GError              **error)
+{
+  double world = pano_mercator_world_size (o->zoom);
+  double origin_x = pano_mercator_x_from_lon (o->longitude) * world - o->width / 2.0;
+  double origin_y = pano_mercator_y_from_lat (o->latitude) * world - o->height / 2.0;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, o->width, o->height);
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+  gboolean ok;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  ok = (g_strcmp0 (o->tiles, "none") == 0 || draw_base_map (cr, o, origin_x, origin_y, error)) &&
+       draw_files (cr, o, origin_x, origin_y, error);
+  cairo_destroy (cr);
+
+  if (ok && (status = cairo_surface_write_to_png (surface, o->output)) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write “%s”: %s", o->output,
+                   cairo_status_to_string (status));
+      ok = FALSE;
+    }
+  cairo_surface_destroy (surface);
+  return ok;
+}
+
+/* Returns: the process exit status */
+int
+pano_export_run (int    argc,
+                 char **argv)
+{
+  ExportOptions o = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!parse_options (&o, &argc, &argv, &error) || !export_map (&o, &error))
+    {
+      g_printerr ("panorama: %s\n", error->message);
+      status = 1;
+    }
+  else
+    g_print ("%s: %d×%d at %.6f,%.6f zoom %g\n", o.output, o.width, o.height, o.latitude,
+             o.longitude, o.zoom);
+
+  g_free (o.output);
+  g_free (o.size);
+  g_free (o.center);
+  g_free (o.tiles);
+  g_strfreev (o.files);
+  return status;
+}

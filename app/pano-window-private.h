@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pano-window.h"
+#include "pano-base-map.h"
+#include "pano-gis-loader.h"
+#include "pano-online-source.h"
+#include "pano-tile-source.h"
+
+G_BEGIN_DECLS
+
+#define PANO_HOME_LATITUDE 32.629
+#define PANO_HOME_LONGITUDE 110.798
+#define PANO_HOME_ZOOM 11.0
+
+struct _PanoWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkRevealer *banner_revealer;
+  GtkLabel *banner_label;
+  AdwFlap *flap;
+  PanoLayerList *layer_list;
+  PanoFeaturePanel *feature_panel;
+  ShumateMap *map;
+  GtkBox *loads_box;
+  ShumateScale *scale;
+
+  GSettings *settings;
+  GCancellable *cancellable;
+  PanoLayerStack *stack;
+  PanoStaticLayer *base_map;
+  PanoOnlineSource *online;
+  char *last_message;
+  guint n_user_layers;
+  guint n_loading;
+  gboolean base_loaded;
+  gboolean hide_base_map;
+};
+
+void pano_window_class_install_actions (GtkWidgetClass *widget_class);
+void pano_window_notify                (PanoWindow     *self,
+                                        const char     *message,
+                                        gboolean        sticky);
+void pano_window_show_banner           (PanoWindow     *self,
+                                        const char     *message);
+void pano_window_add_gis_layer         (PanoWindow     *self,
+                                        PanoGisLayer   *layer);
+void pano_window_go_home               (PanoWindow     *self);
+
+G_END_DECLS

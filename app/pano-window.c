@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The console window: the map with its layer stack, the sidebar (layer list, feature
+ * attributes), loading progress, the tile-server banner and toasts for what went wrong. */
+#define G_LOG_DOMAIN "panorama-app"
+
+#include "pano-window.h"
+#include "pano-window-private.h"
+
+#include <glib/gi18n.h>
+
+G_DEFINE_FINAL_TYPE (PanoWindow, pano_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+pano_window_notify (PanoWindow *self,
+                    const char *message,
+                    gboolean    sticky)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_message ("%s", message);
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_toast_set_timeout (toast, sticky ? 0 : 5);
+  adw_toast_set_priority (toast, sticky ? ADW_TOAST_PRIORITY_HIGH : ADW_TOAST_PRIORITY_NORMAL);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+pano_window_show_banner (PanoWindow *self,
+                         const char *message)
+{
+  gtk_label_set_label (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, message != NULL);
+}
+
+const char *
+pano_window_get_last_message (PanoWindow *self)
+{
+  return self->last_message;
+}
+
+void
+pano_window_add_gis_layer (PanoWindow   *self,
+                           PanoGisLayer *layer)
+{
+  g_autoptr(PanoStaticLayer) item = NULL;
+  PanoColor c;
+
+  pano_style_palette_color (self->n_user_layers++, &c);
+  item = pano_static_layer_new_for_gis_layer (layer,
+                                              &(GdkRGBA) { c.red, c.green, c.blue, c.alpha });
+
+  pano_layer_stack_add (self->stack, item);
+}
+
+static void
+on_base_map_loaded (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PanoWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = pano_base_map_load_finish (result, &error);
+
+  if (layers == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The offline base map could not be loaded: %s"), error->message);
+          pano_window_notify (self, message, TRUE);
+        }
+      return;
+    }
+
+  self->base_map = g_object_ref (g_ptr_array_index (layers, 0));
+  pano_static_layer_set_visible (self->base_map, !self->hide_base_map);
+  /* Under the user's layers, whatever was opened while the base was still loading. */
+  for (guint i = 0; i < layers->len; i++)
+    pano_layer_stack_add_bottom (self->stack, g_ptr_array_index (layers, i));
+  self->base_loaded = TRUE;
+}
+
+static void
+on_map_clicked (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                PanoWindow      *self)
+{
+  if (n_press == 1)
+    pano_window_select_at (self, x, y);
+}
+
+/* Shows the attributes of the feature at widget point (@x, @y). Returns: whether one was hit */
+gboolean
+pano_window_select_at (PanoWindow *self,
+                       double      x,
+                       double      y)
+{
+  PanoStaticLayer *hit_static = NULL;
+  PanoGisLayer *hit_layer = NULL;
+  int feature = pano_layer_stack_hit_test (self->stack, x, y, &hit_static, &hit_layer);
+
+  if (feature < 0)
+    {
+      pano_feature_panel_clear (self->feature_panel);
+      return FALSE;
+    }
+  pano_feature_panel_show_feature (self->feature_panel, hit_layer, feature);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  return TRUE;
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PanoWindow    *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_file_get_path (l->data);
+
+      if (path != NULL)
+        pano_window_open_source (self, path);
+    }
+  return files != NULL;
+}
+
+static void
+setup_map (PanoWindow *self)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+  g_autoptr(PanoTileRenderer) empty = pano_tile_renderer_new ();
+  g_autoptr(PanoTileSource) reference = pano_tile_source_new ("reference", empty);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (reference));
+  shumate_viewport_set_min_zoom_level (viewport, 2);
+  shumate_viewport_set_max_zoom_level (viewport, 19);
+  shumate_scale_set_viewport (self->scale, viewport);
+  pano_window_go_home (self);
+
+  g_signal_connect (click, "released", G_CALLBACK (on_map_clicked), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+static void
+pano_window_dispose (GObject *object)
+{
+  PanoWindow *self = (PanoWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->layer_list)
+    pano_layer_list_set_stack (self->layer_list, NULL);
+  g_clear_object (&self->stack);
+  g_clear_object (&self->base_map);
+  g_clear_object (&self->online);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->last_message, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PANO_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (pano_window_parent_class)->dispose (object);
+}
+
+static void
+pano_window_class_init (PanoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pano_window_dispose;
+
+  g_type_ensure (PANO_TYPE_LAYER_LIST);
+  g_type_ensure (PANO_TYPE_FEATURE_PANEL);
+  g_type_ensure (SHUMATE_TYPE_MAP);
+  g_type_ensure (SHUMATE_TYPE_SCALE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/panorama/Panorama/ui/pano-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, layer_list);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, feature_panel);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, loads_box);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, scale);
+
+  pano_window_class_install_actions (widget_class);
+}
+
+static void
+pano_window_init (PanoWindow *self)
+{
+  g_autofree char *data_dir = pano_base_map_find_data_dir ();
+  g_autofree char *tile_url = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (PANO_APP_ID);
+  self->stack = pano_layer_stack_new (self->map);
+  pano_layer_list_set_stack (self->layer_list, self->stack);
+  setup_map (self);
+
+  pano_base_map_load_async (data_dir, self->cancellable, on_base_map_loaded,
+                            g_object_ref (self));
+  tile_url = g_settings_get_string (self->settings, "tile-url");
+  pano_window_set_tile_url (self, tile_url);
+}
+
+PanoWindow *
+pano_window_new (GtkApplication *application)
+{
+  return g_object_new (PANO_TYPE_WINDOW, "application", application, NULL);
+}
+
+PanoLayerStack *
+pano_window_get_layer_stack (PanoWindow *self)
+{
+  return self->stack;
+}
+
+PanoLayerList *
+pano_window_get_layer_list (PanoWindow *self)
+{
+  return self->layer_list;
+}
+
+PanoFeaturePanel *
+pano_window_get_feature_panel (PanoWindow *self)
+{
+  return self->feature_panel;
+}
+
+ShumateMap *
+pano_window_get_map (PanoWindow *self)
+{
+  return self->map;
+}
+
+guint
+pano_window_get_n_loading (PanoWindow *self)
+{
+  return self->n_loading + (self->base_loaded ? 0 : 1);
+}

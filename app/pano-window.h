@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "pano-feature-panel.h"
+#include "pano-layer-list.h"
+#include "pano-layer-stack.h"
+
+G_BEGIN_DECLS
+
+#define PANO_TYPE_WINDOW (pano_window_get_type ())
+G_DECLARE_FINAL_TYPE (PanoWindow, pano_window, PANO, WINDOW, AdwApplicationWindow)
+
+PanoWindow       *pano_window_new               (GtkApplication     *application);
+void              pano_window_open_source       (PanoWindow         *self,
+                                                 const char         *source);
+void              pano_window_set_tile_url      (PanoWindow         *self,
+                                                 const char         *url);
+gboolean          pano_window_select_at         (PanoWindow         *self,
+                                                 double              x,
+                                                 double              y);
+PanoLayerStack   *pano_window_get_layer_stack   (PanoWindow         *self);
+PanoLayerList    *pano_window_get_layer_list    (PanoWindow         *self);
+PanoFeaturePanel *pano_window_get_feature_panel (PanoWindow         *self);
+ShumateMap       *pano_window_get_map           (PanoWindow         *self);
+guint             pano_window_get_n_loading     (PanoWindow         *self);
+const char       *pano_window_get_last_message  (PanoWindow         *self);
+
+G_END_DECLS
