@@ -13,7 +13,9 @@
 static const PanoColor sea = C (170, 211, 223, 1);
 
 static const PanoStyle land_style = {
-  .fill = C (242, 239, 233, 1), .stroke = C (190, 180, 170, 1), .line_width = 0.8,
+  /* No stroke: national borders from Natural Earth are not China's standard map (标准地图),
+   * so the offline base shows only land and sea. See data/base/PROVENANCE.md. */
+  .fill = C (242, 239, 233, 1), .line_width = 0,
   .max_zoom = 30,
 };
 

@@ -471,8 +471,6 @@ draw_sheet (cairo_t      *cr,
           break;
         }
     }
-  if (sheet->label_field >= 0 && w->zoom >= sheet->style.label_min_zoom)
-    draw_labels (cr, sheet, w);
 }
 
 /**
@@ -503,6 +501,15 @@ pano_tile_renderer_draw (PanoTileRenderer *self,
     }
   for (guint i = 0; i < self->sheets->len; i++)
     draw_sheet (cr, g_ptr_array_index (self->sheets, i), &w);
+  /* Labels last, so no road or grid line of a later layer crosses a district's name. */
+  for (guint i = 0; i < self->sheets->len; i++)
+    {
+      const Sheet *sheet = g_ptr_array_index (self->sheets, i);
+
+      if (sheet->label_field >= 0 && zoom >= sheet->style.label_min_zoom &&
+          zoom <= sheet->style.max_zoom)
+        draw_labels (cr, sheet, &w);
+    }
   cairo_restore (cr);
 }
 

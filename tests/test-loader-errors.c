@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Every kind of bad input gets an error in plain words that names the file, and nothing
+ * crashes: missing, corrupt, truncated, empty, unsupported, CRS-less and untransformable. */
+#include "pano-gis-loader.h"
+#include "pano-gis-layer.h"
+#include "pano-error.h"
+#include "pano-test-util.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *tmpdir;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static void
+assert_load_fails (const char *path,
+                   int         code,
+                   const char *expected_words)
+{
+  g_autoptr(PanoGisLoader) loader = pano_gis_loader_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = pano_gis_loader_load (loader, NULL, &error);
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_assert_null (layers);
+  g_assert_error (error, PANO_GIS_ERROR, code);
+  g_test_message ("%s → %s", base, error->message);
+  g_assert_nonnull (strstr (error->message, base));
+  if (expected_words)
+    g_assert_nonnull (strstr (error->message, expected_words));
+}
+
+static void
+write_points (const char *path, const char *driver, int epsg, double x0, double y0)
+{
+  double xy[20];
+
+  for (int i = 0; i < 10; i++)
+    xy[2 * i] = x0 + i * 0.01 * (epsg == 4326 || epsg == 0 ? 1 : 1000),
+    xy[2 * i + 1] = y0 + i * 0.01 * (epsg == 4326 || epsg == 0 ? 1 : 1000);
+  pano_test_write_features (path, driver, epsg, "POINT (%.6f %.6f)", 10, xy);
+}
+
+static void
+test_missing (void)
+{
+  g_autofree char *path = tmp_path ("no such file.gpkg");
+
+  assert_load_fails (path, PANO_GIS_ERROR_NOT_FOUND, "does not exist");
+}
+
+static void
+test_empty (void)
+{
+  g_autofree char *path = tmp_path ("empty.geojson");
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_EMPTY, "empty");
+}
+
+static void
+test_corrupt (void)
+{
+  g_autofree char *path = tmp_path ("corrupt.gpkg");
+  char junk[4096];
+
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (char)(i * 7919 % 251);
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_CORRUPT, "corrupt");
+}
+
+static void
+test_truncated_geojson (void)
+{
+  g_autofree char *path = tmp_path ("truncated.geojson");
+  g_autofree char *text = NULL;
+  gsize len;
+
+  write_points (path, "GeoJSON", 4326, 110.5, 32.5);
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (path, text, len / 2, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_CORRUPT, NULL);
+}
+
+static void
+test_truncated_shapefile (void)
+{
+  g_autofree char *path = tmp_path ("truncated.shp");
+  g_autofree char *text = NULL;
+  gsize len;
+
+  write_points (path, "ESRI Shapefile", 4326, 110.5, 32.5);
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  /* keep the 100-byte header and part of the records */
+  g_assert_true (g_file_set_contents (path, text, 100 + 28 * 3 + 10, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_CORRUPT, NULL);
+}
+
+static void
+test_unsupported (void)
+{
+  g_autofree char *path = tmp_path ("notes.txt");
+
+  g_assert_true (g_file_set_contents (path, "Meeting notes: 3 fire engines\n", -1, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_UNSUPPORTED, "not in a vector GIS format");
+}
+
+static void
+test_no_layers_with_geometry (void)
+{
+  g_autofree char *path = tmp_path ("attributes.csv");
+
+  g_assert_true (g_file_set_contents (path, "name,phone\n消防站,119\n", -1, NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_EMPTY, "no features");
+}
+
+static void
+test_crs_less_lonlat (void)
+{
+  g_autofree char *path = tmp_path ("no-prj.shp");
+  g_autoptr(PanoGisLoader) loader = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_points (path, "ESRI Shapefile", 0, 110.5, 32.5);
+  loader = pano_gis_loader_new (path);
+  layers = pano_gis_loader_load (loader, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pano_gis_layer_get_n_features (g_ptr_array_index (layers, 0)), ==, 10);
+  g_assert_nonnull (strstr (pano_gis_layer_get_warning (g_ptr_array_index (layers, 0)),
+                            "No coordinate system"));
+}
+
+static void
+test_crs_less_projected (void)
+{
+  g_autofree char *path = tmp_path ("projected-no-prj.shp");
+
+  write_points (path, "ESRI Shapefile", 0, 479862.4, 3610544.2);
+  assert_load_fails (path, PANO_GIS_ERROR_CRS, "not longitude/latitude");
+}
+
+static void
+test_untransformable_crs (void)
+{
+  g_autofree char *path = tmp_path ("site-grid.shp");
+  g_autofree char *prj = tmp_path ("site-grid.prj");
+
+  write_points (path, "ESRI Shapefile", 0, 100, 200);
+  g_assert_true (g_file_set_contents (prj, "LOCAL_CS[\"Site grid\",UNIT[\"metre\",1]]", -1,
+                                      NULL));
+  assert_load_fails (path, PANO_GIS_ERROR_CRS, "Site grid");
+}
+
+static void
+test_cancelled (void)
+{
+  g_autofree char *path = tmp_path ("cancel.gpkg");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PanoGisLoader) loader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autofree double *xy = g_new (double, 2 * 10000);
+
+  for (int i = 0; i < 10000; i++)
+    xy[2 * i] = 110 + i * 1e-4, xy[2 * i + 1] = 32;
+  pano_test_write_features (path, "GPKG", 4326, "POINT (%.6f %.6f)", 10000, xy);
+  loader = pano_gis_loader_new (path);
+  g_cancellable_cancel (cancellable);
+  layers = pano_gis_loader_load (loader, cancellable, &error);
+  g_assert_null (layers);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = pano_test_make_tmpdir ();
+  g_test_add_func ("/loader-errors/missing", test_missing);
+  g_test_add_func ("/loader-errors/empty", test_empty);
+  g_test_add_func ("/loader-errors/corrupt", test_corrupt);
+  g_test_add_func ("/loader-errors/truncated-geojson", test_truncated_geojson);
+  g_test_add_func ("/loader-errors/truncated-shapefile", test_truncated_shapefile);
+  g_test_add_func ("/loader-errors/unsupported", test_unsupported);
+  g_test_add_func ("/loader-errors/no-geometry", test_no_layers_with_geometry);
+  g_test_add_func ("/loader-errors/crs-less-lonlat-warns", test_crs_less_lonlat);
+  g_test_add_func ("/loader-errors/crs-less-projected", test_crs_less_projected);
+  g_test_add_func ("/loader-errors/untransformable-crs", test_untransformable_crs);
+  g_test_add_func ("/loader-errors/cancelled", test_cancelled);
+  status = g_test_run ();
+  pano_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}

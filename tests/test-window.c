@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The console window under Xvfb, as an operator uses it: the offline base map loads, a file
+ * opened on top lists with its count, draws on the map where it belongs, answers a click with
+ * its attributes, hides and goes away on request; a broken file says so and harms nothing. */
+#include "pano-application.h"
+#include "pano-layer-row.h"
+#include "pano-test-util.h"
+#include "pano-window.h"
+
+#include <string.h>
+
+#define WAIT_LIMIT_US (30 * G_USEC_PER_SEC)
+
+static char *tmpdir;
+static double point_xy[] = { 110.7930, 32.6110 };
+
+/* Iterates the main loop until @done says so; gives up (failing) only after a generous bound,
+ * which guards against hangs rather than measuring speed. */
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+nothing_loading (gpointer data)
+{
+  return pano_window_get_n_loading (data) == 0;
+}
+
+static guint
+n_layers (PanoWindow *window)
+{
+  return g_list_model_get_n_items (pano_layer_stack_get_model (pano_window_get_layer_stack (window)));
+}
+
+/* The map as it is on screen right now, rendered offscreen. */
+static GdkTexture *
+snapshot_map (PanoWindow *window)
+{
+  GtkWidget *map = GTK_WIDGET (pano_window_get_map (window));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (map);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (map));
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (map),
+                          gtk_widget_get_height (map));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return NULL;
+  return gsk_renderer_render_texture (renderer, node,
+                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (map),
+                                                           gtk_widget_get_height (map)));
+}
+
+static guint32
+texture_pixel (GdkTexture *texture, int x, int y)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
+
+  gdk_texture_download (texture, (guchar *)data, w * 4);
+  return data[y * w + x] & 0xffffff;
+}
+
+typedef struct
+{
+  PanoWindow *window;
+  int x, y;
+  guint32 color;
+  gboolean equal;
+} PixelWait;
+
+static gboolean
+pixel_matches (gpointer data)
+{
+  PixelWait *w = data;
+  g_autoptr(GdkTexture) texture = snapshot_map (w->window);
+
+  if (texture == NULL)
+    return FALSE;
+  return (texture_pixel (texture, w->x, w->y) == w->color) == w->equal;
+}
+
+static void
+point_widget_coords (PanoWindow *window, int *x, int *y)
+{
+  ShumateMap *map = pano_window_get_map (window);
+  double fx, fy;
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (map), GTK_WIDGET (map),
+                                              point_xy[1], point_xy[0], &fx, &fy);
+  *x = (int)fx, *y = (int)fy;
+}
+
+static void
+test_console (void)
+{
+  g_autofree char *layer_path = g_build_filename (tmpdir, "哨点 sentinel.geojson", NULL);
+  g_autofree char *broken = g_build_filename (tmpdir, "坏文件.shp", NULL);
+  PanoWindow *window = pano_window_new (NULL);
+  PixelWait wait = { window, 0, 0, 0xe01b24, TRUE };
+  g_autoptr(PanoStaticLayer) top = NULL;
+  PanoFeaturePanel *panel = pano_window_get_feature_panel (window);
+  GtkWidget *row;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (nothing_loading, window);
+  g_assert_cmpuint (n_layers (window), ==, 2);   /* the base map and the facilities */
+
+  /* open a GIS file on top */
+  pano_test_write_features (layer_path, "GeoJSON", 4326, "POINT (%.6f %.6f)", 1, point_xy);
+  pano_window_open_source (window, layer_path);
+  wait_until (nothing_loading, window);
+  g_assert_cmpuint (n_layers (window), ==, 3);
+  top = g_list_model_get_item (pano_layer_stack_get_model (pano_window_get_layer_stack (window)), 0);
+  g_assert_cmpstr (pano_static_layer_get_title (top), ==, "哨点 sentinel.geojson");
+  g_assert_cmpuint (pano_static_layer_get_n_features (top), ==, 1);
+  row = pano_layer_list_get_row (pano_window_get_layer_list (window), 0);
+  g_assert_true (PANO_IS_LAYER_ROW (row));
+  g_assert_true (pano_layer_row_get_layer (PANO_LAYER_ROW (row)) == top);
+
+  /* it is drawn where it belongs, in the first layer colour */
+  shumate_map_stop_go_to (pano_window_get_map (window));
+  shumate_map_center_on (pano_window_get_map (window), point_xy[1], point_xy[0]);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (pano_window_get_map (window)), 14);
+  point_widget_coords (window, &wait.x, &wait.y);
+  wait_until (pixel_matches, &wait);
+
+  /* a click on it shows its attributes */
+  g_assert_true (pano_window_select_at (window, wait.x + 1, wait.y));
+  g_assert_cmpstr (pano_feature_panel_get_value (panel, "name"), ==, "feature 0");
+
+  /* hidden, it disappears from the map */
+  pano_static_layer_set_visible (top, FALSE);
+  wait.equal = FALSE;
+  wait_until (pixel_matches, &wait);
+  pano_static_layer_set_visible (top, TRUE);
+
+  /* a broken file: a message naming it, and every layer still there */
+  g_assert_true (g_file_set_contents (broken, "garbage", -1, NULL));
+  pano_window_open_source (window, broken);
+  wait_until (nothing_loading, window);
+  g_assert_nonnull (strstr (pano_window_get_last_message (window), "坏文件.shp"));
+  g_assert_cmpuint (n_layers (window), ==, 3);
+
+  /* removed, it leaves the list */
+  pano_layer_stack_remove (pano_window_get_layer_stack (window), top);
+  g_assert_cmpuint (n_layers (window), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tmpdir = pano_test_make_tmpdir ();
+  g_test_add_func ("/window/console", test_console);
+  status = g_test_run ();
+  pano_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
