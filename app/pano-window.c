@@ -33,6 +33,14 @@ pano_window_show_banner (PanoWindow *self,
   gtk_revealer_set_reveal_child (self->banner_revealer, message != NULL);
 }
 
+/* Returns: (nullable): the banner's text while it is shown */
+const char *
+pano_window_get_banner (PanoWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner_revealer)
+         ? gtk_label_get_label (self->banner_label) : NULL;
+}
+
 const char *
 pano_window_get_last_message (PanoWindow *self)
 {
@@ -75,9 +83,10 @@ on_base_map_loaded (GObject      *object,
 
   self->base_map = g_object_ref (g_ptr_array_index (layers, 0));
   pano_static_layer_set_visible (self->base_map, !self->hide_base_map);
-  /* Under the user's layers, whatever was opened while the base was still loading. */
+  /* Under the user's layers, whatever was opened while the base was still loading; the
+   * array is bottom first, and each add_bottom goes under the previous one. */
   for (guint i = 0; i < layers->len; i++)
-    pano_layer_stack_add_bottom (self->stack, g_ptr_array_index (layers, i));
+    pano_layer_stack_add_bottom (self->stack, g_ptr_array_index (layers, layers->len - 1 - i));
   self->base_loaded = TRUE;
 }
 

@@ -26,5 +26,6 @@ PanoFeaturePanel *pano_window_get_feature_panel (PanoWindow         *self);
 ShumateMap       *pano_window_get_map           (PanoWindow         *self);
 guint             pano_window_get_n_loading     (PanoWindow         *self);
 const char       *pano_window_get_last_message  (PanoWindow         *self);
+const char       *pano_window_get_banner        (PanoWindow         *self);
 
 G_END_DECLS

@@ -64,16 +64,19 @@ pixel (cairo_surface_t *png, int x, int y)
 static void
 test_layer_on_its_pixel (void)
 {
-  g_autofree char *layer = g_build_filename (tmpdir, "哨点 sentinel.geojson", NULL);
+  g_autofree char *layer = g_build_filename (tmpdir, "哨点 sentinel.shp", NULL);
   g_autofree char *out = g_build_filename (tmpdir, "map.png", NULL);
   g_autofree char *err = NULL;
-  double xy[] = { 110.7930, 32.6110 };
+  double xy[] = { 110.7930, 32.6110 }, gk[2];
   const char *args[] = { "--export", out, "--size", "640x480", "--center", "32.6200,110.7800",
                          "--zoom", "13", layer, NULL };
   cairo_surface_t *png;
   int x, y;
 
-  pano_test_write_features (layer, "GeoJSON", 4326, "POINT (%.6f %.6f)", 1, xy);
+  /* A surveyor's Shapefile in CGCS2000 / 3-degree Gauss-Krüger CM 111E (northing first in
+   * EPSG, so cs2cs answers northing, easting). */
+  pano_test_cs2cs ("EPSG:4326", "EPSG:4546", xy[1], xy[0], &gk[1], &gk[0]);
+  pano_test_write_features (layer, "ESRI Shapefile", 4546, "POINT (%.3f %.3f)", 1, gk);
   g_assert_cmpint (run_export (args, &err), ==, 0);
   png = cairo_image_surface_create_from_png (out);
   g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);

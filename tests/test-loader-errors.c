@@ -158,6 +158,23 @@ test_untransformable_crs (void)
   assert_load_fails (path, PANO_GIS_ERROR_CRS, "Site grid");
 }
 
+/* A database that does not answer: the message names the host, never the password. */
+static void
+test_unreachable_postgis (void)
+{
+  g_autoptr(PanoGisLoader) loader =
+    pano_gis_loader_new ("PG:host=127.0.0.1 port=1 dbname=city user=viewer password=s3cret "
+                         "connect_timeout=2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = pano_gis_loader_load (loader, NULL, &error);
+
+  g_assert_null (layers);
+  g_assert_error (error, PANO_GIS_ERROR, PANO_GIS_ERROR_UNREADABLE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_null (strstr (error->message, "s3cret"));
+}
+
 static void
 test_cancelled (void)
 {
@@ -195,6 +212,7 @@ main (int argc, char **argv)
   g_test_add_func ("/loader-errors/crs-less-lonlat-warns", test_crs_less_lonlat);
   g_test_add_func ("/loader-errors/crs-less-projected", test_crs_less_projected);
   g_test_add_func ("/loader-errors/untransformable-crs", test_untransformable_crs);
+  g_test_add_func ("/loader-errors/unreachable-postgis", test_unreachable_postgis);
   g_test_add_func ("/loader-errors/cancelled", test_cancelled);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);

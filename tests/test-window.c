@@ -160,6 +160,33 @@ test_console (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+banner_shown (gpointer data)
+{
+  return pano_window_get_banner (data) != NULL;
+}
+
+/* A tile server that refuses connections: a banner names it and the offline map returns. */
+static void
+test_failing_tile_server (void)
+{
+  PanoWindow *window = pano_window_new (NULL);
+  g_autoptr(PanoStaticLayer) base = NULL;
+  GListModel *model;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (nothing_loading, window);
+  pano_window_set_tile_url (window, "http://127.0.0.1:1/tiles/{z}/{x}/{y}.png");
+  model = pano_layer_stack_get_model (pano_window_get_layer_stack (window));
+  base = g_list_model_get_item (model, g_list_model_get_n_items (model) - 1);
+  g_assert_false (pano_static_layer_get_visible (base));
+
+  wait_until (banner_shown, window);
+  g_assert_nonnull (strstr (pano_window_get_banner (window), "127.0.0.1"));
+  g_assert_true (pano_static_layer_get_visible (base));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -169,6 +196,7 @@ main (int argc, char **argv)
   adw_init ();
   tmpdir = pano_test_make_tmpdir ();
   g_test_add_func ("/window/console", test_console);
+  g_test_add_func ("/window/failing-tile-server", test_failing_tile_server);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
