@@ -140,11 +140,24 @@ test_console (void)
   g_assert_true (pano_window_select_at (window, wait.x + 1, wait.y));
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "name"), ==, "feature 0");
 
+  /* a new colour from the list redraws it in that colour */
+  pano_static_layer_set_color (top, &(GdkRGBA) { 0, 0, 1, 1 });
+  wait.color = 0x0000ff;
+  wait_until (pixel_matches, &wait);
+
   /* hidden, it disappears from the map */
   pano_static_layer_set_visible (top, FALSE);
   wait.equal = FALSE;
   wait_until (pixel_matches, &wait);
   pano_static_layer_set_visible (top, TRUE);
+
+  /* lowered under the base map, the opaque base hides it; raised again, it shows */
+  g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 2));
+  g_assert_false (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 1));
+  wait_until (pixel_matches, &wait);
+  g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, -2));
+  wait.equal = TRUE;
+  wait_until (pixel_matches, &wait);
 
   /* a broken file: a message naming it, and every layer still there */
   g_assert_true (g_file_set_contents (broken, "garbage", -1, NULL));
