@@ -548,11 +548,12 @@ pano_gis_loader_load (PanoGisLoader  *self,
   if (!(ds = open_dataset (self->source, name, error)))
     return NULL;
 
+  /* GDAL's own messages go into the errors we raise, not onto stderr. */
+  CPLPushErrorHandler (CPLQuietErrorHandler);
   driver = GDALGetDriverShortName (GDALGetDatasetDriver (ds));
   n_layers = GDALDatasetGetLayerCount (ds);
   g_atomic_int_set (&self->total, count_features (ds));
 
-  CPLPushErrorHandler (CPLQuietErrorHandler);
   for (int i = 0; i < n_layers; i++)
     {
       PanoGisLayer *layer = read_layer (self, GDALDatasetGetLayer (ds, i), name, driver,
