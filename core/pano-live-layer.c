@@ -1,0 +1,834 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The live entities of one feed layer, kept for millions of points in little memory: one
+ * 56-byte slot per entity, ids and properties in string pools, an open-addressing id table
+ * of 4-byte slot numbers, and a sparse grid index whose cells also keep the counts that
+ * aggregated drawing needs, all updated incrementally. Main thread only. */
+#define G_LOG_DOMAIN "panorama-core"
+
+#include "pano-live-layer.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NONE G_MAXUINT32
+#define FIXED_SCALE 4294967296.0
+#define GRID_CELLS (1u << PANO_LIVE_GRID_LEVEL)
+#define MIN_TABLE 64
+#define COMPACT_MIN_BYTES (256 * 1024)
+#define TIME_BASE_S G_GINT64_CONSTANT (1704067200)   /* 2024-01-01T00:00:00Z */
+#define POOL_BLOCK_BITS 20                           /* 1 MiB blocks */
+#define POOL_BLOCK_SIZE (1u << POOL_BLOCK_BITS)
+
+/* Strings in fixed blocks rather than one doubling array: no 2× slack at a million entities.
+ * A string's handle is (block << POOL_BLOCK_BITS) | offset; a string longer than a block gets
+ * a block of its own. */
+typedef struct
+{
+  GPtrArray *blocks;
+  guint32 used;             /* bytes used in the last block */
+  guint32 last_size;        /* size of the last block */
+  gsize bytes;              /* all blocks' sizes */
+} StringPool;
+
+typedef struct
+{
+  guint32 x, y;            /* anchor in fixed point: world × 2^32 */
+  guint32 id;              /* offset in ids */
+  guint32 props;           /* offset in props, or NONE */
+  guint32 geom;            /* first pair in coords for lines, or NONE for points */
+  guint32 prev, next;      /* neighbours in the grid cell's list */
+  guint32 cell;            /* index in cells, or NONE without geometry */
+  guint32 updated_s;        /* seconds since TIME_BASE_S: a slot is 48 bytes, not 56 */
+  guint32 stale_s;          /* 0: never stale */
+  float value;
+  guint16 n_coords;
+  guint8 klass;
+  guint8 live;
+} Slot;
+
+typedef struct
+{
+  guint32 cx, cy;
+  guint32 head;
+  guint32 count;
+  double sum_x, sum_y;
+  guint32 class_counts[PANO_LIVE_MAX_CLASSES];
+} Cell;
+
+struct _PanoLiveLayer
+{
+  GObject parent_instance;
+
+  char *name;
+  GArray *slots;           /* Slot */
+  GArray *free_slots;      /* guint32 */
+  guint n_live;
+
+  guint32 *table;          /* slot + 1, 0 when empty */
+  guint table_size;        /* a power of two */
+  guint table_used;
+
+  StringPool ids;
+  StringPool props;
+  gsize props_garbage;
+  GArray *coords;          /* double pairs, world units */
+  gsize coords_garbage;
+  double max_line_extent;  /* world units from anchor to the farthest vertex of any line */
+
+  GArray *cells;           /* Cell */
+  GHashTable *cell_index;  /* (cx << 32 | cy) → cell index + 1 */
+};
+
+G_DEFINE_FINAL_TYPE (PanoLiveLayer, pano_live_layer, G_TYPE_OBJECT)
+
+static void
+pool_init (StringPool *pool)
+{
+  pool->blocks = g_ptr_array_new_with_free_func (g_free);
+  pool->used = pool->last_size = 0;
+  pool->bytes = 0;
+}
+
+static void
+pool_clear (StringPool *pool)
+{
+  g_clear_pointer (&pool->blocks, g_ptr_array_unref);
+}
+
+static guint32
+pool_add (StringPool *pool,
+          const char *text)
+{
+  guint32 len = strlen (text) + 1;
+
+  if (pool->blocks->len == 0 || pool->used + len > pool->last_size)
+    {
+      pool->last_size = MAX (len, POOL_BLOCK_SIZE);
+      pool->bytes += pool->last_size;
+      g_ptr_array_add (pool->blocks, g_malloc (pool->last_size));
+      pool->used = 0;
+    }
+  memcpy ((char *)g_ptr_array_index (pool->blocks, pool->blocks->len - 1) + pool->used, text, len);
+  pool->used += len;
+  return ((pool->blocks->len - 1) << POOL_BLOCK_BITS) | (pool->used - len);
+}
+
+static const char *
+pool_get (const StringPool *pool,
+          guint32           handle)
+{
+  return (const char *)g_ptr_array_index (pool->blocks, handle >> POOL_BLOCK_BITS) +
+         (handle & (POOL_BLOCK_SIZE - 1));
+}
+
+static void
+pano_live_layer_finalize (GObject *object)
+{
+  PanoLiveLayer *self = (PanoLiveLayer *)object;
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->slots, g_array_unref);
+  g_clear_pointer (&self->free_slots, g_array_unref);
+  g_clear_pointer (&self->table, g_free);
+  pool_clear (&self->ids);
+  pool_clear (&self->props);
+  g_clear_pointer (&self->coords, g_array_unref);
+  g_clear_pointer (&self->cells, g_array_unref);
+  g_clear_pointer (&self->cell_index, g_hash_table_unref);
+
+  G_OBJECT_CLASS (pano_live_layer_parent_class)->finalize (object);
+}
+
+static void
+pano_live_layer_class_init (PanoLiveLayerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pano_live_layer_finalize;
+}
+
+static void
+pano_live_layer_init (PanoLiveLayer *self)
+{
+  self->slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  self->free_slots = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->table_size = MIN_TABLE;
+  self->table = g_new0 (guint32, self->table_size);
+  pool_init (&self->ids);
+  pool_init (&self->props);
+  self->coords = g_array_new (FALSE, FALSE, sizeof (double));
+  self->cells = g_array_new (FALSE, FALSE, sizeof (Cell));
+  self->cell_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+PanoLiveLayer *
+pano_live_layer_new (const char *name)
+{
+  PanoLiveLayer *self = g_object_new (PANO_TYPE_LIVE_LAYER, NULL);
+
+  self->name = g_strdup (name);
+  return self;
+}
+
+const char *
+pano_live_layer_get_name (PanoLiveLayer *self)
+{
+  return self->name;
+}
+
+guint
+pano_live_layer_get_n_entities (PanoLiveLayer *self)
+{
+  return self->n_live;
+}
+
+static inline Slot *
+slot_at (PanoLiveLayer *self,
+         guint          slot)
+{
+  return &g_array_index (self->slots, Slot, slot);
+}
+
+/* ---- the id table: open addressing, linear probing, backward-shift deletion ---- */
+
+static guint32
+hash_id (const char *id)
+{
+  guint32 h = 2166136261u;
+
+  for (; *id; id++)
+    h = (h ^ (guint8)*id) * 16777619u;
+  return h;
+}
+
+static const char *
+slot_id (PanoLiveLayer *self,
+         guint32        slot)
+{
+  return pool_get (&self->ids, slot_at (self, slot)->id);
+}
+
+static guint
+find_bucket (PanoLiveLayer *self,
+             const char    *id)
+{
+  guint mask = self->table_size - 1;
+  guint i = hash_id (id) & mask;
+
+  while (self->table[i] != 0 && strcmp (slot_id (self, self->table[i] - 1), id) != 0)
+    i = (i + 1) & mask;
+  return i;
+}
+
+static void
+grow_table (PanoLiveLayer *self)
+{
+  guint32 *old = self->table;
+  guint old_size = self->table_size;
+
+  self->table_size *= 2;
+  self->table = g_new0 (guint32, self->table_size);
+  for (guint i = 0; i < old_size; i++)
+    if (old[i] != 0)
+      self->table[find_bucket (self, slot_id (self, old[i] - 1))] = old[i];
+  g_free (old);
+}
+
+static void
+delete_bucket (PanoLiveLayer *self,
+               guint          i)
+{
+  guint mask = self->table_size - 1;
+  guint j = i;
+
+  self->table[i] = 0;
+  for (;;)
+    {
+      guint k;
+
+      j = (j + 1) & mask;
+      if (self->table[j] == 0)
+        break;
+      k = hash_id (slot_id (self, self->table[j] - 1)) & mask;
+      /* Move the entry back unless its home lies cyclically in (i, j]. */
+      if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+        continue;
+      self->table[i] = self->table[j];
+      self->table[j] = 0;
+      i = j;
+    }
+  self->table_used--;
+}
+
+int
+pano_live_layer_lookup (PanoLiveLayer *self,
+                        const char    *id)
+{
+  guint i = find_bucket (self, id);
+
+  return self->table[i] ? (int)self->table[i] - 1 : -1;
+}
+
+/* ---- the grid index ---- */
+
+static guint32
+to_seconds (gint64 ms)
+{
+  return (guint32)CLAMP (ms / 1000 - TIME_BASE_S, 0, G_MAXUINT32);
+}
+
+static guint32
+to_fixed (double v)
+{
+  return (guint32)CLAMP (v * FIXED_SCALE, 0, FIXED_SCALE - 1);
+}
+
+static Cell *
+cell_at (PanoLiveLayer *self,
+         guint32        index)
+{
+  return &g_array_index (self->cells, Cell, index);
+}
+
+static guint32
+ensure_cell (PanoLiveLayer *self,
+             guint32        x,
+             guint32        y)
+{
+  guint32 cx = x >> (32 - PANO_LIVE_GRID_LEVEL), cy = y >> (32 - PANO_LIVE_GRID_LEVEL);
+  gint64 key = ((gint64)cx << 32) | cy;
+  gpointer found = g_hash_table_lookup (self->cell_index, &key);
+  Cell cell = { cx, cy, NONE };
+  gint64 *stored;
+
+  if (found != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+
+  g_array_append_val (self->cells, cell);
+  stored = g_new (gint64, 1);
+  *stored = key;
+  g_hash_table_insert (self->cell_index, stored, GUINT_TO_POINTER (self->cells->len));
+  return self->cells->len - 1;
+}
+
+static void
+unlink_slot (PanoLiveLayer *self,
+             guint32        slot)
+{
+  Slot *s = slot_at (self, slot);
+  Cell *c;
+
+  if (s->cell == NONE)
+    return;
+  c = cell_at (self, s->cell);
+  if (s->prev != NONE)
+    slot_at (self, s->prev)->next = s->next;
+  else
+    c->head = s->next;
+  if (s->next != NONE)
+    slot_at (self, s->next)->prev = s->prev;
+  c->count--;
+  c->sum_x -= s->x / FIXED_SCALE;
+  c->sum_y -= s->y / FIXED_SCALE;
+  c->class_counts[s->klass]--;
+  s->cell = s->prev = s->next = NONE;
+}
+
+static void
+link_slot (PanoLiveLayer *self,
+           guint32        slot)
+{
+  Slot *s = slot_at (self, slot);
+  guint32 index = ensure_cell (self, s->x, s->y);
+  Cell *c = cell_at (self, index);
+
+  s = slot_at (self, slot);   /* ensure_cell may have moved nothing, but keep it obvious */
+  s->cell = index;
+  s->prev = NONE;
+  s->next = c->head;
+  if (c->head != NONE)
+    slot_at (self, c->head)->prev = slot;
+  c->head = slot;
+  c->count++;
+  c->sum_x += s->x / FIXED_SCALE;
+  c->sum_y += s->y / FIXED_SCALE;
+  c->class_counts[s->klass]++;
+}
+
+/* ---- pools ---- */
+
+/* Rewrites the properties and line pools with only what live slots use, once the garbage
+ * left by updates is a quarter of them: keeps a point entity within its memory budget. */
+static void
+compact_pools (PanoLiveLayer *self)
+{
+  StringPool props;
+  GArray *coords = g_array_sized_new (FALSE, FALSE, sizeof (double),
+                                      self->coords->len - self->coords_garbage);
+
+  pool_init (&props);
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      Slot *s = slot_at (self, i);
+
+      if (!s->live)
+        continue;
+      if (s->props != NONE)
+        s->props = pool_add (&props, pool_get (&self->props, s->props));
+      if (s->geom != NONE)
+        {
+          guint32 start = coords->len / 2;
+
+          g_array_append_vals (coords, &g_array_index (self->coords, double, 2 * (gsize)s->geom),
+                               2 * s->n_coords);
+          s->geom = start;
+        }
+    }
+  pool_clear (&self->props);
+  g_array_unref (self->coords);
+  self->props = props;
+  self->coords = coords;
+  self->props_garbage = self->coords_garbage = 0;
+}
+
+static void
+maybe_compact (PanoLiveLayer *self)
+{
+  gsize garbage = self->props_garbage + self->coords_garbage * sizeof (double);
+  gsize total = self->props.bytes + self->coords->len * sizeof (double);
+
+  if (garbage > COMPACT_MIN_BYTES && garbage * 4 > total)
+    compact_pools (self);
+}
+
+static void
+set_properties (PanoLiveLayer *self,
+                Slot          *s,
+                const char    *properties)
+{
+  const char *old = s->props != NONE ? pool_get (&self->props, s->props) : NULL;
+
+  if (g_strcmp0 (old, properties) == 0)
+    return;
+  if (old != NULL)
+    self->props_garbage += strlen (old) + 1;
+  s->props = properties ? pool_add (&self->props, properties) : NONE;
+}
+
+/* Lines keep their vertices in the pool, reusing the place when the vertex count is the same;
+ * the anchor (for the grid and the cell counts) is the middle vertex. */
+static void
+set_geometry (PanoLiveLayer        *self,
+              Slot                 *s,
+              const PanoLiveEntity *e)
+{
+  guint mid = e->n_coords / 2;
+
+  s->x = to_fixed (e->coords[2 * mid]);
+  s->y = to_fixed (e->coords[2 * mid + 1]);
+  if (e->n_coords == 1)
+    {
+      if (s->geom != NONE)
+        self->coords_garbage += 2 * s->n_coords;
+      s->geom = NONE;
+      s->n_coords = 1;
+      return;
+    }
+
+  if (s->geom == NONE || s->n_coords != e->n_coords)
+    {
+      if (s->geom != NONE)
+        self->coords_garbage += 2 * s->n_coords;
+      s->geom = self->coords->len / 2;
+      g_array_set_size (self->coords, self->coords->len + 2 * e->n_coords);
+    }
+  memcpy (&g_array_index (self->coords, double, 2 * (gsize)s->geom), e->coords,
+          2 * sizeof (double) * e->n_coords);
+  s->n_coords = MIN (e->n_coords, G_MAXUINT16);
+  for (guint i = 0; i < e->n_coords; i++)
+    self->max_line_extent = MAX (self->max_line_extent,
+                                 MAX (fabs (e->coords[2 * i] - e->coords[2 * mid]),
+                                      fabs (e->coords[2 * i + 1] - e->coords[2 * mid + 1])));
+}
+
+static guint32
+new_slot (PanoLiveLayer *self,
+          const char    *id)
+{
+  Slot fresh = { .props = NONE, .geom = NONE, .prev = NONE, .next = NONE, .cell = NONE,
+                 .live = 1 };
+  guint32 slot;
+
+  if (self->free_slots->len > 0)
+    {
+      slot = g_array_index (self->free_slots, guint32, self->free_slots->len - 1);
+      g_array_set_size (self->free_slots, self->free_slots->len - 1);
+      *slot_at (self, slot) = fresh;
+    }
+  else
+    {
+      slot = self->slots->len;
+      g_array_append_val (self->slots, fresh);
+    }
+  slot_at (self, slot)->id = pool_add (&self->ids, id);
+  if ((self->table_used + 1) * 2 > self->table_size)
+    grow_table (self);
+  self->table[find_bucket (self, id)] = slot + 1;
+  self->table_used++;
+  self->n_live++;
+  return slot;
+}
+
+/**
+ * pano_live_layer_upsert:
+ *
+ * Returns: the entity's slot, which stays the same for as long as the entity lives
+ */
+guint
+pano_live_layer_upsert (PanoLiveLayer        *self,
+                        const PanoLiveEntity *e)
+{
+  int found = pano_live_layer_lookup (self, e->id);
+  guint32 slot = found >= 0 ? (guint32)found : new_slot (self, e->id);
+  Slot *s;
+
+  unlink_slot (self, slot);
+  s = slot_at (self, slot);
+  s->klass = MIN (e->klass, PANO_LIVE_MAX_CLASSES - 1);
+  s->value = e->value;
+  s->updated_s = to_seconds (e->updated_ms);
+  s->stale_s = e->stale_after_ms ? MAX (to_seconds (e->stale_after_ms), 1) : 0;
+  set_properties (self, s, e->properties);
+  if (e->coords != NULL && e->n_coords > 0)
+    {
+      set_geometry (self, s, e);
+      link_slot (self, slot);
+    }
+  maybe_compact (self);
+  return slot;
+}
+
+gboolean
+pano_live_layer_remove (PanoLiveLayer *self,
+                        const char    *id)
+{
+  guint bucket = find_bucket (self, id);
+  guint32 slot;
+  Slot *s;
+
+  if (self->table[bucket] == 0)
+    return FALSE;
+  slot = self->table[bucket] - 1;
+  unlink_slot (self, slot);
+  delete_bucket (self, bucket);
+  s = slot_at (self, slot);
+  set_properties (self, s, NULL);
+  if (s->geom != NONE)
+    self->coords_garbage += 2 * s->n_coords;
+  s->geom = NONE;
+  s->live = 0;
+  g_array_append_val (self->free_slots, slot);
+  self->n_live--;
+  maybe_compact (self);
+  return TRUE;
+}
+
+/* Drops every entity, as before a snapshot replaces the layer. */
+void
+pano_live_layer_clear (PanoLiveLayer *self)
+{
+  g_array_set_size (self->slots, 0);
+  g_array_set_size (self->free_slots, 0);
+  pool_clear (&self->ids);
+  pool_clear (&self->props);
+  pool_init (&self->ids);
+  pool_init (&self->props);
+  g_array_set_size (self->coords, 0);
+  g_array_set_size (self->cells, 0);
+  g_hash_table_remove_all (self->cell_index);
+  memset (self->table, 0, self->table_size * sizeof (guint32));
+  self->table_used = self->n_live = 0;
+  self->props_garbage = self->coords_garbage = 0;
+  self->max_line_extent = 0;
+}
+
+/* ---- reading ---- */
+
+const char *
+pano_live_layer_get_id (PanoLiveLayer *self,
+                        guint          slot)
+{
+  return slot_id (self, slot);
+}
+
+void
+pano_live_layer_get_position (PanoLiveLayer *self,
+                              guint          slot,
+                              double        *x,
+                              double        *y)
+{
+  Slot *s = slot_at (self, slot);
+
+  *x = s->x / FIXED_SCALE;
+  *y = s->y / FIXED_SCALE;
+}
+
+/* Returns: (nullable): the vertices of a line entity, %NULL for a point */
+const double *
+pano_live_layer_get_coords (PanoLiveLayer *self,
+                            guint          slot,
+                            guint         *n_coords)
+{
+  Slot *s = slot_at (self, slot);
+
+  *n_coords = s->n_coords;
+  return s->geom != NONE ? &g_array_index (self->coords, double, 2 * (gsize)s->geom) : NULL;
+}
+
+guint
+pano_live_layer_get_class (PanoLiveLayer *self,
+                           guint          slot)
+{
+  return slot_at (self, slot)->klass;
+}
+
+float
+pano_live_layer_get_value (PanoLiveLayer *self,
+                           guint          slot)
+{
+  return slot_at (self, slot)->value;
+}
+
+/* Returns: (nullable): the entity's properties as compact JSON text */
+const char *
+pano_live_layer_get_properties (PanoLiveLayer *self,
+                                guint          slot)
+{
+  Slot *s = slot_at (self, slot);
+
+  return s->props != NONE ? pool_get (&self->props, s->props) : NULL;
+}
+
+gint64
+pano_live_layer_get_updated (PanoLiveLayer *self,
+                             guint          slot)
+{
+  return (slot_at (self, slot)->updated_s + TIME_BASE_S) * 1000;
+}
+
+gboolean
+pano_live_layer_is_stale (PanoLiveLayer *self,
+                          guint          slot,
+                          gint64         now_ms)
+{
+  Slot *s = slot_at (self, slot);
+
+  return s->stale_s != 0 && now_ms / 1000 - TIME_BASE_S >= s->stale_s;
+}
+
+typedef struct
+{
+  guint32 min_cx, min_cy, max_cx, max_cy;
+} CellRange;
+
+static CellRange
+cell_range (double min_x, double min_y, double max_x, double max_y)
+{
+  double n = GRID_CELLS;
+
+  return (CellRange) { (guint32)CLAMP (min_x * n, 0, n - 1), (guint32)CLAMP (min_y * n, 0, n - 1),
+                       (guint32)CLAMP (max_x * n, 0, n - 1), (guint32)CLAMP (max_y * n, 0, n - 1) };
+}
+
+/* Calls @func for each occupied cell in @range: by key lookups when the range is small, by a
+ * scan of the occupied cells when the range is larger than their number. */
+static void
+foreach_cell_index (PanoLiveLayer *self,
+                    CellRange      r,
+                    void         (*func) (PanoLiveLayer *, guint32, gpointer),
+                    gpointer       data)
+{
+  guint64 area = (guint64)(r.max_cx - r.min_cx + 1) * (r.max_cy - r.min_cy + 1);
+
+  if (area > self->cells->len)
+    {
+      for (guint32 i = 0; i < self->cells->len; i++)
+        {
+          Cell *c = cell_at (self, i);
+
+          if (c->count > 0 && c->cx >= r.min_cx && c->cx <= r.max_cx &&
+              c->cy >= r.min_cy && c->cy <= r.max_cy)
+            func (self, i, data);
+        }
+      return;
+    }
+  for (guint32 cx = r.min_cx; cx <= r.max_cx; cx++)
+    for (guint32 cy = r.min_cy; cy <= r.max_cy; cy++)
+      {
+        gint64 key = ((gint64)cx << 32) | cy;
+        gpointer found = g_hash_table_lookup (self->cell_index, &key);
+
+        if (found != NULL && cell_at (self, GPOINTER_TO_UINT (found) - 1)->count > 0)
+          func (self, GPOINTER_TO_UINT (found) - 1, data);
+      }
+}
+
+typedef struct
+{
+  double min_x, min_y, max_x, max_y;
+  PanoLiveVisitFunc visit;
+  gpointer user_data;
+  gboolean stopped;
+} Search;
+
+static gboolean
+slot_in_box (PanoLiveLayer *self,
+             guint32        slot,
+             const Search  *search)
+{
+  Slot *s = slot_at (self, slot);
+  double x = s->x / FIXED_SCALE, y = s->y / FIXED_SCALE;
+  double e = s->geom != NONE ? self->max_line_extent : 0;
+
+  return x + e >= search->min_x && x - e <= search->max_x &&
+         y + e >= search->min_y && y - e <= search->max_y;
+}
+
+static void
+visit_cell (PanoLiveLayer *self,
+            guint32        index,
+            gpointer       data)
+{
+  Search *search = data;
+
+  for (guint32 slot = cell_at (self, index)->head; slot != NONE && !search->stopped;
+       slot = slot_at (self, slot)->next)
+    if (slot_in_box (self, slot, search) && !search->visit (self, slot, search->user_data))
+      search->stopped = TRUE;
+}
+
+/* Visits the entities whose anchor (lines: whose extent) may meet the box, in world units. */
+void
+pano_live_layer_search (PanoLiveLayer     *self,
+                        double             min_x,
+                        double             min_y,
+                        double             max_x,
+                        double             max_y,
+                        PanoLiveVisitFunc  visit,
+                        gpointer           user_data)
+{
+  double e = self->max_line_extent;
+  Search search = { min_x, min_y, max_x, max_y, visit, user_data, FALSE };
+
+  foreach_cell_index (self, cell_range (min_x - e, min_y - e, max_x + e, max_y + e),
+                      visit_cell, &search);
+}
+
+typedef struct
+{
+  PanoLiveCellFunc func;
+  gpointer user_data;
+} CellVisit;
+
+static void
+report_cell (PanoLiveLayer *self,
+             guint32        index,
+             gpointer       data)
+{
+  CellVisit *visit = data;
+  Cell *c = cell_at (self, index);
+  PanoLiveCell cell = { c->sum_x / c->count, c->sum_y / c->count, c->count };
+
+  memcpy (cell.class_counts, c->class_counts, sizeof cell.class_counts);
+  visit->func (&cell, visit->user_data);
+}
+
+/* Calls @func for every non-empty grid cell in the box: counts without touching entities. */
+void
+pano_live_layer_foreach_cell (PanoLiveLayer    *self,
+                              double            min_x,
+                              double            min_y,
+                              double            max_x,
+                              double            max_y,
+                              PanoLiveCellFunc  func,
+                              gpointer          user_data)
+{
+  CellVisit visit = { func, user_data };
+
+  foreach_cell_index (self, cell_range (min_x, min_y, max_x, max_y), report_cell, &visit);
+}
+
+typedef struct
+{
+  double x, y, tolerance;
+  int best;
+  double best_distance;
+} HitTest;
+
+static double
+slot_distance (PanoLiveLayer *self,
+               guint          slot,
+               double         x,
+               double         y)
+{
+  guint n;
+  const double *c = pano_live_layer_get_coords (self, slot, &n);
+  double best, px, py;
+
+  if (c == NULL)
+    {
+      pano_live_layer_get_position (self, slot, &px, &py);
+      return hypot (x - px, y - py);
+    }
+  best = G_MAXDOUBLE;
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      double dx = c[2 * i + 2] - c[2 * i], dy = c[2 * i + 3] - c[2 * i + 1];
+      double len2 = dx * dx + dy * dy;
+      double t = len2 > 0 ? CLAMP (((x - c[2 * i]) * dx + (y - c[2 * i + 1]) * dy) / len2, 0, 1)
+                          : 0;
+
+      best = MIN (best, hypot (x - (c[2 * i] + t * dx), y - (c[2 * i + 1] + t * dy)));
+    }
+  return best;
+}
+
+static gboolean
+visit_hit (PanoLiveLayer *self,
+           guint          slot,
+           gpointer       data)
+{
+  HitTest *hit = data;
+  double d = slot_distance (self, slot, hit->x, hit->y);
+
+  if (d <= hit->tolerance && d < hit->best_distance)
+    {
+      hit->best = slot;
+      hit->best_distance = d;
+    }
+  return TRUE;
+}
+
+/* Returns: the slot of the entity nearest to (@x, @y) within @tolerance, or -1 */
+int
+pano_live_layer_hit_test (PanoLiveLayer *self,
+                          double         x,
+                          double         y,
+                          double         tolerance)
+{
+  HitTest hit = { x, y, tolerance, -1, G_MAXDOUBLE };
+
+  pano_live_layer_search (self, x - tolerance, y - tolerance, x + tolerance, y + tolerance,
+                          visit_hit, &hit);
+  return hit.best;
+}
+
+/* Bytes held for the entities (capacity, not just use), for the bytes-per-entity figure. */
+gsize
+pano_live_layer_get_memory_size (PanoLiveLayer *self)
+{
+  return (gsize)self->slots->len * sizeof (Slot) +
+         (gsize)self->free_slots->len * sizeof (guint32) +
+         (gsize)self->table_size * sizeof (guint32) +
+         self->ids.bytes + self->props.bytes +
+         (gsize)self->coords->len * sizeof (double) +
+         (gsize)self->cells->len * (sizeof (Cell) + sizeof (gint64) + 3 * sizeof (gpointer));
+}
