@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The console's subscription to panorama-hub (docs/protocol.md): hello, subscribe with resume,
+ * frames decoded on a worker thread and applied to the store on the main loop within a time
+ * budget per slice, heartbeats both ways, and reconnection with capped, jittered exponential
+ * backoff so a hub restart is not met by a storm of clients. */
+#define G_LOG_DOMAIN "panorama-feed"
+
+#include "pano-feed-client.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#define BACKOFF_BASE_MS 500
+#define BACKOFF_CAP_MS 30000
+#define DEFAULT_HEARTBEAT_MS 10000
+#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_BUDGET_US 8000
+#define MAX_INCOMING (8 * 1024 * 1024)
+
+struct _PanoFeedClient
+{
+  GObject parent_instance;
+
+  char *url;
+  char *token;
+  PanoLiveStore *store;
+
+  SoupSession *session;
+  SoupWebsocketConnection *connection;
+  GCancellable *cancellable;
+  PanoFeedState state;
+  char *last_error;
+  guint attempt;
+  guint retry_id;
+  gint64 retry_at_us;
+  gint64 offline_since_ms;
+  guint n_connects;
+  guint n_resnapshots;
+
+  guint heartbeat_id;
+  gint64 heartbeat_interval_ms;
+  gint64 heartbeat_timeout_ms;
+  gint64 last_received_us;
+
+  GThreadPool *decoder;     /* one thread: frames stay in order */
+  GAsyncQueue *decoded;     /* Decoded */
+  gint apply_scheduled;     /* atomic */
+  guint generation;         /* bumped per connection; stale frames are dropped */
+  guint budget_us;
+  gint64 longest_apply_us;
+  GRand *rand;
+};
+
+typedef struct
+{
+  PanoFeedClient *self;     /* strong ref while in flight */
+  GBytes *bytes;
+  guint generation;
+  PanoFeedFrame *frame;
+  GError *error;
+} Decoded;
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (PanoFeedClient, pano_feed_client, G_TYPE_OBJECT)
+
+static void connect_now (PanoFeedClient *self);
+static void schedule_reconnect (PanoFeedClient *self, const char *why);
+
+static void
+decoded_free (Decoded *d)
+{
+  g_clear_object (&d->self);
+  g_clear_pointer (&d->bytes, g_bytes_unref);
+  g_clear_pointer (&d->frame, pano_feed_frame_free);
+  g_clear_error (&d->error);
+  g_free (d);
+}
+
+static void
+set_state (PanoFeedClient *self,
+           PanoFeedState   state)
+{
+  if (self->state == state)
+    return;
+  if (state != PANO_FEED_CONNECTED && self->offline_since_ms == 0)
+    self->offline_since_ms = g_get_real_time () / 1000;
+  if (state == PANO_FEED_CONNECTED)
+    self->offline_since_ms = 0;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_error (PanoFeedClient *self,
+           const char     *message)
+{
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  if (message)
+    g_debug ("%s: %s", self->url, message);
+}
+
+static void
+send_json (PanoFeedClient *self,
+           JsonBuilder    *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = json_to_string (root, FALSE);
+
+  if (self->connection &&
+      soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (self->connection, text);
+}
+
+static void
+send_hello (PanoFeedClient *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "hello");
+  json_builder_set_member_name (b, "protocol");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, self->token ? self->token : "");
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, "panorama-console");
+  json_builder_end_object (b);
+  send_json (self, b);
+}
+
+/* Subscribes to @layers (NULL: all), resuming each from the store's seq when it has one. */
+static void
+send_subscribe (PanoFeedClient     *self,
+                const char * const *layers)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *epoch = pano_live_store_get_epoch (self->store);
+
+  if (layers == NULL)
+    layers = pano_live_store_get_layer_names (self->store);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "subscribe");
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint i = 0; layers[i]; i++)
+    json_builder_add_string_value (b, layers[i]);
+  json_builder_end_array (b);
+  if (epoch)
+    {
+      json_builder_set_member_name (b, "epoch");
+      json_builder_add_string_value (b, epoch);
+    }
+  json_builder_set_member_name (b, "resume");
+  json_builder_begin_object (b);
+  for (guint i = 0; layers[i]; i++)
+    if (pano_live_store_get_seq (self->store, layers[i]) >= 0)
+      {
+        json_builder_set_member_name (b, layers[i]);
+        json_builder_add_int_value (b, pano_live_store_get_seq (self->store, layers[i]));
+      }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  send_json (self, b);
+}
+
+static gboolean
+on_heartbeat (gpointer user_data)
+{
+  PanoFeedClient *self = user_data;
+  gint64 silent_ms = (g_get_monotonic_time () - self->last_received_us) / 1000;
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (silent_ms > self->heartbeat_timeout_ms)
+    {
+      g_autofree char *why = g_strdup_printf ("the hub sent nothing for %" G_GINT64_FORMAT " s",
+                                              silent_ms / 1000);
+      self->heartbeat_id = 0;
+      schedule_reconnect (self, why);
+      return G_SOURCE_REMOVE;
+    }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "heartbeat");
+  json_builder_end_object (b);
+  send_json (self, b);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_heartbeat (PanoFeedClient *self)
+{
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  /* Check at least every second, so a dead hub is noticed soon after the timeout. */
+  self->heartbeat_id = g_timeout_add (MIN (self->heartbeat_interval_ms, 1000), on_heartbeat, self);
+}
+
+static void
+handle_welcome (PanoFeedClient *self,
+                PanoFeedFrame  *frame)
+{
+  self->heartbeat_interval_ms = frame->heartbeat_interval_ms > 0 ? frame->heartbeat_interval_ms
+                                                                 : DEFAULT_HEARTBEAT_MS;
+  self->heartbeat_timeout_ms = frame->heartbeat_timeout_ms > 0 ? frame->heartbeat_timeout_ms
+                                                               : DEFAULT_TIMEOUT_MS;
+  if (pano_live_store_get_epoch (self->store) != NULL &&
+      g_strcmp0 (pano_live_store_get_epoch (self->store), frame->epoch) != 0)
+    self->n_resnapshots++;
+  /* A new epoch forgets every seq: the subscription below then asks for snapshots. */
+  pano_live_store_set_epoch (self->store, frame->epoch);
+  self->attempt = 0;
+  set_error (self, NULL);
+  set_state (self, PANO_FEED_CONNECTED);
+  start_heartbeat (self);
+  send_subscribe (self, NULL);
+}
+
+static void
+handle_error_frame (PanoFeedClient *self,
+                    PanoFeedFrame  *frame)
+{
+  g_autofree char *text = g_strdup_printf ("the hub refused: %s (%s)",
+                                           frame->message ? frame->message : "",
+                                           frame->code ? frame->code : "error");
+  set_error (self, text);
+}
+
+static void
+handle_frame (PanoFeedClient *self,
+              PanoFeedFrame  *frame)
+{
+  g_autoptr(GError) error = NULL;
+
+  switch (frame->type)
+    {
+    case PANO_FEED_FRAME_WELCOME:
+      handle_welcome (self, frame);
+      break;
+    case PANO_FEED_FRAME_ERROR:
+      handle_error_frame (self, frame);
+      break;
+    case PANO_FEED_FRAME_SNAPSHOT:
+    case PANO_FEED_FRAME_RESUMED:
+    case PANO_FEED_FRAME_DELTA:
+      if (!pano_live_store_apply (self->store, frame, &error))
+        {
+          const char *layers[] = { frame->layer, NULL };
+
+          /* A gap: this layer starts again from a snapshot, the others carry on. */
+          g_debug ("%s", error->message);
+          self->n_resnapshots++;
+          pano_live_store_forget (self->store, frame->layer);
+          send_subscribe (self, layers);
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+/* Applies decoded frames in order until the slice's budget is spent, then yields to drawing;
+ * listeners hear once per slice. */
+static gboolean
+apply_decoded (gpointer user_data)
+{
+  PanoFeedClient *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+  Decoded *d;
+
+  g_atomic_int_set (&self->apply_scheduled, FALSE);
+  while (g_get_monotonic_time () - start < self->budget_us &&
+         (d = g_async_queue_try_pop (self->decoded)) != NULL)
+    {
+      if (d->generation == self->generation)
+        {
+          if (d->frame)
+            handle_frame (self, d->frame);
+          else
+            set_error (self, d->error->message);
+        }
+      decoded_free (d);
+    }
+  pano_live_store_flush (self->store);
+  self->longest_apply_us = MAX (self->longest_apply_us, g_get_monotonic_time () - start);
+
+  if (g_async_queue_length (self->decoded) > 0 &&
+      !g_atomic_int_exchange (&self->apply_scheduled, TRUE))
+    return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+decode_in_thread (gpointer data,
+                  gpointer pool_data)
+{
+  Decoded *d = data;
+  PanoFeedClient *self = d->self;
+  gsize length;
+  const char *text = g_bytes_get_data (d->bytes, &length);
+
+  d->frame = pano_feed_frame_decode (text, length, &d->error);
+  g_clear_pointer (&d->bytes, g_bytes_unref);
+  g_async_queue_push (self->decoded, d);
+  if (!g_atomic_int_exchange (&self->apply_scheduled, TRUE))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_decoded, g_object_ref (self), g_object_unref);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            PanoFeedClient          *self)
+{
+  Decoded *d;
+
+  self->last_received_us = g_get_monotonic_time ();
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+  d = g_new0 (Decoded, 1);
+  d->self = g_object_ref (self);
+  d->bytes = g_bytes_ref (message);
+  d->generation = self->generation;
+  g_thread_pool_push (self->decoder, d, NULL);
+}
+
+static void
+drop_connection (PanoFeedClient *self)
+{
+  Decoded *d;
+
+  self->generation++;
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->connection)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&self->connection);
+    }
+  while ((d = g_async_queue_try_pop (self->decoded)) != NULL)
+    decoded_free (d);
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  PanoFeedClient *self = user_data;
+
+  self->retry_id = 0;
+  connect_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Full jitter over an exponential ceiling: after a hub restart, a room of consoles spreads its
+ * reconnections over the window instead of arriving together. */
+static void
+schedule_reconnect (PanoFeedClient *self,
+                    const char     *why)
+{
+  guint ceiling = MIN (BACKOFF_CAP_MS, BACKOFF_BASE_MS << MIN (self->attempt, 16));
+  guint delay = g_rand_int_range (self->rand, ceiling / 2, ceiling + 1);
+
+  drop_connection (self);
+  set_error (self, why);
+  self->attempt++;
+  self->retry_at_us = g_get_monotonic_time () + (gint64)delay * 1000;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add (delay, on_retry, self);
+  set_state (self, PANO_FEED_RECONNECTING);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           PanoFeedClient          *self)
+{
+  const char *reason = soup_websocket_connection_get_close_data (connection);
+  g_autofree char *why = g_strdup_printf ("the hub closed the connection (%u%s%s)",
+                                          soup_websocket_connection_get_close_code (connection),
+                                          reason && *reason ? ": " : "", reason ? reason : "");
+
+  /* Keep the refusal the hub explained in an error frame, if there was one. */
+  schedule_reconnect (self, self->last_error && self->state != PANO_FEED_CONNECTED
+                            ? self->last_error : why);
+}
+
+static void
+on_connected (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PanoFeedClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection =
+    soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+
+  if (connection == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *why = g_strdup_printf ("cannot reach the hub at %s: %s", self->url,
+                                                  error->message);
+          schedule_reconnect (self, why);
+        }
+      return;
+    }
+
+  self->connection = connection;
+  self->n_connects++;
+  self->last_received_us = g_get_monotonic_time ();
+  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING);
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  send_hello (self);
+  /* Until welcome, the hub's silence is watched with the default timeout. */
+  start_heartbeat (self);
+}
+
+static void
+connect_now (PanoFeedClient *self)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *stream = g_strdup_printf ("%s%sv1/stream", self->url,
+                                             g_str_has_suffix (self->url, "/") ? "" : "/");
+
+  drop_connection (self);
+  message = soup_message_new (SOUP_METHOD_GET, stream);
+  if (message == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("“%s” is not a hub address", self->url);
+      set_error (self, why);
+      set_state (self, PANO_FEED_OFFLINE);
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  set_state (self, self->n_connects > 0 ? PANO_FEED_RECONNECTING : PANO_FEED_CONNECTING);
+  soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->cancellable, on_connected, g_object_ref (self));
+}
+
+void
+pano_feed_client_start (PanoFeedClient *self)
+{
+  g_return_if_fail (PANO_IS_FEED_CLIENT (self));
+
+  self->attempt = 0;
+  connect_now (self);
+}
+
+void
+pano_feed_client_stop (PanoFeedClient *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  drop_connection (self);
+  set_state (self, PANO_FEED_OFFLINE);
+}
+
+static void
+pano_feed_client_dispose (GObject *object)
+{
+  PanoFeedClient *self = (PanoFeedClient *)object;
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->decoded)
+    drop_connection (self);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (pano_feed_client_parent_class)->dispose (object);
+}
+
+static void
+pano_feed_client_finalize (GObject *object)
+{
+  PanoFeedClient *self = (PanoFeedClient *)object;
+
+  g_thread_pool_free (self->decoder, FALSE, TRUE);
+  g_async_queue_unref (self->decoded);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_free (self->url);
+  g_free (self->token);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (pano_feed_client_parent_class)->finalize (object);
+}
+
+static void
+pano_feed_client_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  PanoFeedClient *self = PANO_FEED_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pano_feed_client_class_init (PanoFeedClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pano_feed_client_dispose;
+  object_class->finalize = pano_feed_client_finalize;
+  object_class->get_property = pano_feed_client_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, PANO_FEED_OFFLINE, PANO_FEED_RECONNECTING,
+                      PANO_FEED_OFFLINE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pano_feed_client_init (PanoFeedClient *self)
+{
+  self->decoder = g_thread_pool_new (decode_in_thread, self, 1, TRUE, NULL);
+  self->decoded = g_async_queue_new ();
+  self->session = soup_session_new_with_options ("timeout", 15, NULL);
+  self->rand = g_rand_new ();
+  self->budget_us = DEFAULT_BUDGET_US;
+  self->heartbeat_interval_ms = DEFAULT_HEARTBEAT_MS;
+  self->heartbeat_timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->offline_since_ms = g_get_real_time () / 1000;
+}
+
+/**
+ * pano_feed_client_new:
+ * @url: the hub, e.g. http://127.0.0.1:7878
+ *
+ * Returns: (transfer full): a client filling @store once started
+ */
+PanoFeedClient *
+pano_feed_client_new (const char    *url,
+                      const char    *token,
+                      PanoLiveStore *store)
+{
+  PanoFeedClient *self = g_object_new (PANO_TYPE_FEED_CLIENT, NULL);
+
+  self->url = g_strdup (url);
+  self->token = g_strdup (token);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+PanoFeedState
+pano_feed_client_get_state (PanoFeedClient *self)
+{
+  return self->state;
+}
+
+const char *
+pano_feed_client_get_url (PanoFeedClient *self)
+{
+  return self->url;
+}
+
+/* Returns: (nullable): why the feed is not connected, in words naming the hub */
+const char *
+pano_feed_client_get_last_error (PanoFeedClient *self)
+{
+  return self->last_error;
+}
+
+/* Returns: g_get_monotonic_time () of the next attempt while reconnecting */
+gint64
+pano_feed_client_get_retry_at (PanoFeedClient *self)
+{
+  return self->retry_at_us;
+}
+
+/* Returns: ms since the Unix epoch since which the feed is not connected, 0 when it is */
+gint64
+pano_feed_client_get_offline_since (PanoFeedClient *self)
+{
+  return self->offline_since_ms;
+}
+
+guint
+pano_feed_client_get_n_connects (PanoFeedClient *self)
+{
+  return self->n_connects;
+}
+
+/* Returns: how often a layer had to be snapshotted again (new epoch or a gap) */
+guint
+pano_feed_client_get_n_resnapshots (PanoFeedClient *self)
+{
+  return self->n_resnapshots;
+}
+
+/* How long one main-loop slice may spend applying frames before drawing gets its turn. */
+void
+pano_feed_client_set_apply_budget (PanoFeedClient *self,
+                                   guint           budget_us)
+{
+  self->budget_us = MAX (budget_us, 100);
+}
+
+guint
+pano_feed_client_get_queue_length (PanoFeedClient *self)
+{
+  return MAX (g_async_queue_length (self->decoded), 0);
+}
+
+/* Returns: the longest single apply slice so far, in µs (the main-thread stall it caused) */
+gint64
+pano_feed_client_get_longest_apply (PanoFeedClient *self)
+{
+  return self->longest_apply_us;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Which class a live entity is drawn in, decided once when it arrives (in the decoder
+ * thread) from the properties the hub sends; see docs/protocol.md for the property names. */
+#define G_LOG_DOMAIN "panorama-core"
+
+#include "pano-live-classify.h"
+
+typedef struct
+{
+  const char *name;
+  guint klass;
+} Name;
+
+static const Name congestion_names[] = {
+  { "free", PANO_CONGESTION_FREE }, { "畅通", PANO_CONGESTION_FREE },
+  { "slow", PANO_CONGESTION_SLOW }, { "缓行", PANO_CONGESTION_SLOW },
+  { "congested", PANO_CONGESTION_CONGESTED }, { "拥堵", PANO_CONGESTION_CONGESTED },
+  { "jammed", PANO_CONGESTION_JAMMED }, { "严重拥堵", PANO_CONGESTION_JAMMED },
+  { NULL, 0 }
+};
+
+static const Name resource_names[] = {
+  { "available", PANO_RESOURCE_AVAILABLE }, { "dispatched", PANO_RESOURCE_DISPATCHED },
+  { "en_route", PANO_RESOURCE_EN_ROUTE }, { "on_scene", PANO_RESOURCE_ON_SCENE },
+  { "out_of_service", PANO_RESOURCE_OUT_OF_SERVICE }, { NULL, 0 }
+};
+
+static const Name event_names[] = {
+  { "reported", PANO_EVENT_REPORTED }, { "returned", PANO_EVENT_REPORTED },
+  { "accepted", PANO_EVENT_ACCEPTED }, { "dispatched", PANO_EVENT_DISPATCHED },
+  { "handling", PANO_EVENT_HANDLING }, { "verified", PANO_EVENT_VERIFYING },
+  { "closed", PANO_EVENT_CLOSED }, { "cancelled", PANO_EVENT_CLOSED }, { NULL, 0 }
+};
+
+PanoAqiBand
+pano_aqi_band_for_value (double aqi)
+{
+  if (aqi < 0)
+    return PANO_AQI_UNKNOWN;
+  if (aqi <= 50)
+    return PANO_AQI_EXCELLENT;
+  if (aqi <= 100)
+    return PANO_AQI_GOOD;
+  if (aqi <= 150)
+    return PANO_AQI_LIGHT;
+  if (aqi <= 200)
+    return PANO_AQI_MODERATE;
+  if (aqi <= 300)
+    return PANO_AQI_HEAVY;
+  return PANO_AQI_SEVERE;
+}
+
+static guint
+lookup (const Name *names,
+        const char *name)
+{
+  for (guint i = 0; name && names[i].name; i++)
+    if (g_str_equal (names[i].name, name))
+      return names[i].klass;
+  return 0;
+}
+
+static double
+number_member (JsonObject *o,
+               const char *name,
+               double      fallback)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return fallback;
+  return json_node_get_value_type (node) == G_TYPE_STRING ? fallback : json_node_get_double (node);
+}
+
+static const char *
+string_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Traffic takes a level 1–4 or its name; the value is the speed in km/h. */
+static guint
+classify_traffic (JsonObject *p,
+                  float      *value)
+{
+  double level = number_member (p, "congestion", -1);
+
+  *value = number_member (p, "speed_kmh", number_member (p, "speed", 0));
+  if (level >= 1 && level <= 4)
+    return (guint)level;
+  return lookup (congestion_names, string_member (p, "congestion"));
+}
+
+static guint
+classify_events (JsonObject *p,
+                 float      *value)
+{
+  JsonNode *overdue = json_object_get_member (p, "overdue");
+
+  *value = number_member (p, "severity", 0);
+  if (overdue && JSON_NODE_HOLDS_VALUE (overdue) &&
+      json_node_get_value_type (overdue) == G_TYPE_BOOLEAN && json_node_get_boolean (overdue))
+    return PANO_EVENT_OVERDUE;
+  return lookup (event_names, string_member (p, "status"));
+}
+
+/**
+ * pano_live_classify:
+ * @value: (out): the number shown for the entity (AQI, speed, severity, open events)
+ *
+ * Returns: the class the entity is drawn in, 0 when its properties do not say
+ */
+guint
+pano_live_classify (const char *layer,
+                    JsonObject *p,
+                    float      *value)
+{
+  *value = 0;
+  if (p == NULL)
+    return 0;
+  if (g_str_equal (layer, "traffic"))
+    return classify_traffic (p, value);
+  if (g_str_equal (layer, "environment"))
+    {
+      double aqi = number_member (p, "aqi", -1);
+
+      *value = aqi;
+      return pano_aqi_band_for_value (aqi);
+    }
+  if (g_str_equal (layer, "resources"))
+    return lookup (resource_names, string_member (p, "status"));
+  if (g_str_equal (layer, "events") || g_str_equal (layer, "incidents"))
+    return classify_events (p, value);
+  if (g_str_equal (layer, "grid"))
+    {
+      *value = number_member (p, "open_events", 0);
+      return number_member (p, "overdue_events", 0) > 0 ? PANO_EVENT_OVERDUE
+                                                        : *value > 0 ? PANO_EVENT_REPORTED : 0;
+    }
+  if (g_str_equal (layer, "alerts"))
+    {
+      *value = number_member (p, "level", 0);
+      return (guint)CLAMP (*value, 0, 7);
+    }
+  return 0;
+}

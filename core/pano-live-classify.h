@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Environment: the six AQI bands of HJ 633-2012. */
+typedef enum
+{
+  PANO_AQI_UNKNOWN,
+  PANO_AQI_EXCELLENT,     /* 优 0–50 */
+  PANO_AQI_GOOD,          /* 良 51–100 */
+  PANO_AQI_LIGHT,         /* 轻度污染 101–150 */
+  PANO_AQI_MODERATE,      /* 中度污染 151–200 */
+  PANO_AQI_HEAVY,         /* 重度污染 201–300 */
+  PANO_AQI_SEVERE,        /* 严重污染 > 300 */
+} PanoAqiBand;
+
+/* Traffic: the four congestion levels of the plans. */
+typedef enum
+{
+  PANO_CONGESTION_UNKNOWN,
+  PANO_CONGESTION_FREE,       /* 畅通 */
+  PANO_CONGESTION_SLOW,       /* 缓行 */
+  PANO_CONGESTION_CONGESTED,  /* 拥堵 */
+  PANO_CONGESTION_JAMMED,     /* 严重拥堵 */
+} PanoCongestion;
+
+/* Emergency resources: status, worse (less available) is larger. */
+typedef enum
+{
+  PANO_RESOURCE_UNKNOWN,
+  PANO_RESOURCE_AVAILABLE,
+  PANO_RESOURCE_DISPATCHED,
+  PANO_RESOURCE_EN_ROUTE,
+  PANO_RESOURCE_ON_SCENE,
+  PANO_RESOURCE_OUT_OF_SERVICE,
+} PanoResourceStatus;
+
+/* Events and incidents: open states, closed, and overdue above all. */
+typedef enum
+{
+  PANO_EVENT_UNKNOWN,
+  PANO_EVENT_CLOSED,
+  PANO_EVENT_REPORTED,
+  PANO_EVENT_ACCEPTED,
+  PANO_EVENT_DISPATCHED,
+  PANO_EVENT_HANDLING,
+  PANO_EVENT_VERIFYING,
+  PANO_EVENT_OVERDUE,
+} PanoEventClass;
+
+PanoAqiBand pano_aqi_band_for_value (double aqi);
+guint       pano_live_classify      (const char *layer,
+                                     JsonObject *properties,
+                                     float      *value);
+
+G_END_DECLS

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The console's copy of the hub's live state: a PanoLiveLayer per feed layer, the seq each is
+ * current to, and how fresh it is. Frames are applied in order; a gap in a layer's seq is
+ * refused so the feed can ask for a fresh snapshot. A snapshot arriving in chunks is built
+ * aside and swapped in whole, so nobody ever draws half a layer. Listeners hear about changes
+ * once per flush, never once per entity. */
+#define G_LOG_DOMAIN "panorama-core"
+
+#include "pano-live-store.h"
+
+typedef struct
+{
+  PanoLiveLayer *layer;
+  PanoLiveLayer *staging;   /* a snapshot being received */
+  gint64 seq;               /* -1: no state yet */
+  gint64 last_update_us;    /* monotonic time of the last applied frame */
+  gint64 newest_data_ms;    /* the latest updated_at seen */
+  guint64 coalesced;
+  gboolean touched;
+} LayerState;
+
+struct _PanoLiveStore
+{
+  GObject parent_instance;
+
+  GStrv names;
+  GHashTable *states;       /* name → LayerState */
+  char *epoch;
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PanoLiveStore, pano_live_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pano-feed-error-quark, pano_feed_error)
+
+static void
+layer_state_free (LayerState *state)
+{
+  g_clear_object (&state->layer);
+  g_clear_object (&state->staging);
+  g_free (state);
+}
+
+static void
+pano_live_store_finalize (GObject *object)
+{
+  PanoLiveStore *self = (PanoLiveStore *)object;
+
+  g_clear_pointer (&self->names, g_strfreev);
+  g_clear_pointer (&self->states, g_hash_table_unref);
+  g_clear_pointer (&self->epoch, g_free);
+
+  G_OBJECT_CLASS (pano_live_store_parent_class)->finalize (object);
+}
+
+static void
+pano_live_store_class_init (PanoLiveStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pano_live_store_finalize;
+
+  /* Emitted by flush for each layer changed since the previous flush. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+pano_live_store_init (PanoLiveStore *self)
+{
+  self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)layer_state_free);
+}
+
+PanoLiveStore *
+pano_live_store_new (const char * const *layers)
+{
+  PanoLiveStore *self = g_object_new (PANO_TYPE_LIVE_STORE, NULL);
+
+  self->names = g_strdupv ((char **)layers);
+  for (guint i = 0; layers[i]; i++)
+    {
+      LayerState *state = g_new0 (LayerState, 1);
+
+      state->layer = pano_live_layer_new (layers[i]);
+      state->seq = -1;
+      g_hash_table_insert (self->states, g_strdup (layers[i]), state);
+    }
+  return self;
+}
+
+const char * const *
+pano_live_store_get_layer_names (PanoLiveStore *self)
+{
+  return (const char * const *)self->names;
+}
+
+static LayerState *
+state_for (PanoLiveStore *self,
+           const char    *layer)
+{
+  return layer ? g_hash_table_lookup (self->states, layer) : NULL;
+}
+
+/* Returns: (transfer none) (nullable): the layer's entities as last swapped in */
+PanoLiveLayer *
+pano_live_store_get_layer (PanoLiveStore *self,
+                           const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->layer : NULL;
+}
+
+const char *
+pano_live_store_get_epoch (PanoLiveStore *self)
+{
+  return self->epoch;
+}
+
+/* A different epoch is a different history: every seq this store holds becomes meaningless,
+ * though the entities stay on screen until the new snapshots replace them. */
+void
+pano_live_store_set_epoch (PanoLiveStore *self,
+                           const char    *epoch)
+{
+  GHashTableIter iter;
+  LayerState *state;
+
+  if (g_strcmp0 (self->epoch, epoch) == 0)
+    return;
+  g_free (self->epoch);
+  self->epoch = g_strdup (epoch);
+  g_hash_table_iter_init (&iter, self->states);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&state))
+    {
+      state->seq = -1;
+      g_clear_object (&state->staging);
+    }
+}
+
+/* Returns: the last seq applied to @layer, or -1 when it has no state of this epoch */
+gint64
+pano_live_store_get_seq (PanoLiveStore *self,
+                         const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->seq : -1;
+}
+
+/* Drops the layer's position so the next subscription asks for a snapshot. */
+void
+pano_live_store_forget (PanoLiveStore *self,
+                        const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  if (state)
+    {
+      state->seq = -1;
+      g_clear_object (&state->staging);
+    }
+}
+
+/* Returns: g_get_monotonic_time () of the last frame applied to @layer, 0 if none */
+gint64
+pano_live_store_get_last_update (PanoLiveStore *self,
+                                 const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->last_update_us : 0;
+}
+
+/* Returns: the newest updated_at (ms since the Unix epoch) among @layer's entities */
+gint64
+pano_live_store_get_newest_data (PanoLiveStore *self,
+                                 const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->newest_data_ms : 0;
+}
+
+guint64
+pano_live_store_get_coalesced (PanoLiveStore *self,
+                               const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->coalesced : 0;
+}
+
+static void
+apply_changes (PanoLiveLayer *layer,
+               PanoFeedFrame *frame)
+{
+  for (guint i = 0; i < frame->changes->len; i++)
+    {
+      PanoFeedChange *change = &g_array_index (frame->changes, PanoFeedChange, i);
+
+      if (change->remove)
+        pano_live_layer_remove (layer, change->entity.id);
+      else
+        pano_live_layer_upsert (layer, &change->entity);
+    }
+}
+
+static void
+apply_snapshot (LayerState    *state,
+                PanoFeedFrame *frame)
+{
+  if (frame->chunk == 0 || state->staging == NULL)
+    {
+      g_clear_object (&state->staging);
+      state->staging = pano_live_layer_new (pano_live_layer_get_name (state->layer));
+    }
+  apply_changes (state->staging, frame);
+  if (frame->chunk + 1 >= frame->chunks)
+    {
+      g_set_object (&state->layer, state->staging);
+      g_clear_object (&state->staging);
+      state->seq = frame->seq;
+      state->touched = TRUE;
+    }
+}
+
+static gboolean
+apply_delta (LayerState     *state,
+             PanoFeedFrame  *frame,
+             GError        **error)
+{
+  /* Parts of one chunked coalesced delta share from_seq and seq. */
+  gboolean next_part = frame->chunk > 0 && frame->seq == state->seq;
+
+  if (!next_part && frame->from_seq != state->seq + 1)
+    {
+      g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                   "layer “%s” jumped from seq %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                   frame->layer, state->seq, frame->from_seq);
+      return FALSE;
+    }
+  apply_changes (state->layer, frame);
+  state->seq = frame->seq;
+  state->coalesced += frame->coalesced;
+  state->touched = TRUE;
+  return TRUE;
+}
+
+/**
+ * pano_live_store_apply:
+ *
+ * Applies one decoded frame (snapshot chunk, resumed or delta; others are ignored).
+ *
+ * Returns: %FALSE with %PANO_FEED_ERROR_GAP when a delta does not follow the layer's seq;
+ *   the layer is then left as it was and must be snapshotted again
+ */
+gboolean
+pano_live_store_apply (PanoLiveStore  *self,
+                       PanoFeedFrame  *frame,
+                       GError        **error)
+{
+  LayerState *state = state_for (self, frame->layer);
+
+  if (state == NULL)
+    return TRUE;
+
+  switch (frame->type)
+    {
+    case PANO_FEED_FRAME_SNAPSHOT:
+      apply_snapshot (state, frame);
+      break;
+    case PANO_FEED_FRAME_RESUMED:
+      if (frame->seq != state->seq)
+        return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                            "layer “%s” resumed at seq %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
+                            frame->layer, frame->seq, state->seq), FALSE;
+      break;
+    case PANO_FEED_FRAME_DELTA:
+      if (state->seq < 0 || !apply_delta (state, frame, error))
+        {
+          if (state->seq < 0)
+            g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                         "layer “%s” got a delta before its snapshot", frame->layer);
+          return FALSE;
+        }
+      break;
+    default:
+      return TRUE;
+    }
+  state->last_update_us = frame->received_us;
+  state->newest_data_ms = MAX (state->newest_data_ms, frame->newest_update_ms);
+  return TRUE;
+}
+
+/* Tells listeners, once per layer, which layers changed since the last flush. */
+void
+pano_live_store_flush (PanoLiveStore *self)
+{
+  for (guint i = 0; self->names[i]; i++)
+    {
+      LayerState *state = state_for (self, self->names[i]);
+
+      if (!state->touched)
+        continue;
+      state->touched = FALSE;
+      g_signal_emit (self, signals[CHANGED], g_quark_from_string (self->names[i]), self->names[i]);
+    }
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Frames of docs/protocol.md applied to the console's store: a chunked snapshot appears only
+ * whole, deltas apply in order, a coalesced delta counts what it replaced, a gap is refused,
+ * and a new epoch forgets every position. Also the draw classes of the plans' standards. */
+#include "pano-live-classify.h"
+#include "pano-live-store.h"
+
+#include <string.h>
+
+static const char * const layers[] = { "environment", "traffic", NULL };
+
+static PanoFeedFrame *
+frame (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  PanoFeedFrame *f = pano_feed_frame_decode (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  return f;
+}
+
+static void
+apply_ok (PanoLiveStore *store, const char *json)
+{
+  g_autoptr(PanoFeedFrame) f = frame (json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pano_live_store_apply (store, f, &error));
+  g_assert_no_error (error);
+}
+
+#define STATION(id, aqi) \
+  "{\"id\":\"" id "\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.79,32.63]}," \
+  "\"properties\":{\"kind\":\"env_station\",\"aqi\":" aqi "}," \
+  "\"updated_at\":\"2026-11-25T08:30:00.123Z\",\"stale_after\":\"2026-11-25T08:35:00.123Z\"}"
+
+static guint changed_count;
+
+static void
+on_changed (PanoLiveStore *store, const char *layer, gpointer data)
+{
+  changed_count++;
+}
+
+static void
+test_snapshot_then_deltas (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  PanoLiveLayer *env;
+  int slot;
+
+  g_signal_connect (store, "changed::environment", G_CALLBACK (on_changed), NULL);
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"environment\",\"epoch\":\"e1\",\"seq\":7,"
+                   "\"chunk\":0,\"chunks\":2,\"entities\":[" STATION ("env-1", "42") "]}");
+  /* half a snapshot is not shown */
+  g_assert_cmpuint (pano_live_layer_get_n_entities (pano_live_store_get_layer (store, "environment")), ==, 0);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, -1);
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"environment\",\"epoch\":\"e1\",\"seq\":7,"
+                   "\"chunk\":1,\"chunks\":2,\"entities\":[" STATION ("env-2", "160") "]}");
+  env = pano_live_store_get_layer (store, "environment");
+  g_assert_cmpuint (pano_live_layer_get_n_entities (env), ==, 2);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 7);
+  slot = pano_live_layer_lookup (env, "env-2");
+  g_assert_cmpuint (pano_live_layer_get_class (env, slot), ==, PANO_AQI_MODERATE);
+  g_assert_cmpfloat (pano_live_layer_get_value (env, slot), ==, 160);
+
+  apply_ok (store, "{\"type\":\"delta\",\"layer\":\"environment\",\"from_seq\":8,\"seq\":8,"
+                   "\"changes\":[{\"op\":\"upsert\",\"entity\":" STATION ("env-1", "320") "}]}");
+  apply_ok (store, "{\"type\":\"delta\",\"layer\":\"environment\",\"from_seq\":9,\"seq\":12,"
+                   "\"coalesced\":3,\"changes\":[{\"op\":\"remove\",\"id\":\"env-2\"}]}");
+  g_assert_cmpuint (pano_live_layer_get_class (env, pano_live_layer_lookup (env, "env-1")), ==,
+                    PANO_AQI_SEVERE);
+  g_assert_cmpint (pano_live_layer_lookup (env, "env-2"), ==, -1);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 12);
+  g_assert_cmpuint (pano_live_store_get_coalesced (store, "environment"), ==, 3);
+
+  /* listeners hear once per flush, however many frames were applied */
+  changed_count = 0;
+  pano_live_store_flush (store);
+  pano_live_store_flush (store);
+  g_assert_cmpuint (changed_count, ==, 1);
+}
+
+static void
+test_gap_refused (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  g_autoptr(PanoFeedFrame) gap = NULL;
+  g_autoptr(GError) error = NULL;
+
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"epoch\":\"e1\",\"seq\":3,"
+                   "\"chunk\":0,\"chunks\":1,\"entities\":[]}");
+  gap = frame ("{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":5,\"seq\":5,\"changes\":[]}");
+  g_assert_false (pano_live_store_apply (store, gap, &error));
+  g_assert_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP);
+  g_assert_cmpint (pano_live_store_get_seq (store, "traffic"), ==, 3);
+}
+
+static void
+test_new_epoch_forgets (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+
+  pano_live_store_set_epoch (store, "e1");
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"epoch\":\"e1\",\"seq\":3,"
+                   "\"chunks\":1,\"entities\":[]}");
+  pano_live_store_set_epoch (store, "e1");
+  g_assert_cmpint (pano_live_store_get_seq (store, "traffic"), ==, 3);
+  pano_live_store_set_epoch (store, "e2");
+  g_assert_cmpint (pano_live_store_get_seq (store, "traffic"), ==, -1);
+}
+
+static void
+test_traffic_line (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  PanoLiveLayer *traffic;
+  guint n;
+  int slot;
+
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[{\"id\":\"road-1\",\"geometry\":{\"type\":\"LineString\","
+                   "\"coordinates\":[[110.70,32.60],[110.71,32.61],[110.72,32.60]]},"
+                   "\"properties\":{\"congestion\":\"拥堵\",\"speed_kmh\":12.5}}]}");
+  traffic = pano_live_store_get_layer (store, "traffic");
+  slot = pano_live_layer_lookup (traffic, "road-1");
+  g_assert_nonnull (pano_live_layer_get_coords (traffic, slot, &n));
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (pano_live_layer_get_class (traffic, slot), ==, PANO_CONGESTION_CONGESTED);
+  g_assert_cmpfloat (pano_live_layer_get_value (traffic, slot), ==, 12.5f);
+}
+
+static void
+test_malformed_frames (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (pano_feed_frame_decode ("{not json", 9, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (pano_feed_frame_decode ("[1,2]", 5, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (pano_feed_frame_decode ("{\"type\":\"delta\"}", 16, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+static void
+test_aqi_bands (void)
+{
+  g_assert_cmpint (pano_aqi_band_for_value (50), ==, PANO_AQI_EXCELLENT);
+  g_assert_cmpint (pano_aqi_band_for_value (51), ==, PANO_AQI_GOOD);
+  g_assert_cmpint (pano_aqi_band_for_value (150), ==, PANO_AQI_LIGHT);
+  g_assert_cmpint (pano_aqi_band_for_value (200), ==, PANO_AQI_MODERATE);
+  g_assert_cmpint (pano_aqi_band_for_value (300), ==, PANO_AQI_HEAVY);
+  g_assert_cmpint (pano_aqi_band_for_value (301), ==, PANO_AQI_SEVERE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/live-store/snapshot-then-deltas", test_snapshot_then_deltas);
+  g_test_add_func ("/live-store/gap-refused", test_gap_refused);
+  g_test_add_func ("/live-store/new-epoch-forgets", test_new_epoch_forgets);
+  g_test_add_func ("/live-store/traffic-line", test_traffic_line);
+  g_test_add_func ("/live-store/malformed-frames", test_malformed_frames);
+  g_test_add_func ("/live-store/aqi-bands", test_aqi_bands);
+  return g_test_run ();
+}
