@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Builds the benchmarks if needed and runs both under Xvfb, the way docs/benchmarks.md was
+# produced. Usage: bench/run-all.sh [BUILD_DIR] [-- pano-bench-pan options]
+#   PANO_BENCH_RENDERERS  GSK renderers to pan with, in order (default "cairo gl")
+#   PANO_BENCH_DATA       keep the generated GeoPackages here between runs (default: temporary)
+# Prints Markdown tables on stdout; progress and warnings on stderr. Never fails on a time.
+set -eu
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-/tmp/pano-bench-build}
+[ $# -gt 0 ] && shift
+[ "${1:-}" = "--" ] && shift
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$src" >&2
+fi
+ninja -C "$build" bench/pano-bench-load bench/pano-bench-pan >&2
+
+# A fresh cache and in-memory settings: nothing from a previous run or the desktop leaks in.
+XDG_CACHE_HOME=$(mktemp -d)
+data=${PANO_BENCH_DATA:-$(mktemp -d)}
+cleanup () {
+  rm -rf "$XDG_CACHE_HOME"
+  [ -n "${PANO_BENCH_DATA:-}" ] || rm -rf "$data"
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME GTK_A11Y=none GSETTINGS_BACKEND=memory
+
+xvfb () {
+  xvfb-run -a -s '-screen 0 1920x1080x24' "$@"
+}
+
+echo "## Load: $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+GSK_RENDERER=cairo xvfb "$build/bench/pano-bench-load" --data-dir "$data"
+
+for renderer in ${PANO_BENCH_RENDERERS:-cairo gl}; do
+  echo
+  echo "## Pan: GSK_RENDERER=$renderer"
+  GSK_RENDERER=$renderer xvfb "$build/bench/pano-bench-pan" --data-dir "$data" "$@"
+done
