@@ -101,10 +101,12 @@ static void
 set_error (PanoFeedClient *self,
            const char     *message)
 {
+  char *copy = g_strdup (message);   /* @message may be the current last_error */
+
   g_free (self->last_error);
-  self->last_error = g_strdup (message);
-  if (message)
-    g_debug ("%s: %s", self->url, message);
+  self->last_error = copy;
+  if (copy)
+    g_debug ("%s: %s", self->url, copy);
 }
 
 static void
@@ -382,18 +384,39 @@ schedule_reconnect (PanoFeedClient *self,
   set_state (self, PANO_FEED_RECONNECTING);
 }
 
+/* The hub's close codes (docs/protocol.md §3.3) in words for the operator. */
+static const char *
+describe_close (guint code)
+{
+  switch (code)
+    {
+    case 4000:
+      return "the hub heard nothing from this console for too long";
+    case 4001:
+      return "the hub refused this console's token";
+    case 4002:
+      return "the hub speaks another protocol version";
+    case 4008:
+      return "the hub cut this console off because it fell too far behind";
+    case 1001:
+      return "the hub is shutting down";
+    case 1009:
+      return "the hub refused a frame as too large";
+    default:
+      return "the hub closed the connection";
+    }
+}
+
 static void
 on_closed (SoupWebsocketConnection *connection,
            PanoFeedClient          *self)
 {
+  guint code = soup_websocket_connection_get_close_code (connection);
   const char *reason = soup_websocket_connection_get_close_data (connection);
-  g_autofree char *why = g_strdup_printf ("the hub closed the connection (%u%s%s)",
-                                          soup_websocket_connection_get_close_code (connection),
+  g_autofree char *why = g_strdup_printf ("%s (%u%s%s)", describe_close (code), code,
                                           reason && *reason ? ": " : "", reason ? reason : "");
 
-  /* Keep the refusal the hub explained in an error frame, if there was one. */
-  schedule_reconnect (self, self->last_error && self->state != PANO_FEED_CONNECTED
-                            ? self->last_error : why);
+  schedule_reconnect (self, why);
 }
 
 static void

@@ -16,6 +16,7 @@ typedef struct
   gint64 last_update_us;    /* monotonic time of the last applied frame */
   gint64 newest_data_ms;    /* the latest updated_at seen */
   guint64 coalesced;
+  guint n_snapshots;
   gboolean touched;
 } LayerState;
 
@@ -196,6 +197,16 @@ pano_live_store_get_coalesced (PanoLiveStore *self,
   return state ? state->coalesced : 0;
 }
 
+/* Returns: how many snapshots of @layer were swapped in: resumes add none */
+guint
+pano_live_store_get_n_snapshots (PanoLiveStore *self,
+                                 const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->n_snapshots : 0;
+}
+
 static void
 apply_changes (PanoLiveLayer *layer,
                PanoFeedFrame *frame)
@@ -226,6 +237,7 @@ apply_snapshot (LayerState    *state,
       g_set_object (&state->layer, state->staging);
       g_clear_object (&state->staging);
       state->seq = frame->seq;
+      state->n_snapshots++;
       state->touched = TRUE;
     }
 }

@@ -38,6 +38,8 @@ gint64            pano_live_store_get_newest_data (PanoLiveStore  *self,
                                                    const char     *layer);
 guint64           pano_live_store_get_coalesced  (PanoLiveStore   *self,
                                                   const char      *layer);
+guint             pano_live_store_get_n_snapshots (PanoLiveStore  *self,
+                                                   const char     *layer);
 void              pano_live_store_forget         (PanoLiveStore   *self,
                                                   const char      *layer);
 gboolean          pano_live_store_apply          (PanoLiveStore   *self,

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The console's feed client against the real hub on 127.0.0.1: the store follows the hub
+ * entity by entity; after a disconnect it resumes with exactly the missed deltas (no new
+ * snapshot); after the hub is killed and restarted it reconnects by itself, sees the new
+ * epoch, resnapshots, and again equals the hub's snapshot; a bad token is refused in words. */
+#include "pano-feed-client.h"
+#include "pano-live-classify.h"
+#include "pano-mercator.h"
+#include "pano-test-hub.h"
+#include "pano-test-util.h"
+
+#include <string.h>
+
+#define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
+
+static char *tmpdir;
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* @n stations; round r changes every AQI; ids from @first */
+static char *
+stations (guint first, guint n, guint round, gboolean remove_odd)
+{
+  GString *s = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+
+  for (guint i = first; i < first + n; i++)
+    g_string_append_printf (s, "%s{\"type\":\"Feature\",\"id\":\"env-%u\",\"geometry\":"
+                            "{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]},\"properties\":"
+                            "{\"kind\":\"sensor\",\"aqi\":%u%s}}",
+                            i > first ? "," : "", i, 110.70 + i * 0.0007, 32.58 + (i % 50) * 0.002,
+                            (i * 7 + round * 13) % 420,
+                            remove_odd && i % 2 ? ",\"_remove\":true" : "");
+  g_string_append (s, "]}");
+  return g_string_free (s, FALSE);
+}
+
+typedef struct
+{
+  PanoTestHub *hub;
+  PanoLiveStore *store;
+  PanoFeedClient *client;
+} Fixture;
+
+static gint64
+hub_seq (PanoTestHub *hub)
+{
+  guint status;
+  g_autoptr(JsonNode) answer = pano_test_hub_request (hub, "GET", "/v1/layers", "view", NULL,
+                                                      &status);
+  JsonArray *layers = json_object_get_array_member (json_node_get_object (answer), "layers");
+
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonObject *l = json_array_get_object_element (layers, i);
+
+      if (g_str_equal (json_object_get_string_member (l, "name"), "environment"))
+        return json_object_get_int_member (l, "seq");
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+caught_up (gpointer data)
+{
+  Fixture *f = data;
+
+  return pano_feed_client_get_state (f->client) == PANO_FEED_CONNECTED &&
+         pano_live_store_get_seq (f->store, "environment") == hub_seq (f->hub) &&
+         pano_feed_client_get_queue_length (f->client) == 0;
+}
+
+/* The store's environment layer equals the hub's snapshot, entity by entity. */
+static void
+assert_store_equals_hub (Fixture *f)
+{
+  guint status;
+  g_autoptr(JsonNode) answer = pano_test_hub_request (f->hub, "GET", "/v1/snapshot/environment",
+                                                      "view", NULL, &status);
+  JsonObject *root = json_node_get_object (answer);
+  JsonArray *entities = json_object_get_array_member (root, "entities");
+  PanoLiveLayer *layer = pano_live_store_get_layer (f->store, "environment");
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (root, "seq"), ==,
+                   pano_live_store_get_seq (f->store, "environment"));
+  g_assert_cmpstr (json_object_get_string_member (root, "epoch"), ==,
+                   pano_live_store_get_epoch (f->store));
+  g_assert_cmpuint (json_array_get_length (entities), ==, pano_live_layer_get_n_entities (layer));
+  for (guint i = 0; i < json_array_get_length (entities); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entities, i);
+      const char *id = json_object_get_string_member (e, "id");
+      JsonArray *xy = json_object_get_array_member (json_object_get_object_member (e, "geometry"),
+                                                    "coordinates");
+      g_autofree char *props = json_to_string (json_object_get_member (e, "properties"), FALSE);
+      int slot = pano_live_layer_lookup (layer, id);
+      double x, y;
+
+      g_assert_cmpint (slot, >=, 0);
+      g_assert_cmpstr (pano_live_layer_get_properties (layer, slot), ==, props);
+      pano_live_layer_get_position (layer, slot, &x, &y);
+      g_assert_cmpfloat_with_epsilon (x, pano_mercator_x_from_lon (json_array_get_double_element (xy, 0)), 1e-9);
+      g_assert_cmpfloat_with_epsilon (y, pano_mercator_y_from_lat (json_array_get_double_element (xy, 1)), 1e-9);
+      g_assert_cmpuint (pano_live_layer_get_class (layer, slot), ==,
+                        pano_aqi_band_for_value (json_object_get_int_member (
+                          json_object_get_object_member (e, "properties"), "aqi")));
+    }
+}
+
+static gboolean
+is_reconnecting (gpointer data)
+{
+  return pano_feed_client_get_state (((Fixture *)data)->client) == PANO_FEED_RECONNECTING;
+}
+
+static void
+ingest (Fixture *f, guint first, guint n, guint round, gboolean remove_odd)
+{
+  g_autofree char *fc = stations (first, n, round, remove_odd);
+
+  pano_test_hub_ingest (f->hub, "environment", fc);
+}
+
+static void
+test_follow_resume_restart (void)
+{
+  static const char * const layers[] = { "environment", "incidents", NULL };
+  Fixture f = { 0 };
+  g_autofree char *listen = NULL;
+  const char *restart_args[] = { "--listen", NULL, NULL };
+  guint snapshots;
+
+  f.hub = pano_test_hub_start (tmpdir, NULL);
+  ingest (&f, 0, 300, 0, FALSE);
+  f.store = pano_live_store_new (layers);
+  f.client = pano_feed_client_new (f.hub->url, "view", f.store);
+  pano_feed_client_start (f.client);
+  wait_until (caught_up, &f);
+  assert_store_equals_hub (&f);
+
+  /* live updates and removals arrive as deltas */
+  ingest (&f, 0, 300, 1, TRUE);
+  wait_until (caught_up, &f);
+  assert_store_equals_hub (&f);
+  g_assert_cmpuint (pano_live_layer_get_n_entities (pano_live_store_get_layer (f.store, "environment")), ==, 150);
+
+  /* a dropped connection resumes with exactly the missed deltas: no new snapshot */
+  snapshots = pano_live_store_get_n_snapshots (f.store, "environment");
+  pano_feed_client_stop (f.client);
+  ingest (&f, 100, 300, 2, FALSE);
+  pano_feed_client_start (f.client);
+  wait_until (caught_up, &f);
+  assert_store_equals_hub (&f);
+  g_assert_cmpuint (pano_live_store_get_n_snapshots (f.store, "environment"), ==, snapshots);
+
+  /* kill -9 and restart on the same port: reconnect by itself, new epoch, fresh snapshot */
+  listen = g_strdup_printf ("127.0.0.1:%s", strrchr (f.hub->url, ':') + 1);
+  restart_args[1] = listen;
+  pano_test_hub_kill (f.hub);
+  wait_until (is_reconnecting, &f);
+  g_assert_nonnull (pano_feed_client_get_last_error (f.client));
+  pano_test_hub_free (f.hub);
+  f.hub = pano_test_hub_start (tmpdir, restart_args);
+  ingest (&f, 1000, 120, 3, FALSE);
+  wait_until (caught_up, &f);
+  assert_store_equals_hub (&f);
+  g_assert_cmpuint (pano_live_store_get_n_snapshots (f.store, "environment"), >, snapshots);
+  g_assert_cmpuint (pano_feed_client_get_n_resnapshots (f.client), >=, 1);
+
+  pano_feed_client_stop (f.client);
+  g_object_unref (f.client);
+  g_object_unref (f.store);
+  pano_test_hub_free (f.hub);
+}
+
+static gboolean
+refused (gpointer data)
+{
+  PanoFeedClient *client = data;
+  const char *error = pano_feed_client_get_last_error (client);
+
+  return error != NULL && strstr (error, "refused") != NULL;
+}
+
+static void
+test_bad_token (void)
+{
+  static const char * const layers[] = { "environment", NULL };
+  PanoTestHub *hub = pano_test_hub_start (tmpdir, NULL);
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  g_autoptr(PanoFeedClient) client = pano_feed_client_new (hub->url, "wrong", store);
+
+  pano_feed_client_start (client);
+  wait_until (refused, client);
+  g_test_message ("%s", pano_feed_client_get_last_error (client));
+  g_assert_cmpint (pano_feed_client_get_state (client), !=, PANO_FEED_CONNECTED);
+  pano_feed_client_stop (client);
+  pano_test_hub_free (hub);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = pano_test_make_tmpdir ();
+  g_test_add_func ("/feed-hub/follow-resume-restart", test_follow_resume_restart);
+  g_test_add_func ("/feed-hub/bad-token", test_bad_token);
+  status = g_test_run ();
+  pano_test_rm_rf (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
