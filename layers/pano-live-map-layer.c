@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* One live feed layer drawn over the map. Individual entities when few are in view; at city
+ * zoom the grid cells' counts are summed into screen bins, each drawn once with its count and
+ * the colour of its worst class, so millions of entities cost a few hundred circles. Redrawn
+ * when the viewport moves (libshumate 1.0 does not do it for layers) and when the store
+ * announces a batch, never per entity. */
+#define G_LOG_DOMAIN "panorama-layers"
+
+#include "pano-live-map-layer.h"
+#include "pano-mercator.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#define INDIVIDUAL_LIMIT 20000   /* more in view than this: aggregate */
+#define BIN_PX 56.0
+#define LABEL_ZOOM 14.0
+#define STALE_ALPHA 0.35
+#define HIT_PX 8.0
+
+struct _PanoLiveMapLayer
+{
+  ShumateLayer parent_instance;
+
+  PanoLiveStore *store;
+  char *layer;
+  const PanoLiveStyle *style;
+  char *selected;
+  gboolean aggregated;
+  guint n_drawn;
+};
+
+G_DEFINE_FINAL_TYPE (PanoLiveMapLayer, pano_live_map_layer, SHUMATE_TYPE_LAYER)
+
+typedef struct
+{
+  double zoom, world, origin_x, origin_y;
+  int width, height;
+  gint64 now_ms;
+} View;
+
+static void
+get_view (PanoLiveMapLayer *self,
+          View             *v)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+  double lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+
+  v->zoom = shumate_viewport_get_zoom_level (viewport);
+  v->world = pano_mercator_world_size (v->zoom);
+  v->width = gtk_widget_get_width (GTK_WIDGET (self));
+  v->height = gtk_widget_get_height (GTK_WIDGET (self));
+  v->origin_x = pano_mercator_x_from_lon (lon) * v->world - v->width / 2.0;
+  v->origin_y = pano_mercator_y_from_lat (lat) * v->world - v->height / 2.0;
+  v->now_ms = g_get_real_time () / 1000;
+}
+
+static void
+set_class_color (cairo_t                 *cr,
+                 const PanoLiveStyle     *style,
+                 guint                    klass,
+                 double                   alpha)
+{
+  const PanoColor *c = &style->colors[MIN (klass, PANO_LIVE_MAX_CLASSES - 1)];
+
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
+}
+
+/* ---- aggregated ---- */
+
+typedef struct
+{
+  double sum_x, sum_y;
+  guint count;
+  guint class_counts[PANO_LIVE_MAX_CLASSES];
+} Bin;
+
+typedef struct
+{
+  const View *view;
+  GHashTable *bins;   /* (bx << 32 | by) → Bin */
+  guint total;
+} Binning;
+
+static void
+add_cell (const PanoLiveCell *cell,
+          gpointer            data)
+{
+  Binning *b = data;
+  double px = cell->x * b->view->world - b->view->origin_x;
+  double py = cell->y * b->view->world - b->view->origin_y;
+  gint64 key = ((gint64)(gint32)floor (px / BIN_PX) << 32) | (guint32)(gint32)floor (py / BIN_PX);
+  Bin *bin = g_hash_table_lookup (b->bins, &key);
+
+  if (bin == NULL)
+    {
+      gint64 *k = g_new (gint64, 1);
+
+      *k = key;
+      bin = g_new0 (Bin, 1);
+      g_hash_table_insert (b->bins, k, bin);
+    }
+  bin->sum_x += px * cell->count;
+  bin->sum_y += py * cell->count;
+  bin->count += cell->count;
+  for (guint i = 0; i < PANO_LIVE_MAX_CLASSES; i++)
+    bin->class_counts[i] += cell->class_counts[i];
+  b->total += cell->count;
+}
+
+static guint
+worst_class (const Bin *bin)
+{
+  for (guint i = PANO_LIVE_MAX_CLASSES; i > 0; i--)
+    if (bin->class_counts[i - 1] > 0)
+      return i - 1;
+  return 0;
+}
+
+static char *
+format_count (guint count)
+{
+  if (count >= 10000)
+    return g_strdup_printf ("%.1f万", count / 10000.0);
+  return g_strdup_printf ("%u", count);
+}
+
+static void
+draw_bin (PanoLiveMapLayer *self,
+          cairo_t          *cr,
+          PangoLayout      *layout,
+          const Bin        *bin)
+{
+  double x = round (bin->sum_x / bin->count), y = round (bin->sum_y / bin->count);
+  double r = bin->count == 1 ? self->style->size / 2 : 9 + 4 * log10 (bin->count);
+  g_autofree char *text = NULL;
+  int tw, th;
+
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  set_class_color (cr, self->style, worst_class (bin), 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+  if (bin->count < 2)
+    return;
+
+  text = format_count (bin->count);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, x - tw / 2.0, y - th / 2.0);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+  cairo_set_line_width (cr, 2.5);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x - tw / 2.0, y - th / 2.0);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_aggregated (PanoLiveMapLayer *self,
+                 cairo_t          *cr,
+                 GHashTable       *bins)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
+  GHashTableIter iter;
+  gpointer bin;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  g_hash_table_iter_init (&iter, bins);
+  while (g_hash_table_iter_next (&iter, NULL, &bin))
+    draw_bin (self, cr, layout, bin);
+  self->n_drawn = g_hash_table_size (bins);
+}
+
+/* ---- individual ---- */
+
+typedef struct
+{
+  PanoLiveMapLayer *self;
+  cairo_t *cr;
+  const View *view;
+  PangoLayout *layout;
+  guint klass;          /* lines: the class being stroked */
+} Drawing;
+
+static void
+draw_dot (Drawing *d,
+          guint    slot)
+{
+  PanoLiveLayer *layer = pano_live_store_get_layer (d->self->store, d->self->layer);
+  const PanoLiveStyle *style = d->self->style;
+  guint klass = pano_live_layer_get_class (layer, slot);
+  double alpha = pano_live_layer_is_stale (layer, slot, d->view->now_ms) ? STALE_ALPHA : 1;
+  double x, y, r = style->size / 2;
+
+  pano_live_layer_get_position (layer, slot, &x, &y);
+  x = round (x * d->view->world - d->view->origin_x);
+  y = round (y * d->view->world - d->view->origin_y);
+
+  cairo_new_path (d->cr);
+  cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
+  set_class_color (d->cr, style, klass, alpha);
+  cairo_fill_preserve (d->cr);
+  cairo_set_source_rgba (d->cr, 0.2, 0.2, 0.2, 0.8 * alpha);
+  cairo_set_line_width (d->cr, 1);
+  cairo_stroke (d->cr);
+
+  if (style->ring_from_class && klass >= style->ring_from_class)
+    {
+      cairo_arc (d->cr, x, y, r + 3.5, 0, 2 * G_PI);
+      cairo_set_source_rgba (d->cr, 0.8, 0, 0, alpha);
+      cairo_set_line_width (d->cr, 2);
+      cairo_stroke (d->cr);
+    }
+  if (g_strcmp0 (d->self->selected, pano_live_layer_get_id (layer, slot)) == 0)
+    {
+      cairo_arc (d->cr, x, y, r + 7, 0, 2 * G_PI);
+      cairo_set_source_rgba (d->cr, 0.1, 0.45, 0.9, 0.9);
+      cairo_set_line_width (d->cr, 3);
+      cairo_stroke (d->cr);
+    }
+  if (style->label_value && d->view->zoom >= LABEL_ZOOM)
+    {
+      g_autofree char *text = g_strdup_printf ("%.0f", pano_live_layer_get_value (layer, slot));
+
+      pango_layout_set_text (d->layout, text, -1);
+      cairo_move_to (d->cr, x + r + 4, y - 7);
+      cairo_set_source_rgba (d->cr, 0.1, 0.1, 0.1, alpha);
+      pango_cairo_show_layout (d->cr, d->layout);
+    }
+}
+
+static gboolean
+visit_dot (PanoLiveLayer *layer,
+           guint          slot,
+           gpointer       data)
+{
+  Drawing *d = data;
+
+  draw_dot (d, slot);
+  d->self->n_drawn++;
+  return TRUE;
+}
+
+static gboolean
+visit_line (PanoLiveLayer *layer,
+            guint          slot,
+            gpointer       data)
+{
+  Drawing *d = data;
+  guint n;
+  const double *c;
+
+  if (pano_live_layer_get_class (layer, slot) != d->klass ||
+      !(c = pano_live_layer_get_coords (layer, slot, &n)))
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      double x = c[2 * i] * d->view->world - d->view->origin_x;
+      double y = c[2 * i + 1] * d->view->world - d->view->origin_y;
+
+      if (i == 0)
+        cairo_move_to (d->cr, x, y);
+      else
+        cairo_line_to (d->cr, x, y);
+    }
+  return TRUE;
+}
+
+static void
+draw_individual (PanoLiveMapLayer *self,
+                 cairo_t          *cr,
+                 const View       *v)
+{
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
+  Drawing d = { self, cr, v, layout, 0 };
+  double m = self->style->size + 12;
+  double x0 = (v->origin_x - m) / v->world, y0 = (v->origin_y - m) / v->world;
+  double x1 = (v->origin_x + v->width + m) / v->world, y1 = (v->origin_y + v->height + m) / v->world;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  self->n_drawn = 0;
+  if (self->style->symbol == PANO_LIVE_SYMBOL_DOT)
+    {
+      pano_live_layer_search (layer, x0, y0, x1, y1, visit_dot, &d);
+      return;
+    }
+  /* Lines: one path per class, calmest first so jams are drawn on top. */
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_width (cr, v->zoom >= 13 ? self->style->size : self->style->size / 2);
+  for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
+    {
+      d.klass = k;
+      cairo_new_path (cr);
+      pano_live_layer_search (layer, x0, y0, x1, y1, visit_line, &d);
+      set_class_color (cr, self->style, k, 1);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+pano_live_map_layer_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  PanoLiveMapLayer *self = PANO_LIVE_MAP_LAYER (widget);
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  g_autoptr(GHashTable) bins = NULL;
+  Binning binning;
+  View v;
+  cairo_t *cr;
+
+  get_view (self, &v);
+  if (layer == NULL || pano_live_layer_get_n_entities (layer) == 0 || v.width == 0)
+    return;
+
+  bins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  binning = (Binning) { &v, bins, 0 };
+  pano_live_layer_foreach_cell (layer, v.origin_x / v.world, v.origin_y / v.world,
+                                (v.origin_x + v.width) / v.world,
+                                (v.origin_y + v.height) / v.world, add_cell, &binning);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, v.width, v.height));
+  self->aggregated = self->style->symbol == PANO_LIVE_SYMBOL_DOT &&
+                     binning.total > INDIVIDUAL_LIMIT;
+  if (self->aggregated)
+    draw_aggregated (self, cr, bins);
+  else
+    draw_individual (self, cr, &v);
+  cairo_destroy (cr);
+}
+
+static void
+on_store_changed (PanoLiveStore    *store,
+                  const char       *layer,
+                  PanoLiveMapLayer *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_viewport_changed (PanoLiveMapLayer *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pano_live_map_layer_constructed (GObject *object)
+{
+  PanoLiveMapLayer *self = PANO_LIVE_MAP_LAYER (object);
+
+  G_OBJECT_CLASS (pano_live_map_layer_parent_class)->constructed (object);
+  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (self)), "notify",
+                           G_CALLBACK (on_viewport_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+pano_live_map_layer_dispose (GObject *object)
+{
+  PanoLiveMapLayer *self = (PanoLiveMapLayer *)object;
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->layer, g_free);
+  g_clear_pointer (&self->selected, g_free);
+
+  G_OBJECT_CLASS (pano_live_map_layer_parent_class)->dispose (object);
+}
+
+static void
+pano_live_map_layer_class_init (PanoLiveMapLayerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->constructed = pano_live_map_layer_constructed;
+  G_OBJECT_CLASS (klass)->dispose = pano_live_map_layer_dispose;
+  GTK_WIDGET_CLASS (klass)->snapshot = pano_live_map_layer_snapshot;
+}
+
+static void
+pano_live_map_layer_init (PanoLiveMapLayer *self)
+{
+}
+
+PanoLiveMapLayer *
+pano_live_map_layer_new (ShumateViewport *viewport,
+                         PanoLiveStore   *store,
+                         const char      *layer)
+{
+  PanoLiveMapLayer *self = g_object_new (PANO_TYPE_LIVE_MAP_LAYER, "viewport", viewport, NULL);
+  g_autofree char *detailed = g_strdup_printf ("changed::%s", layer);
+
+  self->store = g_object_ref (store);
+  self->layer = g_strdup (layer);
+  self->style = pano_live_style_for_layer (layer);
+  g_signal_connect_object (store, detailed, G_CALLBACK (on_store_changed), self, 0);
+  return self;
+}
+
+const char *
+pano_live_map_layer_get_layer (PanoLiveMapLayer *self)
+{
+  return self->layer;
+}
+
+/* Returns: whether the last frame drew bins rather than individual entities */
+gboolean
+pano_live_map_layer_is_aggregated (PanoLiveMapLayer *self)
+{
+  return self->aggregated;
+}
+
+/* Returns: how many symbols (entities or bins) the last frame drew */
+guint
+pano_live_map_layer_get_n_drawn (PanoLiveMapLayer *self)
+{
+  return self->n_drawn;
+}
+
+/* Rings the entity @id (nullable: none) wherever it moves. */
+void
+pano_live_map_layer_select (PanoLiveMapLayer *self,
+                            const char       *id)
+{
+  g_free (self->selected);
+  self->selected = g_strdup (id);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Returns: the slot of the entity under widget point (@x, @y), or -1 */
+int
+pano_live_map_layer_hit_test (PanoLiveMapLayer *self,
+                              double            x,
+                              double            y)
+{
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  View v;
+
+  get_view (self, &v);
+  return pano_live_layer_hit_test (layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
+                                   MAX (HIT_PX, self->style->size / 2 + 2) / v.world);
+}

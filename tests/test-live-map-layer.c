@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Live layers drawn offscreen from fixed entities: stations in their HJ 633 AQI colours with
+ * exceedances ringed and stale ones faded, a jammed road in dark red, and at city zoom
+ * thirty thousand sensors drawn as a few counted bins instead of one dot each. */
+#include "pano-live-map-layer.h"
+#include "pano-tile-source.h"
+
+#include <string.h>
+
+static const char * const layer_names[] = { "environment", "traffic", NULL };
+
+typedef struct
+{
+  GtkWindow *window;
+  ShumateMap *map;
+  PanoLiveStore *store;
+  PanoLiveMapLayer *env;
+  PanoLiveMapLayer *traffic;
+} Scene;
+
+static void
+apply (PanoLiveStore *store, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PanoFeedFrame) frame = pano_feed_frame_decode (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  g_assert_true (pano_live_store_apply (store, frame, &error));
+  pano_live_store_flush (store);
+}
+
+static char *
+iso_time (gint64 offset_s)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) s = g_date_time_add_seconds (t, offset_s);
+
+  return g_date_time_format_iso8601 (s);
+}
+
+static Scene *
+scene_new (double lat, double lon, double zoom)
+{
+  Scene *s = g_new0 (Scene, 1);
+  g_autoptr(PanoTileRenderer) empty = pano_tile_renderer_new ();
+  g_autoptr(PanoTileSource) reference = pano_tile_source_new ("reference", empty);
+  ShumateViewport *viewport;
+
+  s->store = pano_live_store_new (layer_names);
+  s->window = GTK_WINDOW (gtk_window_new ());
+  s->map = shumate_map_new ();
+  viewport = shumate_map_get_viewport (s->map);
+  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (reference));
+  shumate_viewport_set_max_zoom_level (viewport, 19);
+  gtk_window_set_child (s->window, GTK_WIDGET (s->map));
+  gtk_window_set_default_size (s->window, 800, 600);
+  s->traffic = pano_live_map_layer_new (viewport, s->store, "traffic");
+  s->env = pano_live_map_layer_new (viewport, s->store, "environment");
+  shumate_map_add_layer (s->map, SHUMATE_LAYER (s->traffic));
+  shumate_map_add_layer (s->map, SHUMATE_LAYER (s->env));
+  shumate_map_center_on (s->map, lat, lon);
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  gtk_window_present (s->window);
+  return s;
+}
+
+static void
+scene_free (Scene *s)
+{
+  gtk_window_destroy (s->window);
+  g_object_unref (s->store);
+  g_free (s);
+}
+
+static GskRenderNode *
+try_snapshot (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+/* Lets the window lay out and draw (a bounded number of main-loop turns), then renders the
+ * map as it is on screen. */
+static GdkTexture *
+render (Scene *s)
+{
+  GtkWidget *map = GTK_WIDGET (s->map);
+  g_autoptr(GskRenderNode) node = NULL;
+
+  for (int i = 0; i < 2000 && (gtk_widget_get_width (map) == 0 || i < 30); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  for (int i = 0; i < 2000 && (node = try_snapshot (map)) == NULL; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (s->window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (map),
+                                                           gtk_widget_get_height (map)));
+}
+
+/* The pixel where (lat, lon) lands, as 0xRRGGBB (opaque pixels only). */
+static guint32
+pixel_at (Scene *s, GdkTexture *texture, double lat, double lon, guint8 *alpha)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
+  double x, y;
+  guint32 v;
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
+                                              GTK_WIDGET (s->map), lat, lon, &x, &y);
+  gdk_texture_download (texture, (guchar *)data, w * 4);
+  v = data[(int)round (y) * w + (int)round (x)];
+  if (alpha)
+    *alpha = v >> 24;
+  return v & 0xffffff;
+}
+
+/* Whether @colour appears within @radius px of where (lat, lon) lands. */
+static gboolean
+colour_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius, guint32 colour)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
+  double x, y;
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
+                                              GTK_WIDGET (s->map), lat, lon, &x, &y);
+  gdk_texture_download (texture, (guchar *)data, w * 4);
+  for (int j = MAX (0, (int)y - radius); j < MIN (h, (int)y + radius); j++)
+    for (int i = MAX (0, (int)x - radius); i < MIN (w, (int)x + radius); i++)
+      if ((data[j * w + i] & 0xffffff) == colour && data[j * w + i] >> 24 == 0xff)
+        return TRUE;
+  return FALSE;
+}
+
+#define STATION(id, lon, lat, aqi, stale) \
+  "{\"id\":\"" id "\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" lon "," lat "]}," \
+  "\"properties\":{\"aqi\":" aqi "},\"stale_after\":\"%s\"}"
+
+static void
+test_environment_colours (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 15);
+  g_autofree char *future = iso_time (600);
+  g_autofree char *past = iso_time (-600);
+  g_autofree char *json = g_strdup_printf (
+    "{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":1,\"chunks\":1,\"entities\":["
+    STATION ("good", "110.785", "32.630", "30", "") ","
+    STATION ("bad", "110.790", "32.630", "180", "") ","
+    STATION ("severe", "110.795", "32.630", "420", "") ","
+    STATION ("old", "110.790", "32.634", "30", "") "]}", future, future, future, past);
+  g_autoptr(GdkTexture) texture = NULL;
+  guint8 alpha;
+
+  apply (s->store, json);
+  texture = render (s);
+  g_assert_false (pano_live_map_layer_is_aggregated (s->env));
+  g_assert_cmphex (pixel_at (s, texture, 32.630, 110.785, NULL), ==, 0x00e400);  /* 优 */
+  g_assert_cmphex (pixel_at (s, texture, 32.630, 110.790, NULL), ==, 0xff0000);  /* 中度污染 */
+  g_assert_cmphex (pixel_at (s, texture, 32.630, 110.795, NULL), ==, 0x7e0023);  /* 严重污染 */
+  /* stale: the same green, faded */
+  pixel_at (s, texture, 32.634, 110.790, &alpha);
+  g_assert_cmpuint (alpha, <, 128);
+  scene_free (s);
+}
+
+static void
+test_traffic_colours (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 15);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[{\"id\":\"road-1\",\"geometry\":{\"type\":\"LineString\","
+                   "\"coordinates\":[[110.780,32.628],[110.800,32.628]]},"
+                   "\"properties\":{\"congestion\":4,\"speed_kmh\":5}},"
+                   "{\"id\":\"road-2\",\"geometry\":{\"type\":\"LineString\","
+                   "\"coordinates\":[[110.780,32.632],[110.800,32.632]]},"
+                   "\"properties\":{\"congestion\":\"畅通\",\"speed_kmh\":55}}]}");
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);   /* 严重拥堵 */
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0x00b050);   /* 畅通 */
+  scene_free (s);
+}
+
+static void
+test_aggregation (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 10);
+  GString *json = g_string_new ("{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":1,"
+                                "\"chunks\":1,\"entities\":[");
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (guint i = 0; i < 30000; i++)
+    g_string_append_printf (json, "%s{\"id\":\"s%u\",\"geometry\":{\"type\":\"Point\","
+                            "\"coordinates\":[%.5f,%.5f]},\"properties\":{\"aqi\":%u}}",
+                            i ? "," : "", i, 110.78 + (i % 100) * 0.0002,
+                            32.62 + (i / 100) * 0.00007, i == 777 ? 250 : 40);
+  g_string_append (json, "]}");
+  apply (s->store, json->str);
+  g_string_free (json, TRUE);
+
+  texture = render (s);
+  g_assert_true (pano_live_map_layer_is_aggregated (s->env));
+  /* a handful of counted bins for the cluster, one coloured by its worst station (重度污染) */
+  g_assert_cmpuint (pano_live_map_layer_get_n_drawn (s->env), <=, 4);
+  g_assert_true (colour_near (s, texture, 32.6305, 110.79, 40, 0x99004c));
+  g_assert_false (colour_near (s, texture, 32.6305, 110.79, 40, 0x00e400) &&
+                  pano_live_map_layer_get_n_drawn (s->env) == 1);
+  g_clear_object (&texture);
+
+  /* zoomed in, individuals again */
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (s->map), 18);
+  texture = render (s);
+  g_assert_false (pano_live_map_layer_is_aggregated (s->env));
+  g_assert_cmpuint (pano_live_map_layer_get_n_drawn (s->env), >, 4);
+  scene_free (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/live-map-layer/environment-colours", test_environment_colours);
+  g_test_add_func ("/live-map-layer/traffic-colours", test_traffic_colours);
+  g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
+  return g_test_run ();
+}
