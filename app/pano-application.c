@@ -13,6 +13,8 @@ struct _PanoApplication
   AdwApplication parent_instance;
 
   char *tiles;
+  char *hub;
+  char *token;
 };
 
 G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
@@ -20,6 +22,11 @@ G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry options[] = {
   { "tiles", 't', 0, G_OPTION_ARG_STRING, NULL,
     N_("Online base map: an XYZ URL template with {x} {y} {z}, or “none”"), N_("URL") },
+  { "hub", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Subscribe to the live layers of this panorama-hub, e.g. http://127.0.0.1:7878"),
+    N_("URL") },
+  { "token", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The hub token (viewer role or higher)"),
+    N_("TOKEN") },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the map to a PNG without a window, then exit; takes --size WxH, --center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
   { NULL }
@@ -32,9 +39,15 @@ ensure_window (PanoApplication *self)
 
   if (window == NULL)
     {
+      g_autoptr(GSettings) settings = g_settings_new (PANO_APP_ID);
+      g_autofree char *hub = g_settings_get_string (settings, "hub-url");
+      g_autofree char *token = g_settings_get_string (settings, "hub-token");
+
       window = GTK_WINDOW (pano_window_new (GTK_APPLICATION (self)));
       if (self->tiles != NULL)
         pano_window_set_tile_url (PANO_WINDOW (window), self->tiles);
+      pano_window_set_hub (PANO_WINDOW (window), self->hub ? self->hub : hub,
+                           self->token ? self->token : token);
     }
   return PANO_WINDOW (window);
 }
@@ -70,6 +83,8 @@ pano_application_handle_local_options (GApplication *app,
   PanoApplication *self = PANO_APPLICATION (app);
 
   g_variant_dict_lookup (options, "tiles", "s", &self->tiles);
+  g_variant_dict_lookup (options, "hub", "s", &self->hub);
+  g_variant_dict_lookup (options, "token", "s", &self->token);
   return -1;
 }
 
@@ -123,6 +138,8 @@ pano_application_finalize (GObject *object)
   PanoApplication *self = (PanoApplication *)object;
 
   g_clear_pointer (&self->tiles, g_free);
+  g_clear_pointer (&self->hub, g_free);
+  g_clear_pointer (&self->token, g_free);
 
   G_OBJECT_CLASS (pano_application_parent_class)->finalize (object);
 }

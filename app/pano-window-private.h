@@ -3,7 +3,9 @@
 
 #include "pano-window.h"
 #include "pano-base-map.h"
+#include "pano-feed-client.h"
 #include "pano-gis-loader.h"
+#include "pano-live-map-layer.h"
 #include "pano-online-source.h"
 #include "pano-tile-source.h"
 
@@ -26,6 +28,8 @@ struct _PanoWindow
   ShumateMap *map;
   GtkBox *loads_box;
   ShumateScale *scale;
+  GtkWidget *feed_status;
+  GtkLabel *feed_label;
 
   GSettings *settings;
   GCancellable *cancellable;
@@ -37,6 +41,14 @@ struct _PanoWindow
   guint n_loading;
   gboolean base_loaded;
   gboolean hide_base_map;
+
+  PanoLiveStore *live_store;
+  PanoFeedClient *feed;
+  GPtrArray *live_layers;     /* PanoLiveMapLayer, bottom first */
+  guint feed_status_id;
+  gboolean feed_banner;
+  char *selected_layer;
+  char *selected_id;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -48,5 +60,9 @@ void pano_window_show_banner           (PanoWindow     *self,
 void pano_window_add_gis_layer         (PanoWindow     *self,
                                         PanoGisLayer   *layer);
 void pano_window_go_home               (PanoWindow     *self);
+gboolean pano_window_select_live_at    (PanoWindow     *self,
+                                        double          x,
+                                        double          y);
+void pano_window_clear_live            (PanoWindow     *self);
 
 G_END_DECLS

@@ -109,8 +109,12 @@ pano_window_select_at (PanoWindow *self,
 {
   PanoStaticLayer *hit_static = NULL;
   PanoGisLayer *hit_layer = NULL;
-  int feature = pano_layer_stack_hit_test (self->stack, x, y, &hit_static, &hit_layer);
+  int feature;
 
+  /* Live entities lie over the static layers, so they are hit first. */
+  if (pano_window_select_live_at (self, x, y))
+    return TRUE;
+  feature = pano_layer_stack_hit_test (self->stack, x, y, &hit_static, &hit_layer);
   if (feature < 0)
     {
       pano_feature_panel_clear (self->feature_panel);
@@ -168,6 +172,7 @@ pano_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  pano_window_clear_live (self);
   if (self->layer_list)
     pano_layer_list_set_stack (self->layer_list, NULL);
   g_clear_object (&self->stack);
@@ -204,6 +209,8 @@ pano_window_class_init (PanoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, map);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, loads_box);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, scale);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_status);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_label);
 
   pano_window_class_install_actions (widget_class);
 }

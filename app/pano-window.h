@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "pano-feature-panel.h"
+#include "pano-feed-client.h"
 #include "pano-layer-list.h"
 #include "pano-layer-stack.h"
 
@@ -27,5 +28,11 @@ ShumateMap       *pano_window_get_map           (PanoWindow         *self);
 guint             pano_window_get_n_loading     (PanoWindow         *self);
 const char       *pano_window_get_last_message  (PanoWindow         *self);
 const char       *pano_window_get_banner        (PanoWindow         *self);
+void              pano_window_set_hub           (PanoWindow         *self,
+                                                 const char         *url,
+                                                 const char         *token);
+PanoLiveStore    *pano_window_get_live_store    (PanoWindow         *self);
+PanoFeedClient   *pano_window_get_feed          (PanoWindow         *self);
+const char       *pano_window_get_feed_status   (PanoWindow         *self);
 
 G_END_DECLS

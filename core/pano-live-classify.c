@@ -15,12 +15,14 @@ static const Name congestion_names[] = {
   { "free", PANO_CONGESTION_FREE }, { "畅通", PANO_CONGESTION_FREE },
   { "slow", PANO_CONGESTION_SLOW }, { "缓行", PANO_CONGESTION_SLOW },
   { "congested", PANO_CONGESTION_CONGESTED }, { "拥堵", PANO_CONGESTION_CONGESTED },
-  { "jammed", PANO_CONGESTION_JAMMED }, { "严重拥堵", PANO_CONGESTION_JAMMED },
+  { "jammed", PANO_CONGESTION_JAMMED }, { "severe", PANO_CONGESTION_JAMMED },
+  { "严重拥堵", PANO_CONGESTION_JAMMED },
   { NULL, 0 }
 };
 
 static const Name resource_names[] = {
   { "available", PANO_RESOURCE_AVAILABLE }, { "dispatched", PANO_RESOURCE_DISPATCHED },
+  { "returning", PANO_RESOURCE_DISPATCHED },
   { "en_route", PANO_RESOURCE_EN_ROUTE }, { "on_scene", PANO_RESOURCE_ON_SCENE },
   { "out_of_service", PANO_RESOURCE_OUT_OF_SERVICE }, { NULL, 0 }
 };
@@ -94,7 +96,9 @@ classify_traffic (JsonObject *p,
   *value = number_member (p, "speed_kmh", number_member (p, "speed", 0));
   if (level >= 1 && level <= 4)
     return (guint)level;
-  return lookup (congestion_names, string_member (p, "congestion"));
+  if (string_member (p, "congestion"))
+    return lookup (congestion_names, string_member (p, "congestion"));
+  return lookup (congestion_names, string_member (p, "level"));
 }
 
 static guint
@@ -145,8 +149,12 @@ pano_live_classify (const char *layer,
     }
   if (g_str_equal (layer, "alerts"))
     {
-      *value = number_member (p, "level", 0);
-      return (guint)CLAMP (*value, 0, 7);
+      const char *level = string_member (p, "level");
+
+      *value = number_member (p, "value", 0);
+      if (g_strcmp0 (string_member (p, "status"), "cleared") == 0)
+        return 1;
+      return g_strcmp0 (level, "severe") == 0 ? 4 : 3;
     }
   return 0;
 }

@@ -21,6 +21,7 @@ struct _PanoLayerStack
   GListStore *layers;     /* PanoStaticLayer, top first */
   GHashTable *widgets;    /* PanoStaticLayer → ShumateMapLayer (owned ref) */
   ShumateLayer *backdrop;
+  ShumateLayer *ceiling;  /* weak: static layers stay under it (the live layers start there) */
 };
 
 G_DEFINE_FINAL_TYPE (PanoLayerStack, pano_layer_stack, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ pano_layer_stack_dispose (GObject *object)
   PanoLayerStack *self = (PanoLayerStack *)object;
 
   g_clear_weak_pointer (&self->map);
+  g_clear_weak_pointer (&self->ceiling);
   g_clear_object (&self->layers);
   g_clear_pointer (&self->widgets, g_hash_table_unref);
   g_clear_object (&self->backdrop);
@@ -88,6 +90,16 @@ create_widget (PanoLayerStack  *self,
   return SHUMATE_LAYER (g_object_ref_sink (widget));
 }
 
+static void
+add_under_ceiling (PanoLayerStack *self,
+                   ShumateLayer   *widget)
+{
+  if (self->ceiling && gtk_widget_get_parent (GTK_WIDGET (self->ceiling)) != NULL)
+    shumate_map_insert_layer_behind (self->map, widget, self->ceiling);
+  else
+    shumate_map_add_layer (self->map, widget);
+}
+
 /* Puts the map's widgets back in list order: backdrop at the bottom, item 0 on top. */
 static void
 restack (PanoLayerStack *self)
@@ -107,12 +119,12 @@ restack (PanoLayerStack *self)
     shumate_map_remove_layer (self->map, self->backdrop);
 
   if (self->backdrop)
-    shumate_map_add_layer (self->map, self->backdrop);
+    add_under_ceiling (self, self->backdrop);
   for (guint i = n; i > 0; i--)
     {
       g_autoptr(PanoStaticLayer) layer = g_list_model_get_item (G_LIST_MODEL (self->layers), i - 1);
 
-      shumate_map_add_layer (self->map, g_hash_table_lookup (self->widgets, layer));
+      add_under_ceiling (self, g_hash_table_lookup (self->widgets, layer));
     }
 }
 
@@ -204,6 +216,16 @@ pano_layer_stack_set_backdrop (PanoLayerStack *self,
     shumate_map_remove_layer (self->map, self->backdrop);
   g_clear_object (&self->backdrop);
   self->backdrop = backdrop ? g_object_ref_sink (backdrop) : NULL;
+  restack (self);
+}
+
+/* @ceiling: (nullable): a layer of the map that static layers must stay under, e.g. the
+ * lowest live layer */
+void
+pano_layer_stack_set_ceiling (PanoLayerStack *self,
+                              ShumateLayer   *ceiling)
+{
+  g_set_weak_pointer (&self->ceiling, ceiling);
   restack (self);
 }
 

@@ -24,6 +24,8 @@ gboolean        pano_layer_stack_move         (PanoLayerStack  *self,
                                                int              delta);
 void            pano_layer_stack_set_backdrop (PanoLayerStack  *self,
                                                ShumateLayer    *backdrop);
+void            pano_layer_stack_set_ceiling  (PanoLayerStack  *self,
+                                               ShumateLayer    *ceiling);
 void            pano_layer_stack_zoom_to      (PanoLayerStack  *self,
                                                PanoStaticLayer *layer);
 int             pano_layer_stack_hit_test     (PanoLayerStack   *self,

@@ -28,7 +28,7 @@ static const PanoLiveStyle styles[] = {
     "resources", PANO_LIVE_SYMBOL_DOT,
     { GREY, RGB (46, 125, 50), RGB (21, 101, 192), RGB (249, 168, 37), RGB (198, 40, 40),
       RGB (117, 117, 117), GREY, GREY },
-    { "未知", "待命", "已派遣", "在途", "到场", "停用", NULL },
+    { "未知", "待命", "已派遣/返回", "在途", "到场", "停用", NULL },
     0, 12, FALSE,
   },
   {
@@ -49,7 +49,7 @@ static const PanoLiveStyle styles[] = {
     "alerts", PANO_LIVE_SYMBOL_DOT,
     { GREY, RGB (255, 193, 7), RGB (255, 152, 0), RGB (244, 67, 54), RGB (183, 28, 28),
       RGB (183, 28, 28), RGB (183, 28, 28), RGB (183, 28, 28) },
-    { "未知", "蓝色", "黄色", "橙色", "红色", NULL },
+    { "未知", "已解除", "提示", "预警", "严重", NULL },
     3, 14, FALSE,
   },
 };

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 struct _PanoFeaturePanel
 {
@@ -15,8 +16,7 @@ struct _PanoFeaturePanel
   GtkWidget *box;
   GtkLabel *heading;
   GtkListBox *rows;
-  PanoGisLayer *layer;
-  int feature;
+  GHashTable *values;   /* field → the text shown */
 };
 
 G_DEFINE_FINAL_TYPE (PanoFeaturePanel, pano_feature_panel, GTK_TYPE_WIDGET)
@@ -34,8 +34,7 @@ void
 pano_feature_panel_clear (PanoFeaturePanel *self)
 {
   remove_rows (self);
-  g_clear_object (&self->layer);
-  self->feature = -1;
+  g_hash_table_remove_all (self->values);
   gtk_label_set_label (self->heading, _("Click a feature on the map to see its attributes"));
   gtk_widget_set_visible (GTK_WIDGET (self->rows), FALSE);
 }
@@ -54,24 +53,80 @@ create_field_row (const char *name,
   return row;
 }
 
+static void
+add_field (PanoFeaturePanel *self,
+           const char       *name,
+           const char       *value)
+{
+  gtk_list_box_append (self->rows, create_field_row (name, value));
+  g_hash_table_replace (self->values, g_strdup (name), g_strdup (value));
+}
+
+static void
+begin (PanoFeaturePanel *self,
+       const char       *heading)
+{
+  remove_rows (self);
+  g_hash_table_remove_all (self->values);
+  gtk_label_set_label (self->heading, heading);
+}
+
 void
 pano_feature_panel_show_feature (PanoFeaturePanel *self,
                                  PanoGisLayer     *layer,
                                  guint             feature)
 {
   const char * const *fields = pano_gis_layer_get_field_names (layer);
-  g_autofree char *heading = NULL;
+  g_autofree char *heading =
+    g_strdup_printf (_("%s — feature %u"), pano_gis_layer_get_title (layer), feature + 1);
 
-  remove_rows (self);
-  g_set_object (&self->layer, layer);
-  self->feature = feature;
-
-  heading = g_strdup_printf (_("%s — feature %u"), pano_gis_layer_get_title (layer), feature + 1);
-  gtk_label_set_label (self->heading, heading);
+  begin (self, heading);
   for (guint i = 0; fields && fields[i]; i++)
-    gtk_list_box_append (self->rows,
-                         create_field_row (fields[i], pano_gis_layer_get_value (layer, feature, i)));
+    add_field (self, fields[i], pano_gis_layer_get_value (layer, feature, i));
   gtk_widget_set_visible (GTK_WIDGET (self->rows), fields && fields[0]);
+}
+
+static char *
+member_text (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("");
+  return json_to_string (node, FALSE);
+}
+
+/**
+ * pano_feature_panel_show_properties:
+ * @properties: a JSON object's text, as a live entity carries it
+ *
+ * Shows a live entity; call again with its new properties to follow its updates.
+ */
+void
+pano_feature_panel_show_properties (PanoFeaturePanel *self,
+                                    const char       *heading,
+                                    const char       *properties)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  GList *members;
+
+  begin (self, heading);
+  if (properties == NULL || !json_parser_load_from_data (parser, properties, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->rows), FALSE);
+      return;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l; l = l->next)
+    {
+      g_autofree char *text = member_text (json_object_get_member (object, l->data));
+      add_field (self, l->data, text);
+    }
+  g_list_free (members);
+  gtk_widget_set_visible (GTK_WIDGET (self->rows), TRUE);
 }
 
 /* Returns: (nullable): what the panel shows for @field, or %NULL when nothing is shown */
@@ -79,11 +134,7 @@ const char *
 pano_feature_panel_get_value (PanoFeaturePanel *self,
                               const char       *field)
 {
-  int index;
-
-  if (self->layer == NULL || (index = pano_gis_layer_find_field (self->layer, field)) < 0)
-    return NULL;
-  return pano_gis_layer_get_value (self->layer, self->feature, index);
+  return g_hash_table_lookup (self->values, field);
 }
 
 static void
@@ -92,7 +143,7 @@ pano_feature_panel_dispose (GObject *object)
   PanoFeaturePanel *self = (PanoFeaturePanel *)object;
 
   g_clear_pointer (&self->box, gtk_widget_unparent);
-  g_clear_object (&self->layer);
+  g_clear_pointer (&self->values, g_hash_table_unref);
 
   G_OBJECT_CLASS (pano_feature_panel_parent_class)->dispose (object);
 }
@@ -112,6 +163,8 @@ static void
 pano_feature_panel_init (PanoFeaturePanel *self)
 {
   GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_start (self->box, 8);

@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (PanoFeaturePanel, pano_feature_panel, PANO, FEATURE_PANEL,
 void        pano_feature_panel_show_feature (PanoFeaturePanel *self,
                                              PanoGisLayer     *layer,
                                              guint             feature);
+void        pano_feature_panel_show_properties (PanoFeaturePanel *self,
+                                                const char       *heading,
+                                                const char       *properties);
 void        pano_feature_panel_clear        (PanoFeaturePanel *self);
 const char *pano_feature_panel_get_value    (PanoFeaturePanel *self,
                                              const char       *field);

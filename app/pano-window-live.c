@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The live side of the window: the hub subscription, the live layers over the static ones,
+ * the connection indicator in the header bar, the banner when the hub is gone, and the side
+ * panel following a selected live entity through its updates. */
+#define G_LOG_DOMAIN "panorama-app"
+
+#include "pano-window-private.h"
+
+#include <glib/gi18n.h>
+
+#define STATUS_TICK_MS 1000
+#define BANNER_AFTER_MS 10000
+
+/* Bottom to top: roads under points, incidents and alerts over everything. */
+static const char * const live_layer_names[] = {
+  "traffic", "environment", "events", "resources", "incidents", "alerts", NULL
+};
+
+static char *
+format_clock (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (unix_ms / 1000);
+
+  return g_date_time_format (t, "%H:%M:%S");
+}
+
+static char *
+describe_state (PanoWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *since = NULL;
+
+  switch (pano_feed_client_get_state (self->feed))
+    {
+    case PANO_FEED_CONNECTED:
+      return g_strdup (_("● Live"));
+    case PANO_FEED_CONNECTING:
+      return g_strdup (_("Connecting…"));
+    case PANO_FEED_RECONNECTING:
+      if (pano_feed_client_get_retry_at (self->feed) > now)
+        return g_strdup_printf (_("Reconnecting in %d s"),
+                                (int)((pano_feed_client_get_retry_at (self->feed) - now + 999999)
+                                      / G_USEC_PER_SEC));
+      return g_strdup (_("Reconnecting…"));
+    case PANO_FEED_OFFLINE:
+    default:
+      since = format_clock (pano_feed_client_get_offline_since (self->feed));
+      return g_strdup_printf (_("Offline since %s"), since);
+    }
+}
+
+/* One line per layer: how many entities, how old the newest data is, what was coalesced. */
+static char *
+describe_layers (PanoWindow *self)
+{
+  GString *text = g_string_new (pano_feed_client_get_url (self->feed));
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  if (pano_feed_client_get_last_error (self->feed))
+    g_string_append_printf (text, "\n%s", pano_feed_client_get_last_error (self->feed));
+  for (guint i = 0; live_layer_names[i]; i++)
+    {
+      const char *name = live_layer_names[i];
+      PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store, name);
+      gint64 newest = pano_live_store_get_newest_data (self->live_store, name);
+
+      g_string_append_printf (text, "\n%s: %u", name, pano_live_layer_get_n_entities (layer));
+      if (newest > 0)
+        g_string_append_printf (text, _(" · data %" G_GINT64_FORMAT " s behind"),
+                                MAX (0, (now_ms - newest) / 1000));
+      if (pano_live_store_get_coalesced (self->live_store, name) > 0)
+        g_string_append_printf (text, _(" · %" G_GUINT64_FORMAT " coalesced"),
+                                pano_live_store_get_coalesced (self->live_store, name));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+update_banner (PanoWindow *self)
+{
+  gint64 since = pano_feed_client_get_offline_since (self->feed);
+  gboolean down = pano_feed_client_get_state (self->feed) != PANO_FEED_CONNECTED &&
+                  since > 0 && g_get_real_time () / 1000 - since > BANNER_AFTER_MS;
+
+  if (down)
+    {
+      g_autofree char *clock = format_clock (since);
+      g_autofree char *message =
+        g_strdup_printf (_("The hub %s is unreachable since %s (%s). The last picture stays on "
+                           "screen, faded where it is stale; reconnecting by itself."),
+                         pano_feed_client_get_url (self->feed), clock,
+                         pano_feed_client_get_last_error (self->feed)
+                         ? pano_feed_client_get_last_error (self->feed) : _("no answer"));
+      pano_window_show_banner (self, message);
+      self->feed_banner = TRUE;
+    }
+  else if (self->feed_banner)
+    {
+      pano_window_show_banner (self, NULL);
+      self->feed_banner = FALSE;
+    }
+}
+
+static gboolean
+update_feed_status (gpointer user_data)
+{
+  PanoWindow *self = user_data;
+  g_autofree char *label = describe_state (self);
+  g_autofree char *tooltip = describe_layers (self);
+  gboolean live = pano_feed_client_get_state (self->feed) == PANO_FEED_CONNECTED;
+
+  gtk_label_set_label (self->feed_label, label);
+  gtk_widget_set_tooltip_text (self->feed_status, tooltip);
+  if (live)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->feed_label), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->feed_label), "warning");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->feed_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->feed_label), "success");
+    }
+  update_banner (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+refresh_selection (PanoWindow *self)
+{
+  PanoLiveLayer *layer;
+  int slot;
+  g_autofree char *heading = NULL;
+
+  if (self->selected_layer == NULL)
+    return;
+  layer = pano_live_store_get_layer (self->live_store, self->selected_layer);
+  slot = pano_live_layer_lookup (layer, self->selected_id);
+  heading = g_strdup_printf ("%s — %s%s", self->selected_layer, self->selected_id,
+                             slot < 0 ? _(" (gone)") : "");
+  pano_feature_panel_show_properties (self->feature_panel, heading,
+                                      slot >= 0 ? pano_live_layer_get_properties (layer, slot)
+                                                : NULL);
+}
+
+static void
+on_live_changed (PanoLiveStore *store,
+                 const char    *layer,
+                 PanoWindow    *self)
+{
+  if (g_strcmp0 (layer, self->selected_layer) == 0)
+    refresh_selection (self);
+}
+
+static void
+set_selection (PanoWindow *self,
+               const char *layer,
+               const char *id)
+{
+  g_free (self->selected_layer);
+  g_free (self->selected_id);
+  self->selected_layer = g_strdup (layer);
+  self->selected_id = g_strdup (id);
+  for (guint i = 0; self->live_layers && i < self->live_layers->len; i++)
+    {
+      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i);
+
+      pano_live_map_layer_select (l, g_strcmp0 (pano_live_map_layer_get_layer (l), layer) == 0
+                                     ? id : NULL);
+    }
+}
+
+/* Returns: whether a live entity was under (@x, @y); it is then shown and followed */
+gboolean
+pano_window_select_live_at (PanoWindow *self,
+                            double      x,
+                            double      y)
+{
+  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
+    {
+      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
+      PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store,
+                                                        pano_live_map_layer_get_layer (l));
+      int slot;
+
+      if (pano_live_map_layer_is_aggregated (l) || (slot = pano_live_map_layer_hit_test (l, x, y)) < 0)
+        continue;
+      set_selection (self, pano_live_map_layer_get_layer (l), pano_live_layer_get_id (layer, slot));
+      refresh_selection (self);
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      return TRUE;
+    }
+  set_selection (self, NULL, NULL);
+  return FALSE;
+}
+
+static void
+add_live_layers (PanoWindow *self)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+
+  self->live_layers = g_ptr_array_new ();
+  for (guint i = 0; live_layer_names[i]; i++)
+    {
+      PanoLiveMapLayer *layer = pano_live_map_layer_new (viewport, self->live_store,
+                                                         live_layer_names[i]);
+
+      shumate_map_add_layer (self->map, SHUMATE_LAYER (layer));
+      g_ptr_array_add (self->live_layers, layer);
+    }
+  pano_layer_stack_set_ceiling (self->stack, g_ptr_array_index (self->live_layers, 0));
+}
+
+void
+pano_window_clear_live (PanoWindow *self)
+{
+  g_clear_handle_id (&self->feed_status_id, g_source_remove);
+  if (self->feed)
+    pano_feed_client_stop (self->feed);
+  g_clear_object (&self->feed);
+  g_clear_object (&self->live_store);
+  g_clear_pointer (&self->live_layers, g_ptr_array_unref);
+  g_clear_pointer (&self->selected_layer, g_free);
+  g_clear_pointer (&self->selected_id, g_free);
+}
+
+/**
+ * pano_window_set_hub:
+ * @url: (nullable): the hub, e.g. http://127.0.0.1:7878; %NULL or "" for no live layers
+ *
+ * Subscribes to the hub's live layers and draws them over the static layers.
+ */
+void
+pano_window_set_hub (PanoWindow *self,
+                     const char *url,
+                     const char *token)
+{
+  g_return_if_fail (self->feed == NULL);
+
+  if (url == NULL || url[0] == '\0')
+    return;
+  self->live_store = pano_live_store_new (live_layer_names);
+  self->feed = pano_feed_client_new (url, token, self->live_store);
+  g_signal_connect_object (self->live_store, "changed", G_CALLBACK (on_live_changed), self, 0);
+  add_live_layers (self);
+  gtk_widget_set_visible (self->feed_status, TRUE);
+  pano_feed_client_start (self->feed);
+  self->feed_status_id = g_timeout_add (STATUS_TICK_MS, update_feed_status, self);
+  update_feed_status (self);
+}
+
+/* Returns: (nullable) (transfer none): the live store while subscribed to a hub */
+PanoLiveStore *
+pano_window_get_live_store (PanoWindow *self)
+{
+  return self->live_store;
+}
+
+/* Returns: (nullable) (transfer none): the feed client while subscribed to a hub */
+PanoFeedClient *
+pano_window_get_feed (PanoWindow *self)
+{
+  return self->feed;
+}
+
+/* Returns: the text of the connection indicator in the header bar */
+const char *
+pano_window_get_feed_status (PanoWindow *self)
+{
+  return gtk_label_get_label (self->feed_label);
+}
