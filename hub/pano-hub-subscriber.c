@@ -701,6 +701,15 @@ on_message (SoupWebsocketConnection *connection,
   self->last_received = g_get_monotonic_time ();
   if (self->closing)
     return;
+  if (length > self->settings->max_frame_in)
+    {
+      g_autofree char *reason = g_strdup_printf ("frame of %" G_GSIZE_FORMAT " bytes exceeds "
+                                                 "max_frame_in %u", length,
+                                                 self->settings->max_frame_in);
+
+      pano_hub_subscriber_close (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, reason);
+      return;
+    }
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, NULL, "Binary frames are not accepted");
@@ -773,8 +782,10 @@ pano_hub_subscriber_new (SoupWebsocketConnection *connection,
     self->output = G_POLLABLE_OUTPUT_STREAM (output);
   else
     g_warning ("The stream's socket cannot be polled: backpressure is off for this client");
-  soup_websocket_connection_set_max_incoming_payload_size (connection,
-                                                           self->settings->max_frame_in);
+  /* libsoup's own limit drops the TCP connection mid-frame; keep it as a far backstop and
+   * enforce the documented limit here, where a proper 1009 close can be sent. */
+  soup_websocket_connection_set_max_incoming_payload_size (
+    connection, MAX ((guint64) self->settings->max_frame_in * 4, 1 << 20));
   g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   return self;
