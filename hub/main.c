@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "panorama-hub"
+
+#include <glib-unix.h>
+#include <locale.h>
+
+#include "pano-hub-city.h"
+#include "pano-hub-config.h"
+#include "pano-hub-db.h"
+#include "pano-hub-incidents.h"
+#include "pano-hub-server.h"
+#include "pano-hub-simulator.h"
+#include "pano-hub-store.h"
+
+typedef struct
+{
+  char *config;
+  char *listen;
+  char *database;
+  char *city;
+  char *port_file;
+  gboolean simulate;
+  gint64 seed;
+  double speed;
+  gint64 entities;
+  gboolean version;
+} Options;
+
+typedef struct
+{
+  GMainLoop *loop;
+  PanoHubServer *server;
+} Shutdown;
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  g_message ("Shutting down");
+  pano_hub_server_shutdown (shutdown->server);
+  /* Give the close frames a moment to leave. */
+  g_timeout_add (200, quit_loop, shutdown->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_options (int       *argc,
+               char    ***argv,
+               Options   *options,
+               GError   **error)
+{
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config,
+      "Configuration file (GKeyFile; see data/panorama-hub.conf)", "FILE" },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &options->listen,
+      "Address to listen on (default 127.0.0.1:7878; port 0 picks a free one)", "HOST:PORT" },
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &options->database,
+      "SQLite database for incidents, commands and audit", "FILE" },
+    { "city", 0, 0, G_OPTION_ARG_FILENAME, &options->city,
+      "City GeoPackage (grid_cells, roads, facilities)", "FILE" },
+    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &options->port_file,
+      "Write the bound port number to FILE once listening", "FILE" },
+    { "simulate", 0, 0, G_OPTION_ARG_NONE, &options->simulate,
+      "Run the simulated city; CITY is a GeoPackage path or a name in the data directory",
+      NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Simulator seed (default 1)", "N" },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &options->speed,
+      "Simulated seconds per real second (default 1)", "X" },
+    { "entities", 0, 0, G_OPTION_ARG_INT64, &options->entities,
+      "Add N simulated sensor nodes (up to 3000000) for scale runs", "N" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[CITY] — Panorama live hub");
+
+  g_option_context_set_summary (context,
+    "Serves the city's live state over WebSocket (/v1/stream) and REST on one port,\n"
+    "keeps incidents and dispatch orders durable in SQLite, and can simulate a city.\n"
+    "Protocol: docs/protocol.md. Logs go to stderr.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static char *
+resolve_city (const char *name)
+{
+  g_autofree char *file = NULL;
+  const char *dirs[] = { PANO_SOURCE_DATADIR, PANO_DATADIR };
+
+  if (g_file_test (name, G_FILE_TEST_EXISTS))
+    return g_strdup (name);
+  file = g_str_has_suffix (name, ".gpkg") ? g_strdup (name) : g_strconcat (name, ".gpkg", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+  return g_strdup (name);
+}
+
+static gboolean
+configure (PanoHubConfig  *config,
+           Options        *options,
+           int             argc,
+           char          **argv,
+           GError        **error)
+{
+  PanoHubSettings *settings = pano_hub_config_get (config);
+
+  if (options->config != NULL && !pano_hub_config_load_file (config, options->config, error))
+    return FALSE;
+  if (options->listen != NULL && !pano_hub_config_set_listen (config, options->listen, error))
+    return FALSE;
+  if (options->database != NULL)
+    {
+      g_free (settings->database);
+      settings->database = g_strdup (options->database);
+    }
+  if (options->simulate && argc > 1)
+    options->city = g_strdup (argv[1]);
+  else if (options->simulate && options->city == NULL && settings->city == NULL)
+    options->city = g_strdup ("shiyan");
+  if (options->city != NULL)
+    {
+      g_free (settings->city);
+      settings->city = resolve_city (options->city);
+    }
+  if (pano_hub_config_get_n_tokens (config) == 0)
+    g_warning ("No [tokens] configured: every client will be refused");
+  return TRUE;
+}
+
+static int
+run (PanoHubConfig *config,
+     Options       *options)
+{
+  PanoHubSettings *settings = pano_hub_config_get (config);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PanoHubDb) db = NULL;
+  g_autoptr(PanoHubCity) city = NULL;
+  g_autoptr(PanoHubStore) store = pano_hub_store_new (settings->window);
+  g_autoptr(PanoHubIncidents) incidents = NULL;
+  g_autoptr(PanoHubServer) server = NULL;
+  g_autoptr(PanoHubSimulator) simulator = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *url = NULL;
+  Shutdown shutdown;
+
+  if ((db = pano_hub_db_open (settings->database, &error)) == NULL)
+    goto fail;
+  if (settings->city != NULL && (city = pano_hub_city_load (settings->city, &error)) == NULL)
+    goto fail;
+  incidents = pano_hub_incidents_new (db, store, city, settings);
+  g_message ("%u incidents loaded from %s", pano_hub_incidents_load (incidents),
+             settings->database);
+  server = pano_hub_server_new (config, store, db, incidents);
+  if (!pano_hub_server_listen (server, &error))
+    goto fail;
+  url = pano_hub_server_dup_url (server);
+  g_print ("panorama-hub listening on %s epoch %s\n", url, pano_hub_store_get_epoch (store));
+  if (options->port_file != NULL)
+    {
+      g_autofree char *port = g_strdup_printf ("%u\n", pano_hub_server_get_port (server));
+
+      if (!g_file_set_contents (options->port_file, port, -1, &error))
+        goto fail;
+    }
+  if (options->simulate)
+    {
+      if (city == NULL)
+        {
+          g_printerr ("panorama-hub: --simulate needs a city GeoPackage\n");
+          return 1;
+        }
+      simulator = pano_hub_simulator_new (city, store, incidents, (guint64) options->seed,
+                                          options->speed, (guint) options->entities);
+      pano_hub_simulator_start (simulator);
+    }
+  shutdown = (Shutdown) { loop, server };
+  g_unix_signal_add (SIGINT, on_signal, &shutdown);
+  g_unix_signal_add (SIGTERM, on_signal, &shutdown);
+  g_main_loop_run (loop);
+  return 0;
+
+fail:
+  g_printerr ("panorama-hub: %s\n", error->message);
+  return 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Options options = { .seed = 1, .speed = 1.0 };
+  g_autoptr(PanoHubConfig) config = pano_hub_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  if (!parse_options (&argc, &argv, &options, &error))
+    {
+      g_printerr ("panorama-hub: %s (see --help)\n", error->message);
+      return 2;
+    }
+  if (options.version)
+    {
+      g_print ("panorama-hub %s, protocol %d\n", PANO_VERSION, PANO_PROTOCOL_VERSION);
+      return 0;
+    }
+  if (options.entities < 0 || options.entities > 3000000 || options.speed <= 0)
+    {
+      g_printerr ("panorama-hub: --entities must be 0..3000000 and --speed positive\n");
+      return 2;
+    }
+  if (!configure (config, &options, argc, argv, &error))
+    {
+      g_printerr ("panorama-hub: %s\n", error->message);
+      return 1;
+    }
+  return run (config, &options);
+}

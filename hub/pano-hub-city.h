@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Where a point lies in the four-level grid 市 → 区 → 街道 → 网格. */
+typedef struct
+{
+  const char *code;
+  const char *city;
+  const char *district;
+  const char *street;
+  const char *cell;
+} PanoHubGridCell;
+
+typedef struct
+{
+  const char *kind;
+  const char *name;
+  double lon;
+  double lat;
+  guint feature;
+} PanoHubFacility;
+
+#define PANO_TYPE_HUB_CITY (pano_hub_city_get_type ())
+G_DECLARE_FINAL_TYPE (PanoHubCity, pano_hub_city, PANO, HUB_CITY, GObject)
+
+PanoHubCity *pano_hub_city_load            (const char      *path,
+                                            GError         **error);
+gboolean     pano_hub_city_locate          (PanoHubCity     *self,
+                                            double           lon,
+                                            double           lat,
+                                            PanoHubGridCell *cell);
+guint        pano_hub_city_get_n_cells     (PanoHubCity     *self);
+void         pano_hub_city_get_cell_center (PanoHubCity     *self,
+                                            guint            index,
+                                            double          *lon,
+                                            double          *lat);
+const char  *pano_hub_city_get_facility_value (PanoHubCity  *self,
+                                               guint         feature,
+                                               const char   *field);
+GArray      *pano_hub_city_get_facilities  (PanoHubCity     *self);
+
+/* Road network: segments and shortest paths. */
+guint        pano_hub_city_get_n_roads     (PanoHubCity     *self);
+const char  *pano_hub_city_get_road_value  (PanoHubCity     *self,
+                                            guint            road,
+                                            const char      *field);
+char        *pano_hub_city_road_geometry   (PanoHubCity     *self,
+                                            guint            road,
+                                            double          *bbox);
+GArray      *pano_hub_city_route           (PanoHubCity     *self,
+                                            double           from_lon,
+                                            double           from_lat,
+                                            double           to_lon,
+                                            double           to_lat);
+
+G_END_DECLS

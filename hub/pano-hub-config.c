@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "panorama-hub-config"
+
+#include "pano-hub-config.h"
+
+struct _PanoHubConfig
+{
+  GObject parent_instance;
+  PanoHubSettings settings;
+  GHashTable *tokens;   /* token → PanoHubToken */
+};
+
+G_DEFINE_FINAL_TYPE (PanoHubConfig, pano_hub_config, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pano-hub-config-error-quark, pano_hub_config_error)
+
+static const char * const role_names[] = { "none", "viewer", "dispatcher", "admin" };
+
+const char *
+pano_hub_role_name (PanoHubRole role)
+{
+  return role_names[role];
+}
+
+static void
+token_free (gpointer data)
+{
+  PanoHubToken *token = data;
+
+  g_free (token->name);
+  g_free (token);
+}
+
+static void
+pano_hub_config_finalize (GObject *object)
+{
+  PanoHubConfig *self = PANO_HUB_CONFIG (object);
+
+  g_free (self->settings.host);
+  g_free (self->settings.database);
+  g_free (self->settings.city);
+  g_free (self->settings.tls_certificate);
+  g_free (self->settings.tls_key);
+  g_hash_table_unref (self->tokens);
+  G_OBJECT_CLASS (pano_hub_config_parent_class)->finalize (object);
+}
+
+static void
+pano_hub_config_class_init (PanoHubConfigClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pano_hub_config_finalize;
+}
+
+static void
+pano_hub_config_init (PanoHubConfig *self)
+{
+  PanoHubSettings *s = &self->settings;
+
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_free);
+  s->host = g_strdup ("127.0.0.1");
+  s->port = 7878;
+  s->database = g_strdup ("panorama-hub.db");
+  s->window = 10000;
+  s->queue_limit = 4096;
+  s->coalesce_limit = 100000;
+  s->heartbeat_interval_ms = 10000;
+  s->heartbeat_timeout_ms = 30000;
+  s->max_frame_in = 65536;
+  s->max_frame_out = 1048576;
+  s->overdue_check_ms = 1000;
+  for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
+    s->stage_limit_s[i] = pano_incident_default_limit_s (i);
+}
+
+PanoHubConfig *
+pano_hub_config_new (void)
+{
+  return g_object_new (PANO_TYPE_HUB_CONFIG, NULL);
+}
+
+PanoHubSettings *
+pano_hub_config_get (PanoHubConfig *self)
+{
+  return &self->settings;
+}
+
+gboolean
+pano_hub_config_set_listen (PanoHubConfig  *self,
+                            const char     *listen,
+                            GError        **error)
+{
+  const char *colon = strrchr (listen, ':');
+  guint64 port;
+
+  if (colon == NULL || colon == listen ||
+      !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
+                   "Listen address '%s' is not HOST:PORT (for example 127.0.0.1:7878; "
+                   "port 0 picks a free one)", listen);
+      return FALSE;
+    }
+  g_free (self->settings.host);
+  self->settings.host = g_strndup (listen, colon - listen);
+  self->settings.port = port;
+  return TRUE;
+}
+
+void
+pano_hub_config_add_token (PanoHubConfig *self,
+                           const char    *token,
+                           const char    *name,
+                           PanoHubRole    role)
+{
+  PanoHubToken *entry = g_new0 (PanoHubToken, 1);
+
+  entry->name = g_strdup (name);
+  entry->role = role;
+  g_hash_table_replace (self->tokens, g_strdup (token), entry);
+}
+
+const PanoHubToken *
+pano_hub_config_lookup_token (PanoHubConfig *self,
+                              const char    *token)
+{
+  return token ? g_hash_table_lookup (self->tokens, token) : NULL;
+}
+
+guint
+pano_hub_config_get_n_tokens (PanoHubConfig *self)
+{
+  return g_hash_table_size (self->tokens);
+}
+
+static void
+read_uint (GKeyFile   *file,
+           const char *group,
+           const char *key,
+           guint      *value)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 v = g_key_file_get_int64 (file, group, key, &error);
+
+  if (error == NULL && v >= 0 && v <= G_MAXUINT)
+    *value = (guint) v;
+  else if (error != NULL && !g_error_matches (error, G_KEY_FILE_ERROR,
+                                              G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
+           !g_error_matches (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
+    g_warning ("Ignoring [%s] %s: %s", group, key, error->message);
+}
+
+static void
+read_path (GKeyFile    *file,
+           const char  *key,
+           const char  *base,
+           char       **value)
+{
+  g_autofree char *v = g_key_file_get_string (file, "hub", key, NULL);
+
+  if (v == NULL || *v == '\0')
+    return;
+  g_free (*value);
+  *value = g_path_is_absolute (v) ? g_steal_pointer (&v) : g_build_filename (base, v, NULL);
+}
+
+/* [tokens] NAME = ROLE:TOKEN — the name is what the audit log records. */
+static gboolean
+read_tokens (PanoHubConfig  *self,
+             GKeyFile       *file,
+             GError        **error)
+{
+  g_auto(GStrv) names = g_key_file_get_keys (file, "tokens", NULL, NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_string (file, "tokens", names[i], NULL);
+      char *colon = value ? strchr (value, ':') : NULL;
+      PanoHubRole role = PANO_HUB_ROLE_NONE;
+
+      if (colon != NULL)
+        {
+          *colon = '\0';
+          for (guint r = PANO_HUB_ROLE_VIEWER; r <= PANO_HUB_ROLE_ADMIN; r++)
+            if (g_str_equal (value, role_names[r]))
+              role = r;
+        }
+      if (role == PANO_HUB_ROLE_NONE || colon[1] == '\0')
+        {
+          g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
+                       "[tokens] %s must be ROLE:TOKEN with ROLE viewer, dispatcher or admin",
+                       names[i]);
+          return FALSE;
+        }
+      pano_hub_config_add_token (self, colon + 1, names[i], role);
+    }
+  return TRUE;
+}
+
+gboolean
+pano_hub_config_load_file (PanoHubConfig  *self,
+                           const char     *path,
+                           GError        **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *base = g_path_get_dirname (path);
+  g_autofree char *listen = NULL;
+  PanoHubSettings *s = &self->settings;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    {
+      g_prefix_error (error, "Cannot read configuration %s: ", path);
+      return FALSE;
+    }
+  listen = g_key_file_get_string (file, "hub", "listen", NULL);
+  if (listen != NULL && !pano_hub_config_set_listen (self, listen, error))
+    return FALSE;
+  read_path (file, "database", base, &s->database);
+  read_path (file, "city", base, &s->city);
+  read_path (file, "tls-certificate", base, &s->tls_certificate);
+  read_path (file, "tls-key", base, &s->tls_key);
+  read_uint (file, "stream", "window", &s->window);
+  read_uint (file, "stream", "queue-limit", &s->queue_limit);
+  read_uint (file, "stream", "coalesce-limit", &s->coalesce_limit);
+  read_uint (file, "stream", "heartbeat-interval-ms", &s->heartbeat_interval_ms);
+  read_uint (file, "stream", "heartbeat-timeout-ms", &s->heartbeat_timeout_ms);
+  read_uint (file, "stream", "max-frame-in", &s->max_frame_in);
+  read_uint (file, "stream", "max-frame-out", &s->max_frame_out);
+  read_uint (file, "stream", "send-buffer", &s->send_buffer);
+  read_uint (file, "limits", "overdue-check-ms", &s->overdue_check_ms);
+  for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
+    read_uint (file, "limits", pano_incident_status_name (i), &s->stage_limit_s[i]);
+  s->max_frame_out = MAX (s->max_frame_out, 16384);
+  s->heartbeat_interval_ms = MAX (s->heartbeat_interval_ms, 10);
+  return read_tokens (self, file, error);
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pano-incident.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PANO_HUB_ROLE_NONE,
+  PANO_HUB_ROLE_VIEWER,
+  PANO_HUB_ROLE_DISPATCHER,
+  PANO_HUB_ROLE_ADMIN,
+} PanoHubRole;
+
+typedef struct
+{
+  char *name;
+  PanoHubRole role;
+} PanoHubToken;
+
+/* Everything the configuration file sets, with the documented defaults. */
+typedef struct
+{
+  char *host;
+  guint port;
+  char *database;
+  char *city;
+  char *tls_certificate;
+  char *tls_key;
+  guint window;
+  guint queue_limit;
+  guint coalesce_limit;
+  guint heartbeat_interval_ms;
+  guint heartbeat_timeout_ms;
+  guint max_frame_in;
+  guint max_frame_out;
+  guint send_buffer;
+  guint overdue_check_ms;
+  guint stage_limit_s[PANO_INCIDENT_N_STATUS];
+} PanoHubSettings;
+
+#define PANO_HUB_CONFIG_ERROR (pano_hub_config_error_quark ())
+
+typedef enum
+{
+  PANO_HUB_CONFIG_ERROR_INVALID,
+} PanoHubConfigError;
+
+#define PANO_TYPE_HUB_CONFIG (pano_hub_config_get_type ())
+G_DECLARE_FINAL_TYPE (PanoHubConfig, pano_hub_config, PANO, HUB_CONFIG, GObject)
+
+GQuark                 pano_hub_config_error_quark (void);
+PanoHubConfig         *pano_hub_config_new         (void);
+gboolean               pano_hub_config_load_file   (PanoHubConfig  *self,
+                                                    const char     *path,
+                                                    GError        **error);
+gboolean               pano_hub_config_set_listen  (PanoHubConfig  *self,
+                                                    const char     *listen,
+                                                    GError        **error);
+void                   pano_hub_config_add_token   (PanoHubConfig  *self,
+                                                    const char     *token,
+                                                    const char     *name,
+                                                    PanoHubRole     role);
+PanoHubSettings       *pano_hub_config_get         (PanoHubConfig  *self);
+const PanoHubToken    *pano_hub_config_lookup_token (PanoHubConfig *self,
+                                                     const char    *token);
+guint                  pano_hub_config_get_n_tokens (PanoHubConfig *self);
+const char            *pano_hub_role_name          (PanoHubRole     role);
+
+G_END_DECLS

@@ -1,0 +1,852 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "panorama-hub-incidents"
+
+#include "pano-hub-incidents.h"
+#include "pano-incident.h"
+
+/* Durable incidents and dispatch orders. A command runs inside one SQLite transaction: the
+ * idempotency key is checked, the lifecycle rules applied to a copy of the incident, and the
+ * new state, the stored answer and the audit line committed together before anyone is told. */
+
+struct _PanoHubIncidents
+{
+  GObject parent_instance;
+  PanoHubDb *db;
+  PanoHubStore *store;
+  PanoHubCity *city;
+  const PanoHubSettings *settings;
+  GHashTable *incidents;   /* id → JsonNode (object) */
+  guint64 accepted;
+  guint64 refused;
+  guint64 replayed;
+};
+
+G_DEFINE_FINAL_TYPE (PanoHubIncidents, pano_hub_incidents, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pano-hub-command-error-quark, pano_hub_command_error)
+
+typedef struct
+{
+  const char *actor;
+  JsonObject *request;
+  JsonNode *incident;     /* the working copy; NULL before create */
+  guint status;           /* 200 or 201 */
+} Command;
+
+typedef gboolean (*CommandFunc) (PanoHubIncidents *self,
+                                 Command          *command,
+                                 GError          **error);
+
+static void
+pano_hub_incidents_finalize (GObject *object)
+{
+  PanoHubIncidents *self = PANO_HUB_INCIDENTS (object);
+
+  g_clear_object (&self->db);
+  g_clear_object (&self->store);
+  g_clear_object (&self->city);
+  g_hash_table_unref (self->incidents);
+  G_OBJECT_CLASS (pano_hub_incidents_parent_class)->finalize (object);
+}
+
+static void
+pano_hub_incidents_class_init (PanoHubIncidentsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pano_hub_incidents_finalize;
+}
+
+static void
+pano_hub_incidents_init (PanoHubIncidents *self)
+{
+  self->incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) json_node_unref);
+}
+
+PanoHubIncidents *
+pano_hub_incidents_new (PanoHubDb             *db,
+                        PanoHubStore          *store,
+                        PanoHubCity           *city,
+                        const PanoHubSettings *settings)
+{
+  PanoHubIncidents *self = g_object_new (PANO_TYPE_HUB_INCIDENTS, NULL);
+
+  self->db = g_object_ref (db);
+  self->store = g_object_ref (store);
+  self->city = city ? g_object_ref (city) : NULL;
+  self->settings = settings;
+  return self;
+}
+
+static void
+publish (PanoHubIncidents *self,
+         JsonNode         *incident)
+{
+  JsonObject *object = json_node_get_object (incident);
+  JsonArray *location = json_object_get_array_member (object, "location");
+  double lon = json_array_get_double_element (location, 0);
+  double lat = json_array_get_double_element (location, 1);
+  g_autofree char *properties = pano_protocol_to_string (incident);
+  g_autofree char *geometry = g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}",
+                                               lon, lat);
+  double bbox[4] = { lon, lat, lon, lat };
+
+  pano_hub_store_upsert_raw (self->store, PANO_LAYER_INCIDENTS,
+                             json_object_get_string_member (object, "id"),
+                             geometry, bbox, properties, 0);
+}
+
+static void
+load_one (const char *id,
+          const char *json,
+          gpointer    user_data)
+{
+  PanoHubIncidents *self = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_warning ("Incident %s in the database is unreadable: %s", id,
+                 error ? error->message : "not an object");
+      g_clear_pointer (&node, json_node_unref);
+      return;
+    }
+  g_hash_table_replace (self->incidents, g_strdup (id), node);
+  publish (self, node);
+}
+
+/* Returns: how many incidents the database held. */
+guint
+pano_hub_incidents_load (PanoHubIncidents *self)
+{
+  pano_hub_db_foreach_incident (self->db, load_one, self);
+  return g_hash_table_size (self->incidents);
+}
+
+JsonObject *
+pano_hub_incidents_lookup (PanoHubIncidents *self,
+                           const char       *id)
+{
+  JsonNode *node = g_hash_table_lookup (self->incidents, id);
+
+  return node ? json_node_get_object (node) : NULL;
+}
+
+GList *
+pano_hub_incidents_list_ids (PanoHubIncidents *self)
+{
+  return g_list_sort (g_hash_table_get_keys (self->incidents), (GCompareFunc) g_strcmp0);
+}
+
+guint64
+pano_hub_incidents_get_count (PanoHubIncidents *self,
+                              const char       *outcome)
+{
+  if (g_str_equal (outcome, "accepted"))
+    return self->accepted;
+  if (g_str_equal (outcome, "refused"))
+    return self->refused;
+  return self->replayed;
+}
+
+static void
+set_time (JsonObject *object,
+          const char *member,
+          gint64      unix_us)
+{
+  g_autofree char *text = pano_protocol_format_time (unix_us);
+
+  json_object_set_string_member (object, member, text);
+}
+
+static void
+enter_stage (PanoHubIncidents   *self,
+             JsonObject         *incident,
+             PanoIncidentStatus  status)
+{
+  gint64 now = g_get_real_time ();
+  guint limit = self->settings->stage_limit_s[status];
+
+  json_object_set_string_member (incident, "status", pano_incident_status_name (status));
+  json_object_set_string_member (incident, "status_label", pano_incident_status_label (status));
+  set_time (incident, "stage_since", now);
+  if (pano_incident_status_is_final (status))
+    json_object_set_null_member (incident, "deadline");
+  else
+    set_time (incident, "deadline", now + (gint64) limit * G_USEC_PER_SEC);
+  json_object_set_boolean_member (incident, "overdue", FALSE);
+}
+
+static const char *
+require_string (JsonObject  *request,
+                const char  *member,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (request, member);
+
+  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING &&
+      *json_node_get_string (node) != '\0')
+    return json_node_get_string (node);
+  g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+               "The command needs a non-empty string '%s'", member);
+  return NULL;
+}
+
+static PanoIncidentStatus
+current_status (Command *command)
+{
+  PanoIncidentStatus status = PANO_INCIDENT_REPORTED;
+
+  pano_incident_status_from_name (json_object_get_string_member (
+                                    json_node_get_object (command->incident), "status"),
+                                  &status);
+  return status;
+}
+
+static gboolean
+move_to (PanoHubIncidents   *self,
+         Command            *command,
+         PanoIncidentStatus  to,
+         gboolean            by_dispatch,
+         GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!pano_incident_check_transition (current_status (command), to, by_dispatch, &local_error))
+    {
+      g_set_error_literal (error, PANO_HUB_COMMAND_ERROR,
+                           PANO_HUB_COMMAND_ERROR_ILLEGAL_TRANSITION, local_error->message);
+      return FALSE;
+    }
+  enter_stage (self, json_node_get_object (command->incident), to);
+  return TRUE;
+}
+
+static gboolean
+read_location (JsonObject  *request,
+               double      *lon,
+               double      *lat,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (request, "location");
+  JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (array != NULL && json_array_get_length (array) == 2 &&
+      JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)) &&
+      JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 1)))
+    {
+      *lon = json_array_get_double_element (array, 0);
+      *lat = json_array_get_double_element (array, 1);
+      if (*lon >= -180 && *lon <= 180 && *lat >= -90 && *lat <= 90)
+        return TRUE;
+    }
+  g_set_error_literal (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                       "The command needs 'location': [lon, lat] in WGS 84 degrees");
+  return FALSE;
+}
+
+static JsonNode *
+grid_node (PanoHubIncidents *self,
+           double            lon,
+           double            lat)
+{
+  PanoHubGridCell cell;
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (self->city == NULL || !pano_hub_city_locate (self->city, lon, lat, &cell))
+    return json_node_new (JSON_NODE_NULL);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, cell.code);
+  json_builder_set_member_name (builder, "city");
+  json_builder_add_string_value (builder, cell.city);
+  json_builder_set_member_name (builder, "district");
+  json_builder_add_string_value (builder, cell.district);
+  json_builder_set_member_name (builder, "street");
+  json_builder_add_string_value (builder, cell.street);
+  json_builder_set_member_name (builder, "cell");
+  json_builder_add_string_value (builder, cell.cell);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+copy_optional_string (JsonObject *to,
+                      JsonObject *from,
+                      const char *member,
+                      const char *fallback)
+{
+  JsonNode *node = json_object_get_member (from, member);
+
+  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
+    json_object_set_string_member (to, member, json_node_get_string (node));
+  else if (fallback != NULL)
+    json_object_set_string_member (to, member, fallback);
+  else
+    json_object_set_null_member (to, member);
+}
+
+static gboolean
+command_create (PanoHubIncidents *self,
+                Command          *command,
+                GError          **error)
+{
+  JsonObject *request = command->request;
+  const char *category = require_string (request, "category", error);
+  JsonObject *incident;
+  JsonArray *location;
+  g_autofree char *id = NULL;
+  gint64 severity, number;
+  double lon, lat;
+
+  if (category == NULL || !read_location (request, &lon, &lat, error))
+    return FALSE;
+  severity = json_object_get_int_member_with_default (request, "severity", 0);
+  if (severity < 1 || severity > 4)
+    {
+      g_set_error_literal (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                           "The command needs 'severity' 1 (minor) to 4 (critical)");
+      return FALSE;
+    }
+  if ((number = pano_hub_db_next_incident_number (self->db, error)) < 0)
+    return FALSE;
+
+  command->incident = json_node_init_object (json_node_alloc (), json_object_new ());
+  incident = json_node_get_object (command->incident);
+  id = g_strdup_printf ("INC-%06" G_GINT64_FORMAT, number);
+  json_object_set_string_member (incident, "id", id);
+  json_object_set_string_member (incident, "category", category);
+  json_object_set_int_member (incident, "severity", severity);
+  copy_optional_string (incident, request, "title", category);
+  copy_optional_string (incident, request, "description", NULL);
+  copy_optional_string (incident, request, "source", "operator");
+  location = json_array_new ();
+  json_array_add_double_element (location, lon);
+  json_array_add_double_element (location, lat);
+  json_object_set_array_member (incident, "location", location);
+  json_object_set_member (incident, "grid", grid_node (self, lon, lat));
+  set_time (incident, "reported_at", g_get_real_time ());
+  enter_stage (self, incident, PANO_INCIDENT_REPORTED);
+  json_object_set_array_member (incident, "units", json_array_new ());
+  json_object_set_array_member (incident, "notes", json_array_new ());
+  json_object_set_int_member (incident, "version", 0);
+  command->status = 201;
+  return TRUE;
+}
+
+static gboolean
+command_transition (PanoHubIncidents *self,
+                    Command          *command,
+                    GError          **error)
+{
+  const char *to_name = require_string (command->request, "to", error);
+  PanoIncidentStatus to;
+
+  if (to_name == NULL)
+    return FALSE;
+  if (!pano_incident_status_from_name (to_name, &to))
+    {
+      g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                   "'%s' is not a lifecycle stage (reported, accepted, dispatched, handling, "
+                   "verified, closed, returned, cancelled)", to_name);
+      return FALSE;
+    }
+  return move_to (self, command, to, FALSE, error);
+}
+
+/* Units are the ids of `resources` entities: an order to a unit nobody can see is refused. */
+static JsonArray *
+read_units (PanoHubIncidents  *self,
+            JsonObject        *request,
+            GError           **error)
+{
+  JsonNode *node = json_object_get_member (request, "units");
+  JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  g_autoptr(JsonArray) units = json_array_new ();
+
+  if (array == NULL || json_array_get_length (array) == 0)
+    {
+      g_set_error_literal (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                           "The command needs 'units': a non-empty array of resource ids");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *id = json_node_get_value_type (element) == G_TYPE_STRING ?
+                       json_node_get_string (element) : NULL;
+      JsonObject *unit;
+
+      if (id == NULL)
+        {
+          g_set_error_literal (error, PANO_HUB_COMMAND_ERROR,
+                               PANO_HUB_COMMAND_ERROR_BAD_REQUEST, "'units' must hold strings");
+          return NULL;
+        }
+      if (!pano_hub_store_has_entity (self->store, PANO_LAYER_RESOURCES, id))
+        {
+          g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_UNKNOWN_UNIT,
+                       "Unit '%s' is not in the resources layer", id);
+          return NULL;
+        }
+      unit = json_object_new ();
+      json_object_set_string_member (unit, "id", id);
+      json_object_set_boolean_member (unit, "acknowledged", FALSE);
+      json_array_add_object_element (units, unit);
+    }
+  return g_steal_pointer (&units);
+}
+
+static gboolean
+command_dispatch (PanoHubIncidents *self,
+                  Command          *command,
+                  GError          **error)
+{
+  JsonArray *units = read_units (self, command->request, error);
+
+  if (units == NULL)
+    return FALSE;
+  if (!move_to (self, command, PANO_INCIDENT_DISPATCHED, TRUE, error))
+    {
+      json_array_unref (units);
+      return FALSE;
+    }
+  json_object_set_array_member (json_node_get_object (command->incident), "units", units);
+  return TRUE;
+}
+
+static gboolean
+command_reassign (PanoHubIncidents *self,
+                  Command          *command,
+                  GError          **error)
+{
+  PanoIncidentStatus status = current_status (command);
+  JsonArray *units;
+
+  if (status != PANO_INCIDENT_DISPATCHED && status != PANO_INCIDENT_HANDLING)
+    {
+      g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_ILLEGAL_TRANSITION,
+                   "Units can be reassigned only while 'dispatched' or 'handling'; the "
+                   "incident is '%s'", pano_incident_status_name (status));
+      return FALSE;
+    }
+  if ((units = read_units (self, command->request, error)) == NULL)
+    return FALSE;
+  json_object_set_array_member (json_node_get_object (command->incident), "units", units);
+  return TRUE;
+}
+
+static gboolean
+command_acknowledge (PanoHubIncidents *self,
+                     Command          *command,
+                     GError          **error)
+{
+  const char *unit = require_string (command->request, "unit", error);
+  JsonArray *units;
+
+  if (unit == NULL)
+    return FALSE;
+  units = json_object_get_array_member (json_node_get_object (command->incident), "units");
+  for (guint i = 0; i < json_array_get_length (units); i++)
+    {
+      JsonObject *assigned = json_array_get_object_element (units, i);
+
+      if (g_strcmp0 (json_object_get_string_member (assigned, "id"), unit) == 0)
+        {
+          json_object_set_boolean_member (assigned, "acknowledged", TRUE);
+          set_time (assigned, "acknowledged_at", g_get_real_time ());
+          return TRUE;
+        }
+    }
+  g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_UNIT_NOT_ASSIGNED,
+               "Unit '%s' is not assigned to this incident", unit);
+  return FALSE;
+}
+
+static gboolean
+command_cancel (PanoHubIncidents *self,
+                Command          *command,
+                GError          **error)
+{
+  const char *reason = require_string (command->request, "reason", error);
+
+  if (reason == NULL || !move_to (self, command, PANO_INCIDENT_CANCELLED, FALSE, error))
+    return FALSE;
+  json_object_set_string_member (json_node_get_object (command->incident), "cancel_reason",
+                                 reason);
+  return TRUE;
+}
+
+static gboolean
+command_note (PanoHubIncidents *self,
+              Command          *command,
+              GError          **error)
+{
+  const char *text = require_string (command->request, "text", error);
+  JsonObject *note;
+
+  if (text == NULL)
+    return FALSE;
+  note = json_object_new ();
+  set_time (note, "at", g_get_real_time ());
+  json_object_set_string_member (note, "by", command->actor);
+  json_object_set_string_member (note, "text", text);
+  json_array_add_object_element (json_object_get_array_member (
+                                   json_node_get_object (command->incident), "notes"), note);
+  return TRUE;
+}
+
+static const struct
+{
+  const char *name;
+  CommandFunc func;
+  gboolean needs_incident;
+} commands[] = {
+  { "create", command_create, FALSE },
+  { "transition", command_transition, TRUE },
+  { "dispatch", command_dispatch, TRUE },
+  { "acknowledge", command_acknowledge, TRUE },
+  { "reassign", command_reassign, TRUE },
+  { "cancel", command_cancel, TRUE },
+  { "note", command_note, TRUE },
+};
+
+static guint
+http_status (const GError *error)
+{
+  static const guint statuses[] = { 400, 404, 409, 422, 422, 422, 500 };
+
+  if (error->domain != PANO_HUB_COMMAND_ERROR)
+    return 500;
+  return statuses[error->code];
+}
+
+static const char *
+error_code (const GError *error)
+{
+  static const char * const codes[] = {
+    "bad_request", "unknown_incident", "illegal_transition", "unknown_unit",
+    "unit_not_assigned", "idempotency_mismatch", "storage",
+  };
+
+  return error->domain == PANO_HUB_COMMAND_ERROR ? codes[error->code] : "storage";
+}
+
+static char *
+error_body (const GError *error,
+            JsonNode     *incident)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, error_code (error));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  if (incident != NULL)
+    {
+      json_builder_set_member_name (builder, "incident");
+      json_builder_add_value (builder, json_node_copy (incident));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return pano_protocol_to_string (root);
+}
+
+static char *
+accepted_body (const char *name,
+               JsonNode   *incident)
+{
+  g_autofree char *json = pano_protocol_to_string (incident);
+
+  return g_strdup_printf ("{\"result\":\"accepted\",\"command\":\"%s\",\"incident\":%s}",
+                          name, json);
+}
+
+static void
+audit (PanoHubIncidents *self,
+       const char       *actor,
+       PanoHubRole       role,
+       const char       *action,
+       const char       *target,
+       const char       *outcome,
+       guint             status,
+       const char       *reason,
+       const char       *request,
+       JsonNode         *before,
+       JsonNode         *after)
+{
+  g_autofree char *before_json = before ? pano_protocol_to_string (before) : NULL;
+  g_autofree char *after_json = after ? pano_protocol_to_string (after) : NULL;
+  PanoHubAudit record = { actor, pano_hub_role_name (role), action, target, outcome, status,
+                          reason, request, before_json, after_json };
+  g_autoptr(GError) error = NULL;
+
+  if (!pano_hub_db_audit (self->db, &record, &error))
+    g_warning ("Audit record lost: %s", error->message);
+}
+
+static void
+refuse (PanoHubIncidents     *self,
+        PanoHubCommandResult *result,
+        const char           *actor,
+        PanoHubRole           role,
+        const char           *name,
+        const char           *target,
+        const char           *request,
+        const GError         *error,
+        JsonNode             *incident)
+{
+  result->status = http_status (error);
+  result->body = error_body (error, result->status == 409 ? incident : NULL);
+  audit (self, actor, role, name ? name : "command", target, "refused", result->status,
+         error->message, request, incident, NULL);
+  self->refused++;
+}
+
+static gboolean
+replay_stored (PanoHubIncidents     *self,
+               PanoHubCommandResult *result,
+               const char           *key,
+               const char           *hash,
+               GError              **error)
+{
+  g_autofree char *stored_hash = NULL;
+  g_autofree char *response = NULL;
+  guint status;
+
+  if (!pano_hub_db_lookup_command (self->db, key, &stored_hash, &status, &response))
+    return FALSE;
+  if (g_strcmp0 (stored_hash, hash) != 0)
+    {
+      g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_IDEMPOTENCY_MISMATCH,
+                   "Idempotency-Key '%s' was already used for a different request", key);
+      return TRUE;
+    }
+  result->status = status;
+  result->body = g_steal_pointer (&response);
+  result->replayed = TRUE;
+  return TRUE;
+}
+
+static gboolean
+run (PanoHubIncidents  *self,
+     guint              index,
+     Command           *command,
+     JsonNode         **current,
+     const char       **target,
+     GError           **error)
+{
+  if (commands[index].needs_incident)
+    {
+      if ((*target = require_string (command->request, "incident", error)) == NULL)
+        return FALSE;
+      *current = g_hash_table_lookup (self->incidents, *target);
+      if (*current == NULL)
+        {
+          g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_UNKNOWN_INCIDENT,
+                       "Incident '%s' does not exist", *target);
+          return FALSE;
+        }
+      command->incident = json_node_copy (*current);
+    }
+  if (!commands[index].func (self, command, error))
+    return FALSE;
+  {
+    JsonObject *incident = json_node_get_object (command->incident);
+
+    *target = json_object_get_string_member (incident, "id");
+    json_object_set_int_member (incident, "version",
+                                json_object_get_int_member (incident, "version") + 1);
+    json_object_set_string_member (incident, "updated_by", command->actor);
+    set_time (incident, "updated_at", g_get_real_time ());
+  }
+  return TRUE;
+}
+
+static gint
+find_command (JsonObject *request)
+{
+  const char *name = json_object_get_string_member_with_default (request, "command", NULL);
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      return i;
+  return -1;
+}
+
+static gboolean
+persist (PanoHubIncidents     *self,
+         PanoHubCommandResult *result,
+         const char           *key,
+         const char           *hash,
+         const char           *actor,
+         Command              *command,
+         const char           *target,
+         GError              **error)
+{
+  if (result->status < 300)
+    {
+      JsonObject *incident = json_node_get_object (command->incident);
+      g_autofree char *json = pano_protocol_to_string (command->incident);
+
+      if (!pano_hub_db_put_incident (self->db, target,
+                                     json_object_get_string_member (incident, "status"),
+                                     json, error))
+        return FALSE;
+    }
+  return pano_hub_db_store_command (self->db, key, hash, actor, result->status, result->body,
+                                    error);
+}
+
+/**
+ * pano_hub_incidents_execute:
+ * @actor: the token's name, for notes and the audit trail
+ * @key: the Idempotency-Key
+ * @result: (out caller-allocates): the HTTP status and body to answer with
+ *
+ * Runs one command to completion. When @result is 2xx, the change is on disk.
+ */
+void
+pano_hub_incidents_execute (PanoHubIncidents     *self,
+                            const char           *actor,
+                            PanoHubRole           role,
+                            const char           *key,
+                            const char           *body,
+                            gsize                 length,
+                            PanoHubCommandResult *result)
+{
+  g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                       (const guchar *) body, length);
+  g_autofree char *text = g_strndup (body, length);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  Command command = { actor, NULL, NULL, 200 };
+  JsonNode *current = NULL;
+  const char *target = NULL;
+  const char *name = NULL;
+  gint index = -1;
+
+  memset (result, 0, sizeof *result);
+  root = json_from_string (text, &error);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      command.request = json_node_get_object (root);
+      index = find_command (command.request);
+      name = index >= 0 ? commands[index].name : NULL;
+    }
+  if (index < 0)
+    {
+      g_clear_error (&error);
+      g_set_error (&error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                   root == NULL ? "The body is not valid JSON" :
+                   "The body needs 'command': one of create, transition, dispatch, "
+                   "acknowledge, reassign, cancel, note");
+      refuse (self, result, actor, role, NULL, NULL, text, error, NULL);
+      return;
+    }
+  if (!pano_hub_db_begin (self->db, &error))
+    {
+      refuse (self, result, actor, role, name, NULL, text, error, NULL);
+      return;
+    }
+  if (replay_stored (self, result, key, hash, &error))
+    {
+      pano_hub_db_rollback (self->db);
+      if (error != NULL)
+        refuse (self, result, actor, role, name, NULL, text, error, NULL);
+      else
+        {
+          audit (self, actor, role, name, NULL, "replayed", result->status, key, text, NULL,
+                 NULL);
+          self->replayed++;
+        }
+      return;
+    }
+  if (run (self, index, &command, &current, &target, &error))
+    {
+      result->status = command.status;
+      result->body = accepted_body (name, command.incident);
+      audit (self, actor, role, name, target, "accepted", result->status, NULL, text, current,
+             command.incident);
+    }
+  else if (g_error_matches (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST))
+    {
+      /* A malformed request is not an answer worth keeping: the client fixes it and retries
+       * with the same key. */
+      pano_hub_db_rollback (self->db);
+      refuse (self, result, actor, role, name, target, text, error, current);
+      g_clear_pointer (&command.incident, json_node_unref);
+      return;
+    }
+  else
+    refuse (self, result, actor, role, name, target, text, error, current);
+
+  g_clear_error (&error);
+  if (!persist (self, result, key, hash, actor, &command, target, &error) ||
+      !pano_hub_db_commit (self->db, &error))
+    {
+      pano_hub_db_rollback (self->db);
+      g_clear_pointer (&result->body, g_free);
+      g_clear_pointer (&command.incident, json_node_unref);
+      g_warning ("Command %s not committed: %s", name, error->message);
+      refuse (self, result, actor, role, name, target, text, error, NULL);
+      return;
+    }
+  if (result->status < 300)
+    {
+      self->accepted++;
+      g_hash_table_replace (self->incidents, g_strdup (target), command.incident);
+      publish (self, command.incident);
+    }
+  else
+    g_clear_pointer (&command.incident, json_node_unref);
+}
+
+static gboolean
+is_overdue (JsonObject *incident,
+            GDateTime  *now)
+{
+  g_autoptr(GDateTime) deadline = NULL;
+  const char *text;
+
+  if (json_object_get_boolean_member_with_default (incident, "overdue", FALSE))
+    return FALSE;
+  text = json_object_get_string_member_with_default (incident, "deadline", NULL);
+  if (text == NULL || (deadline = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
+    return FALSE;
+  return g_date_time_compare (now, deadline) > 0;
+}
+
+/* Flags incidents whose stage time limit has passed, durably, and publishes the change.
+ * Returns: how many were flagged now. */
+guint
+pano_hub_incidents_check_overdue (PanoHubIncidents *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GHashTableIter iter;
+  JsonNode *node;
+  const char *id;
+  guint flagged = 0;
+
+  g_hash_table_iter_init (&iter, self->incidents);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &node))
+    {
+      JsonObject *incident = json_node_get_object (node);
+      g_autofree char *json = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!is_overdue (incident, now))
+        continue;
+      json_object_set_boolean_member (incident, "overdue", TRUE);
+      json = pano_protocol_to_string (node);
+      if (!pano_hub_db_put_incident (self->db, id,
+                                     json_object_get_string_member (incident, "status"), json,
+                                     &error))
+        g_warning ("Overdue flag of %s not stored: %s", id, error->message);
+      publish (self, node);
+      flagged++;
+    }
+  return flagged;
+}

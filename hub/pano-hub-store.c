@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "panorama-hub-store"
+
+#include "pano-hub-store.h"
+
+/* The city's live state: per layer the current entities and a ring of the last `window`
+ * changes, so a subscriber that lost its connection can be given exactly what it missed. */
+
+typedef struct
+{
+  char *json;
+  gboolean has_bbox;
+  double bbox[4];
+} Entity;
+
+typedef struct
+{
+  guint64 seq;
+  guint64 published;
+  GHashTable *entities;   /* id → Entity */
+  PanoHubDelta **ring;    /* ring[seq % window] */
+} Layer;
+
+struct _PanoHubStore
+{
+  GObject parent_instance;
+  char *epoch;
+  guint window;
+  Layer layers[PANO_N_LAYERS];
+};
+
+G_DEFINE_FINAL_TYPE (PanoHubStore, pano_hub_store, G_TYPE_OBJECT)
+
+enum { PUBLISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+PanoHubDelta *
+pano_hub_delta_ref (PanoHubDelta *delta)
+{
+  g_atomic_ref_count_inc (&delta->ref);
+  return delta;
+}
+
+void
+pano_hub_delta_unref (PanoHubDelta *delta)
+{
+  if (!g_atomic_ref_count_dec (&delta->ref))
+    return;
+  g_free (delta->id);
+  g_free (delta->change);
+  g_bytes_unref (delta->frame);
+  g_free (delta);
+}
+
+static gboolean
+bbox_intersects (const double *a,
+                 const double *b)
+{
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/* An entity that leaves the bbox is still sent once so the client can drop it. */
+gboolean
+pano_hub_delta_in_bbox (const PanoHubDelta *delta,
+                        const double       *bbox)
+{
+  if (!delta->has_bbox && !delta->had_bbox)
+    return TRUE;
+  return (delta->has_bbox && bbox_intersects (delta->bbox, bbox)) ||
+         (delta->had_bbox && bbox_intersects (delta->old_bbox, bbox));
+}
+
+static void
+entity_free (gpointer data)
+{
+  Entity *entity = data;
+
+  g_free (entity->json);
+  g_free (entity);
+}
+
+static void
+pano_hub_store_finalize (GObject *object)
+{
+  PanoHubStore *self = PANO_HUB_STORE (object);
+
+  for (guint i = 0; i < PANO_N_LAYERS; i++)
+    {
+      for (guint j = 0; j < self->window; j++)
+        g_clear_pointer (&self->layers[i].ring[j], pano_hub_delta_unref);
+      g_free (self->layers[i].ring);
+      g_hash_table_unref (self->layers[i].entities);
+    }
+  g_free (self->epoch);
+  G_OBJECT_CLASS (pano_hub_store_parent_class)->finalize (object);
+}
+
+static void
+pano_hub_store_class_init (PanoHubStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pano_hub_store_finalize;
+
+  /* Emitted once per change, after it is retained; the pointer is a PanoHubDelta. */
+  signals[PUBLISHED] = g_signal_new ("published", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+pano_hub_store_init (PanoHubStore *self)
+{
+  /* A fresh random epoch per process: live history is not persisted, so every start is a
+   * different history and clients must resnapshot (docs/protocol.md, "Epoch"). */
+  self->epoch = g_strdup_printf ("%08x%08x%08x%08x", g_random_int (), g_random_int (),
+                                 g_random_int (), g_random_int ());
+  for (guint i = 0; i < PANO_N_LAYERS; i++)
+    self->layers[i].entities = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                      g_free, entity_free);
+}
+
+PanoHubStore *
+pano_hub_store_new (guint window)
+{
+  PanoHubStore *self = g_object_new (PANO_TYPE_HUB_STORE, NULL);
+
+  self->window = MAX (window, 1);
+  for (guint i = 0; i < PANO_N_LAYERS; i++)
+    self->layers[i].ring = g_new0 (PanoHubDelta *, self->window);
+  return self;
+}
+
+const char *
+pano_hub_store_get_epoch (PanoHubStore *self)
+{
+  return self->epoch;
+}
+
+guint64
+pano_hub_store_get_seq (PanoHubStore *self,
+                        PanoLayerId   layer)
+{
+  return self->layers[layer].seq;
+}
+
+/* The oldest seq a resume may start after. */
+guint64
+pano_hub_store_get_window_start (PanoHubStore *self,
+                                 PanoLayerId   layer)
+{
+  guint64 seq = self->layers[layer].seq;
+
+  return seq > self->window ? seq - self->window : 0;
+}
+
+guint
+pano_hub_store_get_n_entities (PanoHubStore *self,
+                               PanoLayerId   layer)
+{
+  return g_hash_table_size (self->layers[layer].entities);
+}
+
+guint64
+pano_hub_store_get_published (PanoHubStore *self,
+                              PanoLayerId   layer)
+{
+  return self->layers[layer].published;
+}
+
+gboolean
+pano_hub_store_has_entity (PanoHubStore *self,
+                           PanoLayerId   layer,
+                           const char   *id)
+{
+  return g_hash_table_contains (self->layers[layer].entities, id);
+}
+
+static void
+extend_bbox (JsonNode *node,
+             double   *bbox,
+             gboolean *found)
+{
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n >= 2 && JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)))
+    {
+      double x = json_array_get_double_element (array, 0);
+      double y = json_array_get_double_element (array, 1);
+
+      bbox[0] = *found ? MIN (bbox[0], x) : x;
+      bbox[1] = *found ? MIN (bbox[1], y) : y;
+      bbox[2] = *found ? MAX (bbox[2], x) : x;
+      bbox[3] = *found ? MAX (bbox[3], y) : y;
+      *found = TRUE;
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    extend_bbox (json_array_get_element (array, i), bbox, found);
+}
+
+/* Bounds of a GeoJSON geometry, through nested coordinate arrays and collections. */
+gboolean
+pano_hub_geometry_bbox (JsonNode *geometry,
+                        double   *bbox)
+{
+  gboolean found = FALSE;
+  JsonObject *object;
+
+  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
+    return FALSE;
+  object = json_node_get_object (geometry);
+  extend_bbox (json_object_get_member (object, "coordinates"), bbox, &found);
+  if (json_object_has_member (object, "geometries"))
+    {
+      JsonNode *list = json_object_get_member (object, "geometries");
+
+      for (guint i = 0; JSON_NODE_HOLDS_ARRAY (list) &&
+                        i < json_array_get_length (json_node_get_array (list)); i++)
+        {
+          double part[4];
+
+          if (pano_hub_geometry_bbox (json_array_get_element (json_node_get_array (list), i),
+                                      part))
+            {
+              bbox[0] = found ? MIN (bbox[0], part[0]) : part[0];
+              bbox[1] = found ? MIN (bbox[1], part[1]) : part[1];
+              bbox[2] = found ? MAX (bbox[2], part[2]) : part[2];
+              bbox[3] = found ? MAX (bbox[3], part[3]) : part[3];
+              found = TRUE;
+            }
+        }
+    }
+  return found;
+}
+
+static GBytes *
+single_frame (PanoLayerId  layer,
+              guint64      seq,
+              const char  *change)
+{
+  GString *frame = g_string_sized_new (strlen (change) + 96);
+
+  g_string_append_printf (frame, "{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
+                          G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT ",\"changes\":[%s]}",
+                          pano_layer_name (layer), seq, seq, change);
+  return g_string_free_to_bytes (frame);
+}
+
+static guint64
+publish (PanoHubStore *self,
+         PanoLayerId   layer,
+         const char   *id,
+         char         *change,
+         const Entity *before,
+         const Entity *after)
+{
+  Layer *l = &self->layers[layer];
+  PanoHubDelta *delta = g_new0 (PanoHubDelta, 1);
+  guint slot;
+
+  g_atomic_ref_count_init (&delta->ref);
+  delta->layer = layer;
+  delta->seq = ++l->seq;
+  delta->id = g_strdup (id);
+  delta->change = change;
+  delta->frame = single_frame (layer, delta->seq, change);
+  if (after != NULL && after->has_bbox)
+    {
+      delta->has_bbox = TRUE;
+      memcpy (delta->bbox, after->bbox, sizeof delta->bbox);
+    }
+  if (before != NULL && before->has_bbox)
+    {
+      delta->had_bbox = TRUE;
+      memcpy (delta->old_bbox, before->bbox, sizeof delta->old_bbox);
+    }
+  slot = delta->seq % self->window;
+  g_clear_pointer (&l->ring[slot], pano_hub_delta_unref);
+  l->ring[slot] = delta;
+  l->published++;
+  g_signal_emit (self, signals[PUBLISHED], 0, delta);
+  return delta->seq;
+}
+
+/**
+ * pano_hub_store_upsert_raw:
+ * @geometry_json: (nullable): a serialised GeoJSON geometry
+ * @bbox: (nullable): its lon/lat bounds, for bbox subscriptions
+ * @properties_json: a serialised JSON object
+ * @stale_after_us: when the state goes stale, or 0 for never
+ *
+ * The fast path for producers that already hold text (simulator, ingest).
+ *
+ * Returns: the seq of the change
+ */
+guint64
+pano_hub_store_upsert_raw (PanoHubStore *self,
+                           PanoLayerId   layer,
+                           const char   *id,
+                           const char   *geometry_json,
+                           const double *bbox,
+                           const char   *properties_json,
+                           gint64        stale_after_us)
+{
+  Layer *l = &self->layers[layer];
+  g_autofree char *now = pano_protocol_format_time (g_get_real_time ());
+  g_autofree char *stale = stale_after_us ? pano_protocol_format_time (stale_after_us) : NULL;
+  GString *json = g_string_sized_new (256);
+  Entity *entity = g_new0 (Entity, 1);
+  Entity *before;
+  g_autoptr(GString) change = g_string_sized_new (300);
+
+  g_string_append (json, "{\"id\":");
+  pano_protocol_append_quoted (json, id);
+  g_string_append_printf (json, ",\"geometry\":%s,\"properties\":%s,\"updated_at\":\"%s\","
+                          "\"stale_after\":", geometry_json ? geometry_json : "null",
+                          properties_json ? properties_json : "{}", now);
+  if (stale != NULL)
+    g_string_append_printf (json, "\"%s\"}", stale);
+  else
+    g_string_append (json, "null}");
+  entity->json = g_string_free (json, FALSE);
+  if (bbox != NULL)
+    {
+      entity->has_bbox = TRUE;
+      memcpy (entity->bbox, bbox, sizeof entity->bbox);
+    }
+
+  g_string_append_printf (change, "{\"op\":\"upsert\",\"entity\":%s}", entity->json);
+  before = g_hash_table_lookup (l->entities, id);
+  {
+    Entity old = { NULL, before ? before->has_bbox : FALSE, { 0 } };
+
+    if (before != NULL)
+      memcpy (old.bbox, before->bbox, sizeof old.bbox);
+    g_hash_table_replace (l->entities, g_strdup (id), entity);
+    return publish (self, layer, id, g_string_free (g_steal_pointer (&change), FALSE),
+                    before ? &old : NULL, entity);
+  }
+}
+
+guint64
+pano_hub_store_upsert (PanoHubStore *self,
+                       PanoLayerId   layer,
+                       const char   *id,
+                       JsonNode     *geometry,
+                       JsonNode     *properties,
+                       gint64        stale_after_us)
+{
+  g_autofree char *geometry_json = NULL;
+  g_autofree char *properties_json = NULL;
+  double bbox[4];
+  gboolean has_bbox;
+
+  has_bbox = pano_hub_geometry_bbox (geometry, bbox);
+  if (geometry != NULL && !JSON_NODE_HOLDS_NULL (geometry))
+    geometry_json = pano_protocol_to_string (geometry);
+  if (properties != NULL && JSON_NODE_HOLDS_OBJECT (properties))
+    properties_json = pano_protocol_to_string (properties);
+  return pano_hub_store_upsert_raw (self, layer, id, geometry_json, has_bbox ? bbox : NULL,
+                                    properties_json, stale_after_us);
+}
+
+guint64
+pano_hub_store_remove (PanoHubStore *self,
+                       PanoLayerId   layer,
+                       const char   *id)
+{
+  Layer *l = &self->layers[layer];
+  Entity *before = g_hash_table_lookup (l->entities, id);
+  Entity old = { NULL, FALSE, { 0 } };
+  GString *change = g_string_new ("{\"op\":\"remove\",\"id\":");
+
+  if (before != NULL)
+    {
+      old.has_bbox = before->has_bbox;
+      memcpy (old.bbox, before->bbox, sizeof old.bbox);
+    }
+  g_hash_table_remove (l->entities, id);
+  pano_protocol_append_quoted (change, id);
+  g_string_append_c (change, '}');
+  return publish (self, layer, id, g_string_free (change, FALSE), &old, NULL);
+}
+
+static GBytes *
+finish_chunk (GString     *chunk,
+              PanoLayerId  layer,
+              const char  *epoch,
+              guint64      seq,
+              guint        index,
+              gboolean     chunked)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+
+  g_string_append_printf (head, "{\"type\":\"snapshot\",\"layer\":\"%s\",\"epoch\":\"%s\","
+                          "\"seq\":%" G_GUINT64_FORMAT ",", pano_layer_name (layer), epoch, seq);
+  if (chunked)
+    g_string_append_printf (head, "\"chunk\":%u,\"chunks\":@@@@@@@@@@,", index);
+  g_string_append (head, "\"entities\":[");
+  g_string_prepend (chunk, head->str);
+  g_string_append (chunk, "]}");
+  return g_string_free_to_bytes (chunk);
+}
+
+/* The chunk count is only known at the end: every chunk holds a fixed-width placeholder that
+ * is overwritten in place, padded with spaces (valid JSON whitespace). */
+static void
+patch_chunk_counts (GPtrArray *chunks)
+{
+  char count[11];
+
+  g_snprintf (count, sizeof count, "%-10u", chunks->len);
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      gsize size;
+      char *data = (char *) g_bytes_get_data (chunks->pdata[i], &size);
+      char *mark = g_strstr_len (data, MIN (size, 200), "@@@@@@@@@@");
+
+      if (mark != NULL)
+        memcpy (mark, count, 10);
+    }
+}
+
+/**
+ * pano_hub_store_snapshot:
+ * @bbox: (nullable): lon/lat filter
+ * @max_frame: split into chunks below this many bytes, or 0 for one unchunked frame
+ * @seq: (out): the seq the snapshot is current to
+ *
+ * Returns: (transfer full) (element-type GBytes): snapshot frames
+ */
+GPtrArray *
+pano_hub_store_snapshot (PanoHubStore *self,
+                         PanoLayerId   layer,
+                         const double *bbox,
+                         gsize         max_frame,
+                         guint64      *seq)
+{
+  Layer *l = &self->layers[layer];
+  GPtrArray *chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GString *chunk = g_string_sized_new (4096);
+  gboolean first = TRUE;
+  GHashTableIter iter;
+  Entity *entity;
+
+  *seq = l->seq;
+  g_hash_table_iter_init (&iter, l->entities);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entity))
+    {
+      gsize len = strlen (entity->json);
+
+      if (bbox != NULL && entity->has_bbox && !bbox_intersects (entity->bbox, bbox))
+        continue;
+      if (max_frame > 0 && !first && chunk->len + len + 256 > max_frame)
+        {
+          g_ptr_array_add (chunks, finish_chunk (chunk, layer, self->epoch, l->seq,
+                                                 chunks->len, TRUE));
+          chunk = g_string_sized_new (4096);
+          first = TRUE;
+        }
+      if (!first)
+        g_string_append_c (chunk, ',');
+      g_string_append_len (chunk, entity->json, len);
+      first = FALSE;
+    }
+  g_ptr_array_add (chunks, finish_chunk (chunk, layer, self->epoch, l->seq, chunks->len,
+                                         max_frame > 0));
+  if (max_frame > 0)
+    patch_chunk_counts (chunks);
+  return chunks;
+}
+
+/**
+ * pano_hub_store_deltas_after:
+ * @after: the last seq the caller has
+ * @upto: the last seq wanted (clamped to the current seq)
+ *
+ * Returns: (transfer full) (nullable) (element-type PanoHubDelta): the changes after @after,
+ *   or %NULL when some of them are no longer retained
+ */
+GPtrArray *
+pano_hub_store_deltas_after (PanoHubStore *self,
+                             PanoLayerId   layer,
+                             guint64       after,
+                             guint64       upto)
+{
+  Layer *l = &self->layers[layer];
+  GPtrArray *deltas;
+
+  if (after < pano_hub_store_get_window_start (self, layer) || after > l->seq)
+    return NULL;
+  upto = MIN (upto, l->seq);
+  deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) pano_hub_delta_unref);
+  for (guint64 s = after + 1; s <= upto; s++)
+    g_ptr_array_add (deltas, pano_hub_delta_ref (l->ring[s % self->window]));
+  return deltas;
+}

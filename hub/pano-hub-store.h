@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pano-protocol.h"
+
+G_BEGIN_DECLS
+
+/* One change of one layer, serialised once and shared by every subscriber's queue. */
+typedef struct
+{
+  gatomicrefcount ref;
+  PanoLayerId layer;
+  guint64 seq;
+  char *id;
+  char *change;      /* {"op":"upsert","entity":{...}} or {"op":"remove","id":...} */
+  GBytes *frame;     /* the single-change delta frame, from_seq == seq */
+  gboolean has_bbox;
+  double bbox[4];    /* lon/lat bounds of the new state */
+  gboolean had_bbox;
+  double old_bbox[4];
+} PanoHubDelta;
+
+PanoHubDelta *pano_hub_delta_ref    (PanoHubDelta *delta);
+void          pano_hub_delta_unref  (PanoHubDelta *delta);
+gboolean      pano_hub_delta_in_bbox (const PanoHubDelta *delta,
+                                      const double       *bbox);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PanoHubDelta, pano_hub_delta_unref)
+
+#define PANO_TYPE_HUB_STORE (pano_hub_store_get_type ())
+G_DECLARE_FINAL_TYPE (PanoHubStore, pano_hub_store, PANO, HUB_STORE, GObject)
+
+PanoHubStore *pano_hub_store_new              (guint         window);
+const char   *pano_hub_store_get_epoch        (PanoHubStore *self);
+guint64       pano_hub_store_get_seq          (PanoHubStore *self,
+                                               PanoLayerId   layer);
+guint64       pano_hub_store_get_window_start (PanoHubStore *self,
+                                               PanoLayerId   layer);
+guint         pano_hub_store_get_n_entities   (PanoHubStore *self,
+                                               PanoLayerId   layer);
+guint64       pano_hub_store_get_published    (PanoHubStore *self,
+                                               PanoLayerId   layer);
+gboolean      pano_hub_store_has_entity       (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id);
+
+guint64       pano_hub_store_upsert_raw       (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id,
+                                               const char   *geometry_json,
+                                               const double *bbox,
+                                               const char   *properties_json,
+                                               gint64        stale_after_us);
+guint64       pano_hub_store_upsert           (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id,
+                                               JsonNode     *geometry,
+                                               JsonNode     *properties,
+                                               gint64        stale_after_us);
+guint64       pano_hub_store_remove           (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id);
+
+GPtrArray    *pano_hub_store_snapshot         (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const double *bbox,
+                                               gsize         max_frame,
+                                               guint64      *seq);
+GPtrArray    *pano_hub_store_deltas_after     (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               guint64       after,
+                                               guint64       upto);
+
+gboolean      pano_hub_geometry_bbox          (JsonNode     *geometry,
+                                               double       *bbox);
+
+G_END_DECLS

@@ -1,0 +1,792 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "panorama-hub-subscriber"
+
+#include "pano-hub-subscriber.h"
+
+/* One stream client. Frames go to the socket only while the kernel takes them; behind that is a
+ * bounded queue, and behind the queue a per-entity "latest state wins" table, so a slow client
+ * costs memory bounded by the number of entities, and never time of the others. */
+
+typedef struct
+{
+  GBytes *frame;          /* a prepared frame, or NULL for a delta */
+  PanoHubDelta *delta;
+  int layer;              /* for snapshot/resumed frames: the position they set, else -1 */
+  guint64 seq;
+} Item;
+
+struct _PanoHubSubscriber
+{
+  GObject parent_instance;
+  SoupWebsocketConnection *connection;
+  PanoHubConfig *config;
+  const PanoHubSettings *settings;
+  PanoHubStore *store;
+  PanoHubDb *db;
+  PanoHubStats *stats;
+  GPollableOutputStream *output;
+  GSource *writable_source;
+
+  char *client;
+  const PanoHubToken *token;
+  gboolean welcomed;
+  gboolean closing;
+  guint subscribed;
+  gboolean has_bbox;
+  double bbox[4];
+  guint64 sent_seq[PANO_N_LAYERS];
+
+  GQueue queue;
+  GHashTable *pending;                    /* "layer/id" → PanoHubDelta */
+  guint64 pending_seq[PANO_N_LAYERS];
+  guint pending_coalesced[PANO_N_LAYERS];
+
+  gint64 last_received;
+  gint64 last_heartbeat;
+};
+
+G_DEFINE_FINAL_TYPE (PanoHubSubscriber, pano_hub_subscriber, G_TYPE_OBJECT)
+
+enum { CLOSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void flush (PanoHubSubscriber *self);
+
+static void
+item_free (Item *item)
+{
+  g_clear_pointer (&item->frame, g_bytes_unref);
+  g_clear_pointer (&item->delta, pano_hub_delta_unref);
+  g_free (item);
+}
+
+static void
+drop_backlog (PanoHubSubscriber *self)
+{
+  g_queue_clear_full (&self->queue, (GDestroyNotify) item_free);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  if (self->writable_source != NULL)
+    {
+      g_source_destroy (self->writable_source);
+      g_clear_pointer (&self->writable_source, g_source_unref);
+    }
+}
+
+static void
+pano_hub_subscriber_dispose (GObject *object)
+{
+  PanoHubSubscriber *self = PANO_HUB_SUBSCRIBER (object);
+
+  drop_backlog (self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->config);
+  g_clear_object (&self->store);
+  g_clear_object (&self->db);
+  G_OBJECT_CLASS (pano_hub_subscriber_parent_class)->dispose (object);
+}
+
+static void
+pano_hub_subscriber_finalize (GObject *object)
+{
+  PanoHubSubscriber *self = PANO_HUB_SUBSCRIBER (object);
+
+  g_free (self->client);
+  G_OBJECT_CLASS (pano_hub_subscriber_parent_class)->finalize (object);
+}
+
+static void
+pano_hub_subscriber_class_init (PanoHubSubscriberClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pano_hub_subscriber_dispose;
+  object_class->finalize = pano_hub_subscriber_finalize;
+
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+pano_hub_subscriber_init (PanoHubSubscriber *self)
+{
+  g_queue_init (&self->queue);
+}
+
+gboolean
+pano_hub_subscriber_is_welcomed (PanoHubSubscriber *self)
+{
+  return self->welcomed;
+}
+
+guint
+pano_hub_subscriber_get_queue_depth (PanoHubSubscriber *self)
+{
+  return self->queue.length + (self->pending ? g_hash_table_size (self->pending) : 0);
+}
+
+static void
+send_bytes (PanoHubSubscriber *self,
+            GBytes            *frame)
+{
+  soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_TEXT, frame);
+  self->stats->frames_sent++;
+}
+
+static void
+send_text (PanoHubSubscriber *self,
+           char              *text)
+{
+  g_autoptr(GBytes) frame = g_bytes_new_take (text, strlen (text));
+
+  send_bytes (self, frame);
+}
+
+static void
+send_error (PanoHubSubscriber *self,
+            GError            *error,
+            const char        *ref)
+{
+  g_debug ("%s: %s", self->client ? self->client : "client", error->message);
+  send_text (self, pano_protocol_error_frame (error, ref));
+}
+
+void
+pano_hub_subscriber_close (PanoHubSubscriber *self,
+                           gushort            code,
+                           const char        *reason)
+{
+  if (self->closing)
+    return;
+  self->closing = TRUE;
+  drop_backlog (self);
+  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->connection, code, reason);
+}
+
+static gboolean
+writable (PanoHubSubscriber *self)
+{
+  return self->output == NULL || g_pollable_output_stream_is_writable (self->output);
+}
+
+static gboolean
+on_writable (GObject  *stream,
+             gpointer  user_data)
+{
+  PanoHubSubscriber *self = user_data;
+
+  g_clear_pointer (&self->writable_source, g_source_unref);
+  flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_writable (PanoHubSubscriber *self)
+{
+  if (self->writable_source != NULL || self->output == NULL)
+    return;
+  self->writable_source = g_pollable_output_stream_create_source (self->output, NULL);
+  g_source_set_callback (self->writable_source, G_SOURCE_FUNC (on_writable), self, NULL);
+  g_source_attach (self->writable_source, NULL);
+}
+
+/* The frame for a delta: the shared one, unless bbox filtering skipped seqs before it. */
+static void
+send_delta (PanoHubSubscriber *self,
+            PanoHubDelta      *delta)
+{
+  guint64 from = self->sent_seq[delta->layer] + 1;
+
+  if (from == delta->seq)
+    send_bytes (self, delta->frame);
+  else
+    send_text (self, g_strdup_printf ("{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
+                                      G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT
+                                      ",\"changes\":[%s]}", pano_layer_name (delta->layer),
+                                      from, delta->seq, delta->change));
+  self->sent_seq[delta->layer] = delta->seq;
+}
+
+static void
+send_item (PanoHubSubscriber *self,
+           Item              *item)
+{
+  if (item->delta != NULL)
+    send_delta (self, item->delta);
+  else
+    {
+      send_bytes (self, item->frame);
+      if (item->layer >= 0)
+        self->sent_seq[item->layer] = item->seq;
+    }
+}
+
+static gint
+compare_seq (gconstpointer a,
+             gconstpointer b)
+{
+  const PanoHubDelta *da = *(PanoHubDelta **) a, *db = *(PanoHubDelta **) b;
+
+  return da->seq < db->seq ? -1 : da->seq > db->seq;
+}
+
+static void
+send_coalesced_chunks (PanoHubSubscriber *self,
+                       PanoLayerId        layer,
+                       GPtrArray         *deltas)
+{
+  guint64 from = self->sent_seq[layer] + 1, to = self->pending_seq[layer];
+  g_autoptr(GPtrArray) chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_free);
+  g_autoptr(GString) changes = g_string_new (NULL);
+
+  g_ptr_array_sort (deltas, compare_seq);
+  for (guint i = 0; i < deltas->len; i++)
+    {
+      PanoHubDelta *delta = deltas->pdata[i];
+
+      if (changes->len > 0 && changes->len + strlen (delta->change) + 256 >
+                              self->settings->max_frame_out)
+        {
+          g_ptr_array_add (chunks, g_strdup (changes->str));
+          g_string_truncate (changes, 0);
+        }
+      g_string_append_printf (changes, "%s%s", changes->len ? "," : "", delta->change);
+    }
+  g_ptr_array_add (chunks, g_strdup (changes->str));
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      g_autoptr(GString) frame = g_string_new (NULL);
+
+      g_string_append_printf (frame, "{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
+                              G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT
+                              ",\"coalesced\":%u,", pano_layer_name (layer), from, to,
+                              self->pending_coalesced[layer]);
+      if (chunks->len > 1)
+        g_string_append_printf (frame, "\"chunk\":%u,\"chunks\":%u,", i, chunks->len);
+      g_string_append_printf (frame, "\"changes\":[%s]}", (char *) chunks->pdata[i]);
+      send_text (self, g_string_free (g_steal_pointer (&frame), FALSE));
+    }
+  self->sent_seq[layer] = to;
+  self->pending_coalesced[layer] = 0;
+}
+
+/* One delta per layer for everything coalesced, each entity's latest state only. */
+static void
+send_coalesced (PanoHubSubscriber *self)
+{
+  g_autoptr(GHashTable) pending = g_steal_pointer (&self->pending);
+  GPtrArray *by_layer[PANO_N_LAYERS] = { NULL };
+  GHashTableIter iter;
+  PanoHubDelta *delta;
+
+  g_hash_table_iter_init (&iter, pending);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &delta))
+    {
+      if (by_layer[delta->layer] == NULL)
+        by_layer[delta->layer] = g_ptr_array_new ();
+      g_ptr_array_add (by_layer[delta->layer], delta);
+    }
+  for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
+    {
+      if (by_layer[layer] == NULL)
+        continue;
+      send_coalesced_chunks (self, layer, by_layer[layer]);
+      g_ptr_array_unref (by_layer[layer]);
+    }
+}
+
+static void
+flush (PanoHubSubscriber *self)
+{
+  Item *item;
+
+  while (!self->closing && (item = g_queue_peek_head (&self->queue)) != NULL)
+    {
+      if (!writable (self))
+        {
+          wait_writable (self);
+          return;
+        }
+      g_queue_pop_head (&self->queue);
+      send_item (self, item);
+      item_free (item);
+    }
+  if (!self->closing && self->pending != NULL)
+    {
+      if (!writable (self))
+        {
+          wait_writable (self);
+          return;
+        }
+      send_coalesced (self);
+    }
+}
+
+static void
+push (PanoHubSubscriber *self,
+      GBytes            *frame,
+      PanoHubDelta      *delta,
+      int                layer,
+      guint64            seq)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->frame = frame;
+  item->delta = delta ? pano_hub_delta_ref (delta) : NULL;
+  item->layer = layer;
+  item->seq = seq;
+  g_queue_push_tail (&self->queue, item);
+}
+
+static void
+coalesce (PanoHubSubscriber *self,
+          PanoHubDelta      *delta)
+{
+  char *key = g_strdup_printf ("%u/%s", delta->layer, delta->id);
+
+  if (self->pending == NULL)
+    self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) pano_hub_delta_unref);
+  if (g_hash_table_contains (self->pending, key))
+    {
+      self->pending_coalesced[delta->layer]++;
+      self->stats->coalesced++;
+    }
+  g_hash_table_replace (self->pending, key, pano_hub_delta_ref (delta));
+  self->pending_seq[delta->layer] = delta->seq;
+  if (g_hash_table_size (self->pending) > self->settings->coalesce_limit)
+    {
+      g_autofree char *reason = g_strdup_printf ("slow consumer: %u entities pending, bound %u",
+                                                 g_hash_table_size (self->pending),
+                                                 self->settings->coalesce_limit);
+
+      self->stats->dropped++;
+      g_message ("Closing %s: %s", self->client, reason);
+      pano_hub_subscriber_close (self, PANO_CLOSE_SLOW_CONSUMER, reason);
+      return;
+    }
+  wait_writable (self);
+}
+
+/**
+ * pano_hub_subscriber_offer:
+ *
+ * Hands one published change to this subscriber: sent at once when the socket can take it,
+ * queued when not, coalesced when the queue is full.
+ */
+void
+pano_hub_subscriber_offer (PanoHubSubscriber *self,
+                           PanoHubDelta      *delta)
+{
+  if (self->closing || !(self->subscribed & (1u << delta->layer)))
+    return;
+  if (self->has_bbox && !pano_hub_delta_in_bbox (delta, self->bbox))
+    return;
+  if (self->pending != NULL || self->queue.length >= self->settings->queue_limit)
+    {
+      coalesce (self, delta);
+      return;
+    }
+  if (self->queue.length == 0 && writable (self))
+    {
+      send_delta (self, delta);
+      return;
+    }
+  push (self, NULL, delta, -1, 0);
+  wait_writable (self);
+}
+
+static void
+refuse (PanoHubSubscriber *self,
+        PanoProtocolError  code,
+        const char        *ref,
+        const char        *format,
+        ...) G_GNUC_PRINTF (4, 5);
+
+static void
+refuse (PanoHubSubscriber *self,
+        PanoProtocolError  code,
+        const char        *ref,
+        const char        *format,
+        ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (PANO_PROTOCOL_ERROR, code, format, args);
+  va_end (args);
+  send_error (self, error, ref);
+}
+
+static void
+send_welcome (PanoHubSubscriber *self)
+{
+  g_autoptr(GString) frame = g_string_new (NULL);
+
+  g_string_append_printf (frame, "{\"type\":\"welcome\",\"protocol\":%d,\"epoch\":\"%s\","
+                          "\"role\":\"%s\",\"hub\":\"panorama-hub %s\",\"layers\":[",
+                          PANO_PROTOCOL_VERSION, pano_hub_store_get_epoch (self->store),
+                          pano_hub_role_name (self->token->role), PANO_VERSION);
+  for (guint i = 0; i < PANO_N_LAYERS; i++)
+    g_string_append_printf (frame, "%s\"%s\"", i ? "," : "", pano_layer_name (i));
+  g_string_append_printf (frame, "],\"heartbeat_interval_ms\":%u,\"heartbeat_timeout_ms\":%u,"
+                          "\"max_frame_in\":%u,\"max_frame_out\":%u}",
+                          self->settings->heartbeat_interval_ms,
+                          self->settings->heartbeat_timeout_ms, self->settings->max_frame_in,
+                          self->settings->max_frame_out);
+  send_text (self, g_string_free (g_steal_pointer (&frame), FALSE));
+}
+
+static void
+audit_refused (PanoHubSubscriber *self,
+               const char        *reason)
+{
+  PanoHubAudit record = { self->client, NULL, "stream.hello", "/v1/stream", "refused", 401,
+                          reason, NULL, NULL, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!pano_hub_db_audit (self->db, &record, &error))
+    g_warning ("Audit record lost: %s", error->message);
+}
+
+static void
+handle_hello (PanoHubSubscriber *self,
+              JsonObject        *frame,
+              const char        *ref)
+{
+  gint64 protocol = json_object_get_int_member_with_default (frame, "protocol", -1);
+  const char *token = json_object_get_string_member_with_default (frame, "token", NULL);
+
+  g_free (self->client);
+  self->client = g_strdup (json_object_get_string_member_with_default (frame, "client",
+                                                                       "unnamed client"));
+  if (protocol != PANO_PROTOCOL_VERSION)
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_BAD_PROTOCOL, ref,
+              "Protocol %" G_GINT64_FORMAT " is not supported; this hub speaks %d",
+              protocol, PANO_PROTOCOL_VERSION);
+      pano_hub_subscriber_close (self, PANO_CLOSE_BAD_PROTOCOL, "unsupported protocol");
+      return;
+    }
+  self->token = pano_hub_config_lookup_token (self->config, token);
+  if (self->token == NULL)
+    {
+      const char *reason = token ? "unknown token" : "no token in hello";
+
+      audit_refused (self, reason);
+      refuse (self, PANO_PROTOCOL_ERROR_UNAUTHORIZED, ref, "Unauthorized: %s", reason);
+      pano_hub_subscriber_close (self, PANO_CLOSE_UNAUTHORIZED, reason);
+      return;
+    }
+  self->welcomed = TRUE;
+  g_debug ("%s joined as %s (%s)", self->client, self->token->name,
+           pano_hub_role_name (self->token->role));
+  send_welcome (self);
+}
+
+static gboolean
+read_layers (PanoHubSubscriber *self,
+             JsonObject        *frame,
+             const char        *ref,
+             guint             *mask)
+{
+  JsonNode *node = json_object_get_member (frame, "layers");
+  JsonArray *layers = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  *mask = 0;
+  if (layers == NULL)
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref, "'layers' must be an array of names");
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      JsonNode *element = json_array_get_element (layers, i);
+      const char *name = json_node_get_value_type (element) == G_TYPE_STRING ?
+                         json_node_get_string (element) : NULL;
+      PanoLayerId layer;
+
+      if (!pano_layer_from_name (name, &layer))
+        {
+          refuse (self, PANO_PROTOCOL_ERROR_UNKNOWN_LAYER, ref, "Layer '%s' does not exist",
+                  name ? name : "(not a string)");
+          return FALSE;
+        }
+      *mask |= 1u << layer;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_bbox (PanoHubSubscriber *self,
+           JsonObject        *frame,
+           const char        *ref)
+{
+  JsonNode *node = json_object_get_member (frame, "bbox");
+  JsonArray *bbox;
+
+  self->has_bbox = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  bbox = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  if (bbox == NULL || json_array_get_length (bbox) != 4)
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref,
+              "'bbox' must be [min_lon, min_lat, max_lon, max_lat]");
+      return FALSE;
+    }
+  for (guint i = 0; i < 4; i++)
+    self->bbox[i] = json_array_get_double_element (bbox, i);
+  self->has_bbox = TRUE;
+  return TRUE;
+}
+
+/* Forget what is queued for a layer: it is about to be restarted. */
+static void
+drop_layer (PanoHubSubscriber *self,
+            PanoLayerId        layer)
+{
+  GList *link = self->queue.head;
+
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      Item *item = link->data;
+
+      if ((item->delta && item->delta->layer == layer) || item->layer == (int) layer)
+        {
+          item_free (item);
+          g_queue_delete_link (&self->queue, link);
+        }
+      link = next;
+    }
+  if (self->pending != NULL)
+    {
+      GHashTableIter iter;
+      PanoHubDelta *delta;
+
+      g_hash_table_iter_init (&iter, self->pending);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &delta))
+        if (delta->layer == layer)
+          g_hash_table_iter_remove (&iter);
+      self->pending_coalesced[layer] = 0;
+    }
+}
+
+static gboolean
+try_resume (PanoHubSubscriber *self,
+            PanoLayerId        layer,
+            JsonObject        *resume)
+{
+  JsonNode *node = resume ? json_object_get_member (resume, pano_layer_name (layer)) : NULL;
+  g_autoptr(GPtrArray) deltas = NULL;
+  char *text;
+  gint64 after;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  after = json_node_get_int (node);
+  if (after < 0 ||
+      !(deltas = pano_hub_store_deltas_after (self->store, layer, after, G_MAXUINT64)))
+    return FALSE;
+  text = g_strdup_printf ("{\"type\":\"resumed\",\"layer\":\"%s\",\"epoch\":\"%s\",\"seq\":%"
+                          G_GINT64_FORMAT "}", pano_layer_name (layer),
+                          pano_hub_store_get_epoch (self->store), after);
+  push (self, g_bytes_new_take (text, strlen (text)), NULL, layer, after);
+  for (guint i = 0; i < deltas->len; i++)
+    pano_hub_subscriber_offer (self, deltas->pdata[i]);
+  return TRUE;
+}
+
+static void
+queue_snapshot (PanoHubSubscriber *self,
+                PanoLayerId        layer)
+{
+  guint64 seq;
+  g_autoptr(GPtrArray) chunks = pano_hub_store_snapshot (self->store, layer,
+                                                         self->has_bbox ? self->bbox : NULL,
+                                                         self->settings->max_frame_out, &seq);
+
+  for (guint i = 0; i < chunks->len; i++)
+    push (self, g_bytes_ref (chunks->pdata[i]), NULL, layer, seq);
+}
+
+static void
+handle_subscribe (PanoHubSubscriber *self,
+                  JsonObject        *frame,
+                  const char        *ref)
+{
+  const char *epoch = json_object_get_string_member_with_default (frame, "epoch", NULL);
+  JsonNode *resume_node = json_object_get_member (frame, "resume");
+  JsonObject *resume = NULL;
+  guint mask;
+
+  if (!read_layers (self, frame, ref, &mask) || !read_bbox (self, frame, ref))
+    return;
+  /* Seq numbers of another epoch mean nothing here: those layers get snapshots. */
+  if (resume_node != NULL && JSON_NODE_HOLDS_OBJECT (resume_node) &&
+      g_strcmp0 (epoch, pano_hub_store_get_epoch (self->store)) == 0)
+    resume = json_node_get_object (resume_node);
+
+  for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
+    {
+      if (!(mask & (1u << layer)))
+        continue;
+      drop_layer (self, layer);
+      self->subscribed |= 1u << layer;
+      if (!try_resume (self, layer, resume))
+        queue_snapshot (self, layer);
+    }
+  flush (self);
+}
+
+static void
+handle_unsubscribe (PanoHubSubscriber *self,
+                    JsonObject        *frame,
+                    const char        *ref)
+{
+  guint mask;
+
+  if (!read_layers (self, frame, ref, &mask))
+    return;
+  for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
+    if (mask & (1u << layer))
+      drop_layer (self, layer);
+  self->subscribed &= ~mask;
+}
+
+static void
+handle_frame (PanoHubSubscriber *self,
+              const char        *type,
+              JsonObject        *frame)
+{
+  const char *ref = json_object_get_string_member_with_default (frame, "ref", NULL);
+
+  if (g_str_equal (type, "hello"))
+    {
+      if (self->welcomed)
+        refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref, "'hello' was already accepted");
+      else
+        handle_hello (self, frame, ref);
+    }
+  else if (g_str_equal (type, "heartbeat"))
+    return;
+  else if (!g_str_equal (type, "subscribe") && !g_str_equal (type, "unsubscribe"))
+    refuse (self, PANO_PROTOCOL_ERROR_UNKNOWN_TYPE, ref, "Frame type '%s' is not known", type);
+  else if (!self->welcomed)
+    refuse (self, PANO_PROTOCOL_ERROR_NOT_AUTHENTICATED, ref,
+            "Send 'hello' with a token before '%s'", type);
+  else if (g_str_equal (type, "subscribe"))
+    handle_subscribe (self, frame, ref);
+  else
+    handle_unsubscribe (self, frame, ref);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            SoupWebsocketDataType    data_type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  PanoHubSubscriber *self = user_data;
+  g_autoptr(JsonObject) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *type = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  self->last_received = g_get_monotonic_time ();
+  if (self->closing)
+    return;
+  if (length > self->settings->max_frame_in)
+    {
+      g_autofree char *reason = g_strdup_printf ("frame of %" G_GSIZE_FORMAT " bytes exceeds "
+                                                 "max_frame_in %u", length,
+                                                 self->settings->max_frame_in);
+
+      pano_hub_subscriber_close (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, reason);
+      return;
+    }
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, NULL, "Binary frames are not accepted");
+      return;
+    }
+  frame = pano_protocol_parse_frame (data, length, &type, &error);
+  if (frame == NULL)
+    {
+      send_error (self, error, NULL);
+      return;
+    }
+  handle_frame (self, type, frame);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           gpointer                 user_data)
+{
+  PanoHubSubscriber *self = user_data;
+
+  g_debug ("%s left (%u)", self->client ? self->client : "client",
+           soup_websocket_connection_get_close_code (connection));
+  self->closing = TRUE;
+  drop_backlog (self);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+/* Called a few times per heartbeat interval: send ours, and declare a silent peer dead. */
+void
+pano_hub_subscriber_tick (PanoHubSubscriber *self,
+                          gint64             now)
+{
+  if (self->closing)
+    return;
+  if (now - self->last_received > (gint64) self->settings->heartbeat_timeout_ms * 1000)
+    {
+      g_message ("Closing %s: nothing received for %u ms",
+                 self->client ? self->client : "client", self->settings->heartbeat_timeout_ms);
+      pano_hub_subscriber_close (self, PANO_CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
+      return;
+    }
+  if (self->welcomed &&
+      now - self->last_heartbeat >= (gint64) self->settings->heartbeat_interval_ms * 1000)
+    {
+      self->last_heartbeat = now;
+      send_text (self, pano_protocol_heartbeat_frame (g_get_real_time ()));
+    }
+}
+
+PanoHubSubscriber *
+pano_hub_subscriber_new (SoupWebsocketConnection *connection,
+                         PanoHubConfig           *config,
+                         PanoHubStore            *store,
+                         PanoHubDb               *db,
+                         PanoHubStats            *stats)
+{
+  PanoHubSubscriber *self = g_object_new (PANO_TYPE_HUB_SUBSCRIBER, NULL);
+  GOutputStream *output;
+
+  self->connection = g_object_ref (connection);
+  self->config = g_object_ref (config);
+  self->settings = pano_hub_config_get (config);
+  self->store = g_object_ref (store);
+  self->db = g_object_ref (db);
+  self->stats = stats;
+  self->last_received = self->last_heartbeat = g_get_monotonic_time ();
+  output = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (connection));
+  if (G_IS_POLLABLE_OUTPUT_STREAM (output) &&
+      g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output)))
+    self->output = G_POLLABLE_OUTPUT_STREAM (output);
+  else
+    g_warning ("The stream's socket cannot be polled: backpressure is off for this client");
+  /* libsoup's own limit drops the TCP connection mid-frame; keep it as a far backstop and
+   * enforce the documented limit here, where a proper 1009 close can be sent. */
+  soup_websocket_connection_set_max_incoming_payload_size (
+    connection, MAX ((guint64) self->settings->max_frame_in * 4, 1 << 20));
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  return self;
+}

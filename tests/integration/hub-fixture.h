@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* The real panorama-hub process on 127.0.0.1 with a free port and a temporary database. */
+typedef struct
+{
+  char *dir;
+  char *config;
+  GSubprocess *process;
+  guint port;
+  SoupSession *session;
+} Hub;
+
+typedef struct
+{
+  GMainContext *context;
+  SoupSession *session;
+  SoupWebsocketConnection *connection;
+  GPtrArray *frames;     /* JsonObject, heartbeats left out */
+  guint cursor;
+  guint heartbeats;
+  gboolean closed;
+  gushort close_code;
+  char *close_reason;
+} Client;
+
+Hub         *hub_start          (const char  *extra_config);
+void         hub_restart        (Hub         *hub);
+void         hub_kill9          (Hub         *hub);
+void         hub_respawn        (Hub         *hub);
+void         hub_stop           (Hub         *hub);
+char        *hub_db_path        (Hub         *hub);
+guint        hub_rest           (Hub         *hub,
+                                 const char  *method,
+                                 const char  *path,
+                                 const char  *token,
+                                 const char  *idempotency_key,
+                                 const char  *body,
+                                 JsonNode   **response,
+                                 gboolean    *replayed);
+char        *hub_metrics        (Hub         *hub);
+guint64      hub_metric         (Hub         *hub,
+                                 const char  *name);
+void         hub_ingest_points  (Hub         *hub,
+                                 const char  *layer,
+                                 const char  *prefix,
+                                 guint        first,
+                                 guint        count,
+                                 gint64       value);
+
+Client      *client_connect     (Hub          *hub,
+                                 GMainContext *context);
+void         client_send        (Client       *client,
+                                 const char   *json);
+JsonObject  *client_next        (Client       *client,
+                                 const char   *type);
+char        *client_hello       (Client       *client,
+                                 const char   *token);
+void         client_wait_closed (Client       *client);
+void         client_pump        (Client       *client);
+void         client_free        (Client       *client);
+
+typedef gboolean (*WaitFunc) (gpointer user_data);
+void         wait_until         (GMainContext *context,
+                                 WaitFunc      func,
+                                 gpointer      user_data,
+                                 const char   *what);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
+
+G_END_DECLS
