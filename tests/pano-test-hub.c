@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #define START_LIMIT_US (20 * G_USEC_PER_SEC)
@@ -25,6 +26,13 @@ write_config (const char *dir)
 
   g_assert_true (g_file_set_contents (path, config, -1, NULL));
   return g_steal_pointer (&path);
+}
+
+/* A test that aborts must not leave its hub running: the hub dies with the test process. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 PanoTestHub *
@@ -53,7 +61,8 @@ pano_test_hub_start (const char         *dir,
   g_ptr_array_add (argv, NULL);
   g_assert_nonnull (argv->pdata[0]);
 
-  g_spawn_async (NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+  g_spawn_async (NULL, (char **)argv->pdata, NULL,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent, NULL,
                  &hub->pid, &error);
   g_assert_no_error (error);
   while (!g_file_get_contents (port_file, &port, NULL, NULL) || port[0] == '\0')

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#define WAIT_LIMIT_US (30 * G_USEC_PER_SEC)
+#define WAIT_LIMIT_US (90 * G_USEC_PER_SEC)
 
 static char *tmpdir;
 static double point_xy[] = { 110.7930, 32.6110 };
