@@ -5,8 +5,10 @@
 #define G_LOG_DOMAIN "panorama-app"
 
 #include "pano-window-private.h"
+#include "pano-live-classify.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #define STATUS_TICK_MS 1000
 #define BANNER_AFTER_MS 10000
@@ -33,7 +35,17 @@ describe_state (PanoWindow *self)
   switch (pano_feed_client_get_state (self->feed))
     {
     case PANO_FEED_CONNECTED:
-      return g_strdup (_("● Live"));
+      {
+        guint counts[PANO_LIVE_MAX_CLASSES];
+        double index;
+
+        pano_live_layer_count_classes (pano_live_store_get_layer (self->live_store, "traffic"),
+                                       counts);
+        index = pano_congestion_index (counts);
+        if (index < 0)
+          return g_strdup (_("● Live"));
+        return g_strdup_printf (_("● Live · congestion %.1f"), index);
+      }
     case PANO_FEED_CONNECTING:
       return g_strdup (_("Connecting…"));
     case PANO_FEED_RECONNECTING:
@@ -194,6 +206,68 @@ pano_window_select_live_at (PanoWindow *self,
   return FALSE;
 }
 
+/* The properties an operator wants at a glance, in this order. */
+static const char * const summary_keys[] = {
+  "name", "title", "station", "kind", "status", "level_label", "aqi", "primary", "pm25",
+  "speed_kmh", "stock", "capacity", "occupancy", "category", "severity", "overdue", NULL
+};
+
+static char *
+summarize (const char *id,
+           const char *properties)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GString *text = g_string_new (id);
+  JsonObject *o;
+
+  if (properties == NULL || !json_parser_load_from_data (parser, properties, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return g_string_free (text, FALSE);
+  o = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; summary_keys[i]; i++)
+    {
+      JsonNode *node = json_object_get_member (o, summary_keys[i]);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_string_append_printf (text, "\n%s: %s", summary_keys[i], json_node_get_string (node));
+      else
+        {
+          g_autofree char *value = json_to_string (node, FALSE);
+          g_string_append_printf (text, "\n%s: %s", summary_keys[i], value);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Hover: a card with the entity's name, status, stock or capacity, without clicking. */
+static gboolean
+on_query_tooltip (GtkWidget  *map,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  PanoWindow *self)
+{
+  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
+    {
+      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
+      PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store,
+                                                        pano_live_map_layer_get_layer (l));
+      g_autofree char *text = NULL;
+      int slot;
+
+      if (pano_live_map_layer_is_aggregated (l) || (slot = pano_live_map_layer_hit_test (l, x, y)) < 0)
+        continue;
+      text = summarize (pano_live_layer_get_id (layer, slot),
+                        pano_live_layer_get_properties (layer, slot));
+      gtk_tooltip_set_text (tooltip, text);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 add_live_layers (PanoWindow *self)
 {
@@ -209,6 +283,8 @@ add_live_layers (PanoWindow *self)
       g_ptr_array_add (self->live_layers, layer);
     }
   pano_layer_stack_set_ceiling (self->stack, g_ptr_array_index (self->live_layers, 0));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->map), TRUE);
+  g_signal_connect_object (self->map, "query-tooltip", G_CALLBACK (on_query_tooltip), self, 0);
 }
 
 void

@@ -22,9 +22,18 @@ static const Name congestion_names[] = {
 
 static const Name resource_names[] = {
   { "available", PANO_RESOURCE_AVAILABLE }, { "dispatched", PANO_RESOURCE_DISPATCHED },
-  { "returning", PANO_RESOURCE_DISPATCHED },
+  { "returning", PANO_RESOURCE_DISPATCHED }, { "open", PANO_RESOURCE_AVAILABLE },
+  { "full", PANO_RESOURCE_ON_SCENE }, { "closed", PANO_RESOURCE_OUT_OF_SERVICE },
   { "en_route", PANO_RESOURCE_EN_ROUTE }, { "on_scene", PANO_RESOURCE_ON_SCENE },
   { "out_of_service", PANO_RESOURCE_OUT_OF_SERVICE }, { NULL, 0 }
+};
+
+static const Name kind_names[] = {
+  { "fire_engine", PANO_RESOURCE_KIND_FIRE }, { "ambulance", PANO_RESOURCE_KIND_AMBULANCE },
+  { "rescue_team", PANO_RESOURCE_KIND_RESCUE }, { "police", PANO_RESOURCE_KIND_POLICE },
+  { "enforcement", PANO_RESOURCE_KIND_ENFORCEMENT },
+  { "warehouse", PANO_RESOURCE_KIND_WAREHOUSE }, { "shelter", PANO_RESOURCE_KIND_SHELTER },
+  { NULL, 0 }
 };
 
 static const Name event_names[] = {
@@ -138,7 +147,16 @@ pano_live_classify (const char *layer,
       return pano_aqi_band_for_value (aqi);
     }
   if (g_str_equal (layer, "resources"))
-    return lookup (resource_names, string_member (p, "status"));
+    {
+      guint kind = lookup (kind_names, string_member (p, "kind"));
+      guint status = lookup (resource_names, string_member (p, "status"));
+
+      /* The value says what it is (its symbol); a site without a status is simply there. */
+      *value = kind;
+      if (status == 0 && kind >= PANO_RESOURCE_KIND_WAREHOUSE)
+        return PANO_RESOURCE_AVAILABLE;
+      return status;
+    }
   if (g_str_equal (layer, "events") || g_str_equal (layer, "incidents"))
     return classify_events (p, value);
   if (g_str_equal (layer, "grid"))
@@ -157,4 +175,25 @@ pano_live_classify (const char *layer,
       return g_strcmp0 (level, "severe") == 0 ? 4 : 3;
     }
   return 0;
+}
+
+/**
+ * pano_congestion_index:
+ * @counts: road segments per congestion class (PanoCongestion)
+ *
+ * Returns: the city congestion index, 0 (every road free) to 10 (every road jammed), or -1
+ *   when no segment has a level
+ */
+double
+pano_congestion_index (const guint *counts)
+{
+  double sum = 0;
+  guint n = 0;
+
+  for (guint k = PANO_CONGESTION_FREE; k <= PANO_CONGESTION_JAMMED; k++)
+    {
+      sum += counts[k] * (k - PANO_CONGESTION_FREE) * 10.0 / 3.0;
+      n += counts[k];
+    }
+  return n > 0 ? sum / n : -1;
 }

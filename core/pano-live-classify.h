@@ -38,6 +38,19 @@ typedef enum
   PANO_RESOURCE_OUT_OF_SERVICE,
 } PanoResourceStatus;
 
+/* Emergency resources: what the unit or site is; the value of a resources entity. */
+typedef enum
+{
+  PANO_RESOURCE_KIND_UNKNOWN,
+  PANO_RESOURCE_KIND_FIRE,
+  PANO_RESOURCE_KIND_AMBULANCE,
+  PANO_RESOURCE_KIND_RESCUE,
+  PANO_RESOURCE_KIND_POLICE,
+  PANO_RESOURCE_KIND_ENFORCEMENT,
+  PANO_RESOURCE_KIND_WAREHOUSE,
+  PANO_RESOURCE_KIND_SHELTER,
+} PanoResourceKind;
+
 /* Events and incidents: open states, closed, and overdue above all. */
 typedef enum
 {
@@ -52,6 +65,7 @@ typedef enum
 } PanoEventClass;
 
 PanoAqiBand pano_aqi_band_for_value (double aqi);
+double      pano_congestion_index   (const guint *counts);
 guint       pano_live_classify      (const char *layer,
                                      JsonObject *properties,
                                      float      *value);

@@ -832,3 +832,14 @@ pano_live_layer_get_memory_size (PanoLiveLayer *self)
          (gsize)self->coords->len * sizeof (double) +
          (gsize)self->cells->len * (sizeof (Cell) + sizeof (gint64) + 3 * sizeof (gpointer));
 }
+
+/* @counts: PANO_LIVE_MAX_CLASSES entries, set to how many placed entities are in each class */
+void
+pano_live_layer_count_classes (PanoLiveLayer *self,
+                               guint         *counts)
+{
+  memset (counts, 0, PANO_LIVE_MAX_CLASSES * sizeof (guint));
+  for (guint i = 0; i < self->cells->len; i++)
+    for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
+      counts[k] += cell_at (self, i)->class_counts[k];
+}

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "panorama-layers"
 
 #include "pano-live-map-layer.h"
+#include "pano-live-classify.h"
 #include "pano-mercator.h"
 
 #include <math.h>
@@ -17,6 +18,7 @@
 #define LABEL_ZOOM 14.0
 #define STALE_ALPHA 0.35
 #define HIT_PX 8.0
+#define GLIDE_US (1 * G_USEC_PER_SEC)   /* vehicles move smoothly between position reports */
 
 struct _PanoLiveMapLayer
 {
@@ -28,7 +30,19 @@ struct _PanoLiveMapLayer
   char *selected;
   gboolean aggregated;
   guint n_drawn;
+
+  GHashTable *glides;      /* id → Glide, for resources */
+  guint frame;
+  guint tick_id;
+  gboolean gliding;
 };
+
+typedef struct
+{
+  double from_x, from_y, to_x, to_y;
+  gint64 start_us;
+  guint seen;
+} Glide;
 
 G_DEFINE_FINAL_TYPE (PanoLiveMapLayer, pano_live_map_layer, SHUMATE_TYPE_LAYER)
 
@@ -189,6 +203,114 @@ typedef struct
   guint klass;          /* lines: the class being stroked */
 } Drawing;
 
+/* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
+static void
+trace_resource (cairo_t *cr,
+                guint    kind,
+                double   x,
+                double   y,
+                double   r)
+{
+  switch (kind)
+    {
+    case PANO_RESOURCE_KIND_FIRE:
+      cairo_move_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r * 1.1, y + r * 0.8);
+      cairo_line_to (cr, x - r * 1.1, y + r * 0.8);
+      break;
+    case PANO_RESOURCE_KIND_AMBULANCE:
+      cairo_rectangle (cr, x - r * 0.35, y - r, r * 0.7, r * 2);
+      cairo_rectangle (cr, x - r, y - r * 0.35, r * 2, r * 0.7);
+      break;
+    case PANO_RESOURCE_KIND_RESCUE:
+      cairo_move_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r * 1.2, y);
+      cairo_line_to (cr, x, y + r * 1.2);
+      cairo_line_to (cr, x - r * 1.2, y);
+      break;
+    case PANO_RESOURCE_KIND_POLICE:
+      cairo_rectangle (cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+      break;
+    case PANO_RESOURCE_KIND_ENFORCEMENT:
+      for (int i = 0; i < 6; i++)
+        cairo_line_to (cr, x + r * cos (i * G_PI / 3), y + r * sin (i * G_PI / 3));
+      break;
+    case PANO_RESOURCE_KIND_WAREHOUSE:
+      cairo_move_to (cr, x - r, y + r);
+      cairo_line_to (cr, x - r, y - r * 0.2);
+      cairo_line_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r, y - r * 0.2);
+      cairo_line_to (cr, x + r, y + r);
+      break;
+    case PANO_RESOURCE_KIND_SHELTER:
+      cairo_move_to (cr, x - r * 1.2, y + r);
+      cairo_line_to (cr, x, y - r * 1.1);
+      cairo_line_to (cr, x + r * 1.2, y + r);
+      cairo_line_to (cr, x, y + r * 0.3);
+      break;
+    default:
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      break;
+    }
+  cairo_close_path (cr);
+}
+
+static gboolean
+on_glide_tick (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  PanoLiveMapLayer *self = PANO_LIVE_MAP_LAYER (widget);
+
+  gtk_widget_queue_draw (widget);
+  if (self->gliding)
+    return G_SOURCE_CONTINUE;
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Where to draw a vehicle now: on its way from where it was drawn to where it was reported. */
+static void
+glide_position (PanoLiveMapLayer *self,
+                const char       *id,
+                double           *x,
+                double           *y)
+{
+  gint64 now = g_get_monotonic_time ();
+  Glide *g = g_hash_table_lookup (self->glides, id);
+  double t;
+
+  if (g == NULL)
+    {
+      g = g_new0 (Glide, 1);
+      g->from_x = g->to_x = *x;
+      g->from_y = g->to_y = *y;
+      g_hash_table_insert (self->glides, g_strdup (id), g);
+    }
+  else if (g->to_x != *x || g->to_y != *y)
+    {
+      t = CLAMP ((double)(now - g->start_us) / GLIDE_US, 0, 1);
+      g->from_x = g->from_x + (g->to_x - g->from_x) * t;
+      g->from_y = g->from_y + (g->to_y - g->from_y) * t;
+      g->to_x = *x, g->to_y = *y;
+      g->start_us = now;
+    }
+  g->seen = self->frame;
+  t = CLAMP ((double)(now - g->start_us) / GLIDE_US, 0, 1);
+  *x = g->from_x + (g->to_x - g->from_x) * t;
+  *y = g->from_y + (g->to_y - g->from_y) * t;
+  if (t < 1)
+    self->gliding = TRUE;
+}
+
+static gboolean
+glide_unseen (gpointer key,
+              gpointer value,
+              gpointer data)
+{
+  return ((Glide *)value)->seen != GPOINTER_TO_UINT (data);
+}
+
 static void
 draw_dot (Drawing *d,
           guint    slot)
@@ -200,11 +322,16 @@ draw_dot (Drawing *d,
   double x, y, r = style->size / 2;
 
   pano_live_layer_get_position (layer, slot, &x, &y);
+  if (style->symbol == PANO_LIVE_SYMBOL_RESOURCE)
+    glide_position (d->self, pano_live_layer_get_id (layer, slot), &x, &y);
   x = round (x * d->view->world - d->view->origin_x);
   y = round (y * d->view->world - d->view->origin_y);
 
   cairo_new_path (d->cr);
-  cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
+  if (style->symbol == PANO_LIVE_SYMBOL_RESOURCE)
+    trace_resource (d->cr, (guint)pano_live_layer_get_value (layer, slot), x, y, r);
+  else
+    cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
   set_class_color (d->cr, style, klass, alpha);
   cairo_fill_preserve (d->cr);
   cairo_set_source_rgba (d->cr, 0.2, 0.2, 0.2, 0.8 * alpha);
@@ -289,9 +416,14 @@ draw_individual (PanoLiveMapLayer *self,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   self->n_drawn = 0;
-  if (self->style->symbol == PANO_LIVE_SYMBOL_DOT)
+  if (self->style->symbol != PANO_LIVE_SYMBOL_LINE)
     {
+      self->frame++;
+      self->gliding = FALSE;
       pano_live_layer_search (layer, x0, y0, x1, y1, visit_dot, &d);
+      g_hash_table_foreach_remove (self->glides, glide_unseen, GUINT_TO_POINTER (self->frame));
+      if (self->gliding && self->tick_id == 0)
+        self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_glide_tick, NULL, NULL);
       return;
     }
   /* Lines: one path per class, calmest first so jams are drawn on top. */
@@ -330,7 +462,7 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
                                 (v.origin_y + v.height) / v.world, add_cell, &binning);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, v.width, v.height));
-  self->aggregated = self->style->symbol == PANO_LIVE_SYMBOL_DOT &&
+  self->aggregated = self->style->symbol != PANO_LIVE_SYMBOL_LINE &&
                      binning.total > INDIVIDUAL_LIMIT;
   if (self->aggregated)
     draw_aggregated (self, cr, bins);
@@ -371,6 +503,10 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->layer, g_free);
   g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->glides, g_hash_table_unref);
+  if (self->tick_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
 
   G_OBJECT_CLASS (pano_live_map_layer_parent_class)->dispose (object);
 }
@@ -386,6 +522,7 @@ pano_live_map_layer_class_init (PanoLiveMapLayerClass *klass)
 static void
 pano_live_map_layer_init (PanoLiveMapLayer *self)
 {
+  self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 PanoLiveMapLayer *

@@ -25,7 +25,7 @@ static const PanoLiveStyle styles[] = {
     0, 4, FALSE,
   },
   {
-    "resources", PANO_LIVE_SYMBOL_DOT,
+    "resources", PANO_LIVE_SYMBOL_RESOURCE,
     { GREY, RGB (46, 125, 50), RGB (21, 101, 192), RGB (249, 168, 37), RGB (198, 40, 40),
       RGB (117, 117, 117), GREY, GREY },
     { "未知", "待命", "已派遣/返回", "在途", "到场", "停用", NULL },

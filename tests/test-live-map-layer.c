@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-static const char * const layer_names[] = { "environment", "traffic", NULL };
+static const char * const layer_names[] = { "environment", "traffic", "resources", NULL };
 
 typedef struct
 {
@@ -16,6 +16,7 @@ typedef struct
   PanoLiveStore *store;
   PanoLiveMapLayer *env;
   PanoLiveMapLayer *traffic;
+  PanoLiveMapLayer *resources;
 } Scene;
 
 static void
@@ -58,6 +59,8 @@ scene_new (double lat, double lon, double zoom)
   s->env = pano_live_map_layer_new (viewport, s->store, "environment");
   shumate_map_add_layer (s->map, SHUMATE_LAYER (s->traffic));
   shumate_map_add_layer (s->map, SHUMATE_LAYER (s->env));
+  s->resources = pano_live_map_layer_new (viewport, s->store, "resources");
+  shumate_map_add_layer (s->map, SHUMATE_LAYER (s->resources));
   shumate_map_center_on (s->map, lat, lon);
   shumate_viewport_set_zoom_level (viewport, zoom);
   gtk_window_present (s->window);
@@ -194,6 +197,24 @@ test_traffic_colours (void)
 }
 
 static void
+test_resource_status (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 16);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"resources\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[{\"id\":\"fire-1\",\"geometry\":{\"type\":\"Point\","
+                   "\"coordinates\":[110.788,32.630]},\"properties\":{\"kind\":\"fire_engine\","
+                   "\"status\":\"available\"}},{\"id\":\"amb-1\",\"geometry\":{\"type\":"
+                   "\"Point\",\"coordinates\":[110.792,32.630]},\"properties\":{\"kind\":"
+                   "\"ambulance\",\"status\":\"on_scene\"}}]}");
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.630, 110.788, NULL), ==, 0x2e7d32);   /* 待命 */
+  g_assert_cmphex (pixel_at (s, texture, 32.630, 110.792, NULL), ==, 0xc62828);   /* 到场 */
+  scene_free (s);
+}
+
+static void
 test_aggregation (void)
 {
   Scene *s = scene_new (32.63, 110.79, 10);
@@ -233,6 +254,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/live-map-layer/environment-colours", test_environment_colours);
   g_test_add_func ("/live-map-layer/traffic-colours", test_traffic_colours);
+  g_test_add_func ("/live-map-layer/resource-status", test_resource_status);
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
   return g_test_run ();
 }

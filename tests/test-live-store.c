@@ -156,6 +156,20 @@ test_aqi_bands (void)
   g_assert_cmpint (pano_aqi_band_for_value (301), ==, PANO_AQI_SEVERE);
 }
 
+static void
+test_congestion_index (void)
+{
+  guint all_free[PANO_LIVE_MAX_CLASSES] = { 0, 10 };
+  guint all_jammed[PANO_LIVE_MAX_CLASSES] = { 5, 0, 0, 0, 10 };
+  guint half[PANO_LIVE_MAX_CLASSES] = { 0, 5, 0, 0, 5 };
+  guint none[PANO_LIVE_MAX_CLASSES] = { 3 };
+
+  g_assert_cmpfloat (pano_congestion_index (all_free), ==, 0);
+  g_assert_cmpfloat (pano_congestion_index (all_jammed), ==, 10);
+  g_assert_cmpfloat (pano_congestion_index (half), ==, 5);
+  g_assert_cmpfloat (pano_congestion_index (none), ==, -1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,5 +180,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live-store/traffic-line", test_traffic_line);
   g_test_add_func ("/live-store/malformed-frames", test_malformed_frames);
   g_test_add_func ("/live-store/aqi-bands", test_aqi_bands);
+  g_test_add_func ("/live-store/congestion-index", test_congestion_index);
   return g_test_run ();
 }
