@@ -6,6 +6,7 @@
 
 #include "pano-window-private.h"
 #include "pano-live-classify.h"
+#include "pano-live-layer-row.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -17,6 +18,22 @@
 static const char * const live_layer_names[] = {
   "traffic", "environment", "events", "resources", "incidents", "alerts", NULL
 };
+
+static const char *
+live_layer_title (const char *name)
+{
+  if (g_str_equal (name, "traffic"))
+    return _("Traffic");
+  if (g_str_equal (name, "environment"))
+    return _("Environment");
+  if (g_str_equal (name, "events"))
+    return _("Grid events");
+  if (g_str_equal (name, "resources"))
+    return _("Emergency resources");
+  if (g_str_equal (name, "incidents"))
+    return _("Incidents");
+  return _("Alerts");
+}
 
 static char *
 format_clock (gint64 unix_ms)
@@ -134,6 +151,8 @@ update_feed_status (gpointer user_data)
       gtk_widget_remove_css_class (GTK_WIDGET (self->feed_label), "success");
     }
   update_banner (self);
+  for (guint i = 0; i < self->live_rows->len; i++)
+    pano_live_layer_row_refresh (g_ptr_array_index (self->live_rows, i));
   return G_SOURCE_CONTINUE;
 }
 
@@ -274,14 +293,22 @@ add_live_layers (PanoWindow *self)
   ShumateViewport *viewport = shumate_map_get_viewport (self->map);
 
   self->live_layers = g_ptr_array_new ();
+  self->live_rows = g_ptr_array_new ();
   for (guint i = 0; live_layer_names[i]; i++)
     {
       PanoLiveMapLayer *layer = pano_live_map_layer_new (viewport, self->live_store,
                                                          live_layer_names[i]);
+      GtkWidget *row = pano_live_layer_row_new (layer, self->live_store,
+                                                live_layer_title (live_layer_names[i]));
 
       shumate_map_add_layer (self->map, SHUMATE_LAYER (layer));
       g_ptr_array_add (self->live_layers, layer);
+      /* The list reads top first, like the static layer list. */
+      gtk_box_insert_child_after (self->live_list, row,
+                                  gtk_widget_get_first_child (GTK_WIDGET (self->live_list)));
+      g_ptr_array_add (self->live_rows, row);
     }
+  gtk_widget_set_visible (self->live_box, TRUE);
   pano_layer_stack_set_ceiling (self->stack, g_ptr_array_index (self->live_layers, 0));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->map), TRUE);
   g_signal_connect_object (self->map, "query-tooltip", G_CALLBACK (on_query_tooltip), self, 0);
@@ -296,6 +323,7 @@ pano_window_clear_live (PanoWindow *self)
   g_clear_object (&self->feed);
   g_clear_object (&self->live_store);
   g_clear_pointer (&self->live_layers, g_ptr_array_unref);
+  g_clear_pointer (&self->live_rows, g_ptr_array_unref);
   g_clear_pointer (&self->selected_layer, g_free);
   g_clear_pointer (&self->selected_id, g_free);
 }

@@ -29,6 +29,8 @@ struct _PanoWindow
   GtkBox *loads_box;
   ShumateScale *scale;
   GtkWidget *feed_status;
+  GtkWidget *live_box;
+  GtkBox *live_list;
   GtkLabel *feed_label;
 
   GSettings *settings;
@@ -45,6 +47,7 @@ struct _PanoWindow
   PanoLiveStore *live_store;
   PanoFeedClient *feed;
   GPtrArray *live_layers;     /* PanoLiveMapLayer, bottom first */
+  GPtrArray *live_rows;       /* PanoLiveLayerRow */
   guint feed_status_id;
   gboolean feed_banner;
   char *selected_layer;

@@ -210,6 +210,8 @@ pano_window_class_init (PanoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, loads_box);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, scale);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_status);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, live_box);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, live_list);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_label);
 
   pano_window_class_install_actions (widget_class);

@@ -28,6 +28,7 @@ struct _PanoLiveMapLayer
   char *layer;
   const PanoLiveStyle *style;
   char *selected;
+  guint class_mask;        /* bit k set: class k is shown */
   gboolean aggregated;
   guint n_drawn;
 
@@ -95,6 +96,7 @@ typedef struct
   const View *view;
   GHashTable *bins;   /* (bx << 32 | by) → Bin */
   guint total;
+  guint class_mask;
 } Binning;
 
 static void
@@ -104,9 +106,16 @@ add_cell (const PanoLiveCell *cell,
   Binning *b = data;
   double px = cell->x * b->view->world - b->view->origin_x;
   double py = cell->y * b->view->world - b->view->origin_y;
+  guint count = 0;
   gint64 key = ((gint64)(gint32)floor (px / BIN_PX) << 32) | (guint32)(gint32)floor (py / BIN_PX);
-  Bin *bin = g_hash_table_lookup (b->bins, &key);
+  Bin *bin;
 
+  for (guint i = 0; i < PANO_LIVE_MAX_CLASSES; i++)
+    if (b->class_mask & (1u << i))
+      count += cell->class_counts[i];
+  if (count == 0)
+    return;
+  bin = g_hash_table_lookup (b->bins, &key);
   if (bin == NULL)
     {
       gint64 *k = g_new (gint64, 1);
@@ -115,12 +124,13 @@ add_cell (const PanoLiveCell *cell,
       bin = g_new0 (Bin, 1);
       g_hash_table_insert (b->bins, k, bin);
     }
-  bin->sum_x += px * cell->count;
-  bin->sum_y += py * cell->count;
-  bin->count += cell->count;
+  bin->sum_x += px * count;
+  bin->sum_y += py * count;
+  bin->count += count;
   for (guint i = 0; i < PANO_LIVE_MAX_CLASSES; i++)
-    bin->class_counts[i] += cell->class_counts[i];
-  b->total += cell->count;
+    if (b->class_mask & (1u << i))
+      bin->class_counts[i] += cell->class_counts[i];
+  b->total += count;
 }
 
 static guint
@@ -370,6 +380,8 @@ visit_dot (PanoLiveLayer *layer,
 {
   Drawing *d = data;
 
+  if (!(d->self->class_mask & (1u << pano_live_layer_get_class (layer, slot))))
+    return TRUE;
   draw_dot (d, slot);
   d->self->n_drawn++;
   return TRUE;
@@ -432,6 +444,8 @@ draw_individual (PanoLiveMapLayer *self,
   cairo_set_line_width (cr, v->zoom >= 13 ? self->style->size : self->style->size / 2);
   for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
     {
+      if (!(self->class_mask & (1u << k)))
+        continue;
       d.klass = k;
       cairo_new_path (cr);
       pano_live_layer_search (layer, x0, y0, x1, y1, visit_line, &d);
@@ -456,7 +470,7 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
     return;
 
   bins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  binning = (Binning) { &v, bins, 0 };
+  binning = (Binning) { &v, bins, 0, self->class_mask };
   pano_live_layer_foreach_cell (layer, v.origin_x / v.world, v.origin_y / v.world,
                                 (v.origin_x + v.width) / v.world,
                                 (v.origin_y + v.height) / v.world, add_cell, &binning);
@@ -522,6 +536,7 @@ pano_live_map_layer_class_init (PanoLiveMapLayerClass *klass)
 static void
 pano_live_map_layer_init (PanoLiveMapLayer *self)
 {
+  self->class_mask = (1u << PANO_LIVE_MAX_CLASSES) - 1;
   self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -553,6 +568,29 @@ pano_live_map_layer_is_aggregated (PanoLiveMapLayer *self)
   return self->aggregated;
 }
 
+/* The filter: which classes are drawn (and hit), bit k for class k. */
+void
+pano_live_map_layer_set_class_mask (PanoLiveMapLayer *self,
+                                    guint             mask)
+{
+  if (self->class_mask == mask)
+    return;
+  self->class_mask = mask;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+pano_live_map_layer_get_class_mask (PanoLiveMapLayer *self)
+{
+  return self->class_mask;
+}
+
+const PanoLiveStyle *
+pano_live_map_layer_get_style (PanoLiveMapLayer *self)
+{
+  return self->style;
+}
+
 /* Returns: how many symbols (entities or bins) the last frame drew */
 guint
 pano_live_map_layer_get_n_drawn (PanoLiveMapLayer *self)
@@ -579,7 +617,12 @@ pano_live_map_layer_hit_test (PanoLiveMapLayer *self,
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
   View v;
 
+  int slot;
+
   get_view (self, &v);
-  return pano_live_layer_hit_test (layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
+  slot = pano_live_layer_hit_test (layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
                                    MAX (HIT_PX, self->style->size / 2 + 2) / v.world);
+  if (slot >= 0 && !(self->class_mask & (1u << pano_live_layer_get_class (layer, slot))))
+    return -1;
+  return slot;
 }

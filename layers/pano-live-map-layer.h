@@ -16,6 +16,10 @@ PanoLiveMapLayer *pano_live_map_layer_new          (ShumateViewport  *viewport,
                                                     const char       *layer);
 const char       *pano_live_map_layer_get_layer    (PanoLiveMapLayer *self);
 gboolean          pano_live_map_layer_is_aggregated (PanoLiveMapLayer *self);
+void              pano_live_map_layer_set_class_mask (PanoLiveMapLayer *self,
+                                                      guint             mask);
+guint             pano_live_map_layer_get_class_mask (PanoLiveMapLayer *self);
+const PanoLiveStyle *pano_live_map_layer_get_style   (PanoLiveMapLayer *self);
 guint             pano_live_map_layer_get_n_drawn  (PanoLiveMapLayer *self);
 void              pano_live_map_layer_select       (PanoLiveMapLayer *self,
                                                     const char       *id);
