@@ -109,14 +109,15 @@ build_graph (PanoHubCity *self)
       const char *to = value (self->roads, r, "to_node");
       const char *length = value (self->roads, r, "length_m");
       const char *oneway = value (self->roads, r, "oneway");
-      guint a, b, last;
+      guint a, b, first, last;
       double len;
 
       pano_gis_layer_get_geometry (self->roads, r, &g);
       if (from == NULL || to == NULL || g.n_parts == 0)
         continue;
+      first = g.part_starts[0];
       last = g.part_starts[1] - 1;
-      a = node_index (self, ids, from, g.coords[0], g.coords[1]);
+      a = node_index (self, ids, from, g.coords[2 * first], g.coords[2 * first + 1]);
       b = node_index (self, ids, to, g.coords[2 * last], g.coords[2 * last + 1]);
       len = length ? g_ascii_strtod (length, NULL) : 1.0;
       add_edge (self, a, b, r, TRUE, len);
@@ -195,8 +196,8 @@ pano_hub_city_get_cell_center (PanoHubCity *self,
   guint n;
 
   pano_gis_layer_get_geometry (self->cells, index, &g);
-  n = MAX (g.part_starts[1], 1);
-  for (guint i = 0; i < n; i++)
+  n = MAX (g.part_starts[1] - g.part_starts[0], 1);
+  for (guint i = g.part_starts[0]; i < g.part_starts[0] + n; i++)
     {
       x += g.coords[2 * i];
       y += g.coords[2 * i + 1];
@@ -232,8 +233,8 @@ pano_hub_city_get_facilities (PanoHubCity *self)
       pano_gis_layer_get_geometry (self->facilities, f, &g);
       if (facility.kind == NULL || g.n_parts == 0)
         continue;
-      facility.lon = pano_mercator_lon_from_x (g.coords[0]);
-      facility.lat = pano_mercator_lat_from_y (g.coords[1]);
+      facility.lon = pano_mercator_lon_from_x (g.coords[2 * g.part_starts[0]]);
+      facility.lat = pano_mercator_lat_from_y (g.coords[2 * g.part_starts[0] + 1]);
       g_array_append_val (list, facility);
     }
   return list;
@@ -262,11 +263,12 @@ append_road_points (PanoHubCity *self,
   PanoGeometry g;
   guint n;
 
+  /* part_starts index the layer's shared coordinate array */
   pano_gis_layer_get_geometry (self->roads, road, &g);
-  n = g.part_starts[1];
+  n = g.part_starts[1] - g.part_starts[0];
   for (guint i = 0; i < n; i++)
     {
-      guint k = forward ? i : n - 1 - i;
+      guint k = g.part_starts[0] + (forward ? i : n - 1 - i);
       double p[2] = { pano_mercator_lon_from_x (g.coords[2 * k]),
                       pano_mercator_lat_from_y (g.coords[2 * k + 1]) };
 

@@ -66,14 +66,28 @@ spawn (Hub *hub)
 
   /* If the test dies, so does its hub: nothing outlives the run. */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  hub->process = g_subprocess_launcher_spawn (launcher, &error, binary, "--config", hub->config,
-                                              "--port-file", port_file, NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+
+  g_strv_builder_add_many (builder, binary, "--config", hub->config, "--port-file", port_file,
+                           NULL);
+  if (hub->args != NULL)
+    g_strv_builder_addv (builder, (const char **) hub->args);
+  argv = g_strv_builder_end (builder);
+  hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
   wait_until (NULL, port_file_ready, hub, "the hub to listen");
 }
 
 Hub *
 hub_start (const char *extra_config)
+{
+  return hub_start_args (extra_config, NULL);
+}
+
+Hub *
+hub_start_args (const char         *extra_config,
+                const char * const *args)
 {
   Hub *hub = g_new0 (Hub, 1);
   g_autoptr(GError) error = NULL;
@@ -90,6 +104,7 @@ hub_start (const char *extra_config)
   g_file_set_contents (hub->config, text, -1, &error);
   g_assert_no_error (error);
   hub->session = soup_session_new ();
+  hub->args = g_strdupv ((GStrv) args);
   spawn (hub);
   return hub;
 }
@@ -141,6 +156,7 @@ hub_stop (Hub *hub)
   g_object_unref (hub->session);
   g_free (hub->dir);
   g_free (hub->config);
+  g_strfreev (hub->args);
   g_free (hub);
 }
 

@@ -14,6 +14,7 @@ typedef struct
   GSubprocess *process;
   guint port;
   SoupSession *session;
+  GStrv args;
 } Hub;
 
 typedef struct
@@ -30,6 +31,8 @@ typedef struct
 } Client;
 
 Hub         *hub_start          (const char  *extra_config);
+Hub         *hub_start_args     (const char  *extra_config,
+                                 const char * const *args);
 void         hub_restart        (Hub         *hub);
 void         hub_kill9          (Hub         *hub);
 void         hub_respawn        (Hub         *hub);
