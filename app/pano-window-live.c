@@ -314,6 +314,23 @@ add_live_layers (PanoWindow *self)
   g_signal_connect_object (self->map, "query-tooltip", G_CALLBACK (on_query_tooltip), self, 0);
 }
 
+/* Once both the grid cells (base map) and the live store (hub) are there: the choropleth of
+ * open events, between the static layers and the live symbols. */
+void
+pano_window_ensure_choropleth (PanoWindow *self)
+{
+  PanoGisLayer *cells;
+
+  if (self->choropleth || !self->live_store || !self->base_map ||
+      !(cells = pano_static_layer_find_gis_layer (self->base_map, "grid_cells")))
+    return;
+  self->choropleth = SHUMATE_LAYER (pano_grid_choropleth_new (shumate_map_get_viewport (self->map),
+                                                              cells, self->live_store));
+  shumate_map_insert_layer_behind (self->map, self->choropleth,
+                                   g_ptr_array_index (self->live_layers, 0));
+  pano_layer_stack_set_ceiling (self->stack, self->choropleth);
+}
+
 void
 pano_window_clear_live (PanoWindow *self)
 {
@@ -348,6 +365,7 @@ pano_window_set_hub (PanoWindow *self,
   g_signal_connect_object (self->live_store, "changed", G_CALLBACK (on_live_changed), self, 0);
   add_live_layers (self);
   gtk_widget_set_visible (self->feed_status, TRUE);
+  pano_window_ensure_choropleth (self);
   pano_feed_client_start (self->feed);
   self->feed_status_id = g_timeout_add (STATUS_TICK_MS, update_feed_status, self);
   update_feed_status (self);

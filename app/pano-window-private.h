@@ -5,6 +5,7 @@
 #include "pano-base-map.h"
 #include "pano-feed-client.h"
 #include "pano-gis-loader.h"
+#include "pano-grid-choropleth.h"
 #include "pano-live-map-layer.h"
 #include "pano-online-source.h"
 #include "pano-tile-source.h"
@@ -48,6 +49,7 @@ struct _PanoWindow
   PanoFeedClient *feed;
   GPtrArray *live_layers;     /* PanoLiveMapLayer, bottom first */
   GPtrArray *live_rows;       /* PanoLiveLayerRow */
+  ShumateLayer *choropleth;   /* grid cells by open events, under the live layers */
   guint feed_status_id;
   gboolean feed_banner;
   char *selected_layer;
@@ -67,5 +69,6 @@ gboolean pano_window_select_live_at    (PanoWindow     *self,
                                         double          x,
                                         double          y);
 void pano_window_clear_live            (PanoWindow     *self);
+void pano_window_ensure_choropleth     (PanoWindow     *self);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ on_base_map_loaded (GObject      *object,
   for (guint i = 0; i < layers->len; i++)
     pano_layer_stack_add_bottom (self->stack, g_ptr_array_index (layers, layers->len - 1 - i));
   self->base_loaded = TRUE;
+  pano_window_ensure_choropleth (self);
 }
 
 static void

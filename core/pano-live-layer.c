@@ -843,3 +843,14 @@ pano_live_layer_count_classes (PanoLiveLayer *self,
     for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
       counts[k] += cell_at (self, i)->class_counts[k];
 }
+
+/* Visits every entity, placed or not, in slot order. */
+void
+pano_live_layer_foreach (PanoLiveLayer     *self,
+                         PanoLiveVisitFunc  visit,
+                         gpointer           user_data)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    if (slot_at (self, i)->live && !visit (self, i, user_data))
+      return;
+}

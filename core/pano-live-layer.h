@@ -91,6 +91,9 @@ int            pano_live_layer_hit_test         (PanoLiveLayer       *self,
                                                  double               x,
                                                  double               y,
                                                  double               tolerance);
+void           pano_live_layer_foreach          (PanoLiveLayer       *self,
+                                                 PanoLiveVisitFunc    visit,
+                                                 gpointer             user_data);
 void           pano_live_layer_count_classes    (PanoLiveLayer       *self,
                                                  guint               *counts);
 gsize          pano_live_layer_get_memory_size  (PanoLiveLayer       *self);

@@ -379,3 +379,14 @@ pano_static_layer_hit_test (PanoStaticLayer  *self,
     }
   return -1;
 }
+
+/* Returns: (transfer none) (nullable): the GIS layer called @name inside this entry */
+PanoGisLayer *
+pano_static_layer_find_gis_layer (PanoStaticLayer *self,
+                                  const char      *name)
+{
+  for (guint i = 0; i < self->layers->len; i++)
+    if (g_strcmp0 (pano_gis_layer_get_name (g_ptr_array_index (self->layers, i)), name) == 0)
+      return g_ptr_array_index (self->layers, i);
+  return NULL;
+}

@@ -40,6 +40,8 @@ gboolean          pano_static_layer_get_recolorable  (PanoStaticLayer *self);
 gboolean          pano_static_layer_get_extent       (PanoStaticLayer *self,
                                                       double          *extent);
 PanoTileRenderer *pano_static_layer_get_renderer     (PanoStaticLayer *self);
+PanoGisLayer     *pano_static_layer_find_gis_layer   (PanoStaticLayer *self,
+                                                      const char      *name);
 int               pano_static_layer_hit_test         (PanoStaticLayer *self,
                                                       double           x,
                                                       double           y,

@@ -2,12 +2,16 @@
 /* Live layers drawn offscreen from fixed entities: stations in their HJ 633 AQI colours with
  * exceedances ringed and stale ones faded, a jammed road in dark red, and at city zoom
  * thirty thousand sensors drawn as a few counted bins instead of one dot each. */
+#include "pano-gis-loader.h"
+#include "pano-grid-choropleth.h"
 #include "pano-live-map-layer.h"
+#include "pano-test-util.h"
 #include "pano-tile-source.h"
 
 #include <string.h>
 
-static const char * const layer_names[] = { "environment", "traffic", "resources", NULL };
+static const char * const layer_names[] = { "environment", "traffic", "resources", "incidents",
+                                            NULL };
 
 typedef struct
 {
@@ -214,6 +218,61 @@ test_resource_status (void)
   scene_free (s);
 }
 
+/* Two open incidents in one grid cell, one overdue: the cell is shaded and outlined. */
+static void
+test_grid_choropleth (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 14);
+  g_autofree char *dir = pano_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "cells.geojson", NULL);
+  const char *cells =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"420300-420302-001-0001\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110.78,32.62],[110.80,32.62],"
+    "[110.80,32.64],[110.78,32.64],[110.78,32.62]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"420300-420302-001-0002\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110.80,32.62],[110.82,32.62],"
+    "[110.82,32.64],[110.80,32.64],[110.80,32.62]]]}}]}";
+  g_autoptr(PanoGisLoader) loader = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  PanoGridChoropleth *choropleth;
+  guint open, overdue;
+  guint8 alpha;
+
+  g_assert_true (g_file_set_contents (path, cells, -1, NULL));
+  loader = pano_gis_loader_new (path);
+  layers = pano_gis_loader_load (loader, NULL, &error);
+  g_assert_no_error (error);
+  choropleth = pano_grid_choropleth_new (shumate_map_get_viewport (s->map),
+                                         g_ptr_array_index (layers, 0), s->store);
+  shumate_map_insert_layer_behind (s->map, SHUMATE_LAYER (choropleth), SHUMATE_LAYER (s->traffic));
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"incidents\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":["
+                   "{\"id\":\"INC-1\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.785,32.625]},"
+                   "\"properties\":{\"status\":\"handling\",\"overdue\":true,"
+                   "\"grid\":{\"code\":\"420300-420302-001-0001\"}}},"
+                   "{\"id\":\"INC-2\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.786,32.626]},"
+                   "\"properties\":{\"status\":\"reported\",\"overdue\":false,"
+                   "\"grid\":{\"code\":\"420300-420302-001-0001\"}}},"
+                   "{\"id\":\"INC-3\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.81,32.63]},"
+                   "\"properties\":{\"status\":\"closed\",\"grid\":{\"code\":\"420300-420302-001-0002\"}}}]}");
+  pano_grid_choropleth_get_counts (choropleth, "420300-420302-001-0001", &open, &overdue);
+  g_assert_cmpuint (open, ==, 2);
+  g_assert_cmpuint (overdue, ==, 1);
+  pano_grid_choropleth_get_counts (choropleth, "420300-420302-001-0002", &open, &overdue);
+  g_assert_cmpuint (open, ==, 0);   /* a closed incident is not work piling up */
+
+  texture = render (s);
+  pixel_at (s, texture, 32.635, 110.795, &alpha);
+  g_assert_cmpuint (alpha, >, 0);                       /* shaded */
+  pixel_at (s, texture, 32.635, 110.815, &alpha);
+  g_assert_cmpuint (alpha, ==, 0);                      /* nothing open: clear */
+  pano_test_rm_rf (dir);
+  scene_free (s);
+}
+
 static void
 test_aggregation (void)
 {
@@ -255,6 +314,7 @@ main (int argc, char **argv)
   g_test_add_func ("/live-map-layer/environment-colours", test_environment_colours);
   g_test_add_func ("/live-map-layer/traffic-colours", test_traffic_colours);
   g_test_add_func ("/live-map-layer/resource-status", test_resource_status);
+  g_test_add_func ("/live-map-layer/grid-choropleth", test_grid_choropleth);
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
   return g_test_run ();
 }
