@@ -95,14 +95,20 @@ string_member (JsonObject *o,
   return json_node_get_string (node);
 }
 
-/* Traffic takes a level 1–4 or its name; the value is the speed in km/h. */
+static const Name road_class_names[] = {
+  { "arterial", PANO_ROAD_ARTERIAL }, { "secondary", PANO_ROAD_SECONDARY },
+  { "local", PANO_ROAD_LOCAL }, { NULL, 0 }
+};
+
+/* Traffic takes a level 1–4 or its name; the value is the road class, which sets the width. */
 static guint
 classify_traffic (JsonObject *p,
                   float      *value)
 {
   double level = number_member (p, "congestion", -1);
+  guint road = lookup (road_class_names, string_member (p, "class"));
 
-  *value = number_member (p, "speed_kmh", number_member (p, "speed", 0));
+  *value = road ? road : PANO_ROAD_SECONDARY;
   if (level >= 1 && level <= 4)
     return (guint)level;
   if (string_member (p, "congestion"))

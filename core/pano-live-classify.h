@@ -27,6 +27,14 @@ typedef enum
   PANO_CONGESTION_JAMMED,     /* 严重拥堵 */
 } PanoCongestion;
 
+/* Traffic: the road class of a segment, its value (drawn widest first). */
+typedef enum
+{
+  PANO_ROAD_ARTERIAL = 1,
+  PANO_ROAD_SECONDARY,
+  PANO_ROAD_LOCAL,
+} PanoRoadClass;
+
 /* Emergency resources: status, worse (less available) is larger. */
 typedef enum
 {

@@ -211,6 +211,7 @@ typedef struct
   const View *view;
   PangoLayout *layout;
   guint klass;          /* lines: the class being stroked */
+  guint road;           /* lines: the road class being stroked */
 } Drawing;
 
 /* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
@@ -397,6 +398,7 @@ visit_line (PanoLiveLayer *layer,
   const double *c;
 
   if (pano_live_layer_get_class (layer, slot) != d->klass ||
+      (guint)pano_live_layer_get_value (layer, slot) != d->road ||
       !(c = pano_live_layer_get_coords (layer, slot, &n)))
     return TRUE;
   for (guint i = 0; i < n; i++)
@@ -438,20 +440,26 @@ draw_individual (PanoLiveMapLayer *self,
         self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_glide_tick, NULL, NULL);
       return;
     }
-  /* Lines: one path per class, calmest first so jams are drawn on top. */
+  /* Lines: one path per road class and congestion level, local roads first and calm before
+   * jammed, so arterials and jams lie on top; arterials are the widest. */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_width (cr, v->zoom >= 13 ? self->style->size : self->style->size / 2);
-  for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
-    {
-      if (!(self->class_mask & (1u << k)))
-        continue;
-      d.klass = k;
-      cairo_new_path (cr);
-      pano_live_layer_search (layer, x0, y0, x1, y1, visit_line, &d);
-      set_class_color (cr, self->style, k, 1);
-      cairo_stroke (cr);
-    }
+  for (guint road = PANO_ROAD_LOCAL; road >= PANO_ROAD_ARTERIAL; road--)
+    for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
+      {
+        double width = self->style->size * (road == PANO_ROAD_ARTERIAL ? 1.25
+                                            : road == PANO_ROAD_SECONDARY ? 0.9 : 0.55);
+
+        if (!(self->class_mask & (1u << k)))
+          continue;
+        d.klass = k;
+        d.road = road;
+        cairo_new_path (cr);
+        pano_live_layer_search (layer, x0, y0, x1, y1, visit_line, &d);
+        cairo_set_line_width (cr, v->zoom >= 13 ? width : width / 2);
+        set_class_color (cr, self->style, k, 1);
+        cairo_stroke (cr);
+      }
 }
 
 static void

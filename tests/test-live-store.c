@@ -121,13 +121,14 @@ test_traffic_line (void)
   apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"seq\":1,\"chunks\":1,"
                    "\"entities\":[{\"id\":\"road-1\",\"geometry\":{\"type\":\"LineString\","
                    "\"coordinates\":[[110.70,32.60],[110.71,32.61],[110.72,32.60]]},"
-                   "\"properties\":{\"congestion\":\"拥堵\",\"speed_kmh\":12.5}}]}");
+                   "\"properties\":{\"congestion\":\"拥堵\",\"speed_kmh\":12.5,"
+                   "\"class\":\"local\"}}]}");
   traffic = pano_live_store_get_layer (store, "traffic");
   slot = pano_live_layer_lookup (traffic, "road-1");
   g_assert_nonnull (pano_live_layer_get_coords (traffic, slot, &n));
   g_assert_cmpuint (n, ==, 3);
   g_assert_cmpuint (pano_live_layer_get_class (traffic, slot), ==, PANO_CONGESTION_CONGESTED);
-  g_assert_cmpfloat (pano_live_layer_get_value (traffic, slot), ==, 12.5f);
+  g_assert_cmpfloat (pano_live_layer_get_value (traffic, slot), ==, PANO_ROAD_LOCAL);
 }
 
 static void
