@@ -135,3 +135,19 @@ pano_test_lonlat_distance_m (double lon1,
 
   return 2 * r * asin (sqrt (a));
 }
+
+/* Iterates the main loop until @done says so; fails only after a generous bound, which guards
+ * against hangs rather than measuring speed. */
+void
+pano_test_wait_until (gboolean (*done) (gpointer),
+                      gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}

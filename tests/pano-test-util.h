@@ -19,6 +19,8 @@ void   pano_test_cs2cs         (const char   *from,
                                 double        b,
                                 double       *out_a,
                                 double       *out_b);
+void   pano_test_wait_until    (gboolean    (*done) (gpointer),
+                                gpointer      data);
 double pano_test_lonlat_distance_m (double lon1,
                                     double lat1,
                                     double lon2,

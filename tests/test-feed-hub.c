@@ -11,22 +11,9 @@
 
 #include <string.h>
 
-#define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
 
 static char *tmpdir;
 
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 /* @n stations; round r changes every AQI; ids from @first */
 static char *
@@ -146,12 +133,12 @@ test_follow_resume_restart (void)
   f.store = pano_live_store_new (layers);
   f.client = pano_feed_client_new (f.hub->url, "view", f.store);
   pano_feed_client_start (f.client);
-  wait_until (caught_up, &f);
+  pano_test_wait_until (caught_up, &f);
   assert_store_equals_hub (&f);
 
   /* live updates and removals arrive as deltas */
   ingest (&f, 0, 300, 1, TRUE);
-  wait_until (caught_up, &f);
+  pano_test_wait_until (caught_up, &f);
   assert_store_equals_hub (&f);
   g_assert_cmpuint (pano_live_layer_get_n_entities (pano_live_store_get_layer (f.store, "environment")), ==, 150);
 
@@ -160,7 +147,7 @@ test_follow_resume_restart (void)
   pano_feed_client_stop (f.client);
   ingest (&f, 100, 300, 2, FALSE);
   pano_feed_client_start (f.client);
-  wait_until (caught_up, &f);
+  pano_test_wait_until (caught_up, &f);
   assert_store_equals_hub (&f);
   g_assert_cmpuint (pano_live_store_get_n_snapshots (f.store, "environment"), ==, snapshots);
 
@@ -168,12 +155,12 @@ test_follow_resume_restart (void)
   listen = g_strdup_printf ("127.0.0.1:%s", strrchr (f.hub->url, ':') + 1);
   restart_args[1] = listen;
   pano_test_hub_kill (f.hub);
-  wait_until (is_reconnecting, &f);
+  pano_test_wait_until (is_reconnecting, &f);
   g_assert_nonnull (pano_feed_client_get_last_error (f.client));
   pano_test_hub_free (f.hub);
   f.hub = pano_test_hub_start (tmpdir, restart_args);
   ingest (&f, 1000, 120, 3, FALSE);
-  wait_until (caught_up, &f);
+  pano_test_wait_until (caught_up, &f);
   assert_store_equals_hub (&f);
   g_assert_cmpuint (pano_live_store_get_n_snapshots (f.store, "environment"), >, snapshots);
   g_assert_cmpuint (pano_feed_client_get_n_resnapshots (f.client), >=, 1);
@@ -202,7 +189,7 @@ test_bad_token (void)
   g_autoptr(PanoFeedClient) client = pano_feed_client_new (hub->url, "wrong", store);
 
   pano_feed_client_start (client);
-  wait_until (refused, client);
+  pano_test_wait_until (refused, client);
   g_test_message ("%s", pano_feed_client_get_last_error (client));
   g_assert_cmpint (pano_feed_client_get_state (client), !=, PANO_FEED_CONNECTED);
   pano_feed_client_stop (client);

@@ -11,22 +11,9 @@
 
 #include <string.h>
 
-#define WAIT_LIMIT_US (90 * G_USEC_PER_SEC)
 
 static char *tmpdir;
 
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 static gboolean
 is_live (gpointer data)
@@ -99,7 +86,7 @@ test_live_console (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   pano_window_set_hub (window, hub->url, "view");
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (is_live, window);
+  pano_test_wait_until (is_live, window);
 
   /* a click on a station shows its properties, AQI among them */
   station = g_strdup (find_station (window, &x, &y));
@@ -111,16 +98,16 @@ test_live_console (void)
 
   /* the hub dies: the indicator, then a banner; the picture stays */
   pano_test_hub_kill (hub);
-  wait_until (not_live, window);
-  wait_until (banner_names_hub, window);
+  pano_test_wait_until (not_live, window);
+  pano_test_wait_until (banner_names_hub, window);
   g_assert_cmpuint (pano_live_layer_get_n_entities (
     pano_live_store_get_layer (pano_window_get_live_store (window), "environment")), >, 0);
 
   /* it comes back on the same address: live again, banner gone, without anyone acting */
   pano_test_hub_free (hub);
   hub = pano_test_hub_start (tmpdir, restart);
-  wait_until (is_live, window);
-  wait_until (banner_gone, window);
+  pano_test_wait_until (is_live, window);
+  pano_test_wait_until (banner_gone, window);
 
   gtk_window_destroy (GTK_WINDOW (window));
   pano_test_hub_free (hub);

@@ -9,25 +9,10 @@
 
 #include <string.h>
 
-#define WAIT_LIMIT_US (90 * G_USEC_PER_SEC)
 
 static char *tmpdir;
 static double point_xy[] = { 110.7930, 32.6110 };
 
-/* Iterates the main loop until @done says so; gives up (failing) only after a generous bound,
- * which guards against hangs rather than measuring speed. */
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static gboolean
 nothing_loading (gpointer data)
@@ -114,13 +99,13 @@ test_console (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (nothing_loading, window);
+  pano_test_wait_until (nothing_loading, window);
   g_assert_cmpuint (n_layers (window), ==, 2);   /* the base map and the facilities */
 
   /* open a GIS file on top */
   pano_test_write_features (layer_path, "GeoJSON", 4326, "POINT (%.6f %.6f)", 1, point_xy);
   pano_window_open_source (window, layer_path);
-  wait_until (nothing_loading, window);
+  pano_test_wait_until (nothing_loading, window);
   g_assert_cmpuint (n_layers (window), ==, 3);
   top = g_list_model_get_item (pano_layer_stack_get_model (pano_window_get_layer_stack (window)), 0);
   g_assert_cmpstr (pano_static_layer_get_title (top), ==, "哨点 sentinel.geojson");
@@ -134,7 +119,7 @@ test_console (void)
   shumate_map_center_on (pano_window_get_map (window), point_xy[1], point_xy[0]);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (pano_window_get_map (window)), 14);
   point_widget_coords (window, &wait.x, &wait.y);
-  wait_until (pixel_matches, &wait);
+  pano_test_wait_until (pixel_matches, &wait);
 
   /* a click on it shows its attributes */
   g_assert_true (pano_window_select_at (window, wait.x + 1, wait.y));
@@ -143,26 +128,26 @@ test_console (void)
   /* a new colour from the list redraws it in that colour */
   pano_static_layer_set_color (top, &(GdkRGBA) { 0, 0, 1, 1 });
   wait.color = 0x0000ff;
-  wait_until (pixel_matches, &wait);
+  pano_test_wait_until (pixel_matches, &wait);
 
   /* hidden, it disappears from the map */
   pano_static_layer_set_visible (top, FALSE);
   wait.equal = FALSE;
-  wait_until (pixel_matches, &wait);
+  pano_test_wait_until (pixel_matches, &wait);
   pano_static_layer_set_visible (top, TRUE);
 
   /* lowered under the base map, the opaque base hides it; raised again, it shows */
   g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 2));
   g_assert_false (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 1));
-  wait_until (pixel_matches, &wait);
+  pano_test_wait_until (pixel_matches, &wait);
   g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, -2));
   wait.equal = TRUE;
-  wait_until (pixel_matches, &wait);
+  pano_test_wait_until (pixel_matches, &wait);
 
   /* a broken file: a message naming it, and every layer still there */
   g_assert_true (g_file_set_contents (broken, "garbage", -1, NULL));
   pano_window_open_source (window, broken);
-  wait_until (nothing_loading, window);
+  pano_test_wait_until (nothing_loading, window);
   g_assert_nonnull (strstr (pano_window_get_last_message (window), "坏文件.shp"));
   g_assert_cmpuint (n_layers (window), ==, 3);
 
@@ -188,13 +173,13 @@ test_failing_tile_server (void)
   GListModel *model;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (nothing_loading, window);
+  pano_test_wait_until (nothing_loading, window);
   pano_window_set_tile_url (window, "http://127.0.0.1:1/tiles/{z}/{x}/{y}.png");
   model = pano_layer_stack_get_model (pano_window_get_layer_stack (window));
   base = g_list_model_get_item (model, g_list_model_get_n_items (model) - 1);
   g_assert_false (pano_static_layer_get_visible (base));
 
-  wait_until (banner_shown, window);
+  pano_test_wait_until (banner_shown, window);
   g_assert_nonnull (strstr (pano_window_get_banner (window), "127.0.0.1"));
   g_assert_true (pano_static_layer_get_visible (base));
   gtk_window_destroy (GTK_WINDOW (window));
