@@ -11,9 +11,7 @@
 
 #include <string.h>
 
-
 static char *tmpdir;
-
 
 /* @n stations; round r changes every AQI; ids from @first */
 static char *

@@ -11,9 +11,7 @@
 
 #include <string.h>
 
-
 static char *tmpdir;
-
 
 static gboolean
 is_live (gpointer data)

@@ -9,10 +9,8 @@
 
 #include <string.h>
 
-
 static char *tmpdir;
 static double point_xy[] = { 110.7930, 32.6110 };
-
 
 static gboolean
 nothing_loading (gpointer data)
