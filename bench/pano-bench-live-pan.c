@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Frame cost of panning a 1920×1080 map over many live entities, and what they cost in memory.
+ *
+ * Point entities of the environment layer (sensors with an AQI) are upserted straight into a
+ * PanoLiveStore, as the feed client would after decoding, and drawn by a PanoLiveMapLayer over
+ * the road network of data/shiyan.gpkg (a static layer: cached tiles). Each data set is panned
+ * at a city zoom, where the layer draws aggregated bins, and at street zoom, where it draws
+ * every entity in view; ShumateMarker widgets are the baseline. The figure is the main
+ * thread's work per frame, ::before-paint → ::after-paint, as in pano-bench-pan.c.
+ *
+ * Filling the store is also where the memory is measured: the heap in use (mallinfo2: arena
+ * plus mmapped chunks) before and after, next to pano_live_layer_get_memory_size().
+ * Prints figures; never fails on a time. */
+#define G_LOG_DOMAIN "panorama-bench"
+
+#include "pano-bench-common.h"
+#include "pano-bench-frames.h"
+#include "pano-gis-loader.h"
+#include "pano-layer-stack.h"
+#include "pano-live-classify.h"
+#include "pano-live-map-layer.h"
+#include "pano-live-store.h"
+#include "pano-mercator.h"
+#include "pano-static-layer.h"
+#include "pano-tile-renderer.h"
+#include "pano-tile-source.h"
+
+#include <malloc.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define WIDTH 1920
+#define HEIGHT 1080
+#define RADIUS_PX 240.0    /* the view's centre runs round a circle of this radius … */
+#define SPEED_PX 6.0       /* … this many pixels per frame, a brisk drag */
+#define QUIET_US (1 * G_USEC_PER_SEC)
+#define SETTLE_LIMIT_US (60 * G_USEC_PER_SEC)
+#define PAN_LIMIT_US (60 * G_USEC_PER_SEC)   /* bounds every pan, even at 300 ms a frame */
+#define GOAL_MS 16.7
+#define GOAL_BYTES 150.0
+#define MAX_ENTITIES 5000000
+#define LAYER "environment"
+
+typedef enum
+{
+  DATA_ROADS,       /* the road network alone: the floor */
+  DATA_MARKERS,     /* + ShumateMarker widgets */
+  DATA_LIVE,        /* + a PanoLiveMapLayer over a PanoLiveStore */
+} DataKind;
+
+typedef struct
+{
+  DataKind kind;
+  guint n;
+  double zoom;
+  char *label;
+
+  guint in_view;
+  gboolean aggregated;
+  guint n_drawn;
+  double warm_s;
+  guint frames;
+  double work_p50, work_p95, work_max, paint_p50, interval_p50;
+} Row;
+
+typedef struct
+{
+  guint n;
+  double fill_s;
+  double heap_bytes;      /* per entity */
+  double layer_bytes;     /* per entity, pano_live_layer_get_memory_size */
+} MemoryRow;
+
+typedef struct
+{
+  PanoBenchFrames frames;
+  ShumateMap *map;          /* owned by the window */
+  PanoLayerStack *stack;
+  PanoGisLayer *roads;
+  double zoom;
+  double center_x, center_y;   /* world pixels at zoom */
+  guint frame_index;
+  guint frames_per_loop;
+  guint frames_wanted;
+
+  GPtrArray *rows;          /* Row */
+  GArray *memory;           /* MemoryRow */
+  char *loadavg;
+} Bench;
+
+static int opt_frames = 150;
+static char *opt_counts;
+static char *opt_zooms;
+static int opt_markers = 5000;
+static char *opt_data;
+
+static const GOptionEntry entries[] = {
+  { "frames", 0, 0, G_OPTION_ARG_INT, &opt_frames, "Frames measured per row (150)", "N" },
+  { "entities", 0, 0, G_OPTION_ARG_STRING, &opt_counts,
+    "Live entity counts (10000,100000,1000000,3000000)", "N,N" },
+  { "zooms", 0, 0, G_OPTION_ARG_STRING, &opt_zooms, "Zoom levels (12,15)", "Z,Z" },
+  { "markers", 0, 0, G_OPTION_ARG_INT, &opt_markers,
+    "ShumateMarker widgets for the baseline, 0 for none (5000)", "N" },
+  { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data,
+    "The GeoPackage with the `roads` layer (data/shiyan.gpkg of the source tree)", "FILE" },
+  { NULL }
+};
+
+static void
+row_free (Row *row)
+{
+  g_free (row->label);
+  g_free (row);
+}
+
+/* ---- the map and the pan ---- */
+
+static void
+move_to (Bench  *b,
+         double  x,
+         double  y)
+{
+  double world = pano_mercator_world_size (b->zoom);
+
+  shumate_location_set_location (SHUMATE_LOCATION (shumate_map_get_viewport (b->map)),
+                                 pano_mercator_lat_from_y (y / world),
+                                 pano_mercator_lon_from_x (x / world));
+}
+
+/* Whole-pixel steps round a circle through the start, as a pointer drag would give. */
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Bench *b = user_data;
+  double angle = 2 * G_PI * b->frame_index / b->frames_per_loop;
+
+  move_to (b, b->center_x + round (RADIUS_PX * (cos (angle) - 1)),
+           b->center_y + round (RADIUS_PX * sin (angle)));
+  b->frame_index++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+pan_done (gpointer user_data)
+{
+  Bench *b = user_data;
+
+  return b->frames.recording ? b->frames.work->len >= b->frames_wanted
+                             : b->frame_index >= b->frames_wanted;
+}
+
+static void
+pan (Bench *b,
+     guint  n_frames)
+{
+  guint tick;
+
+  b->frame_index = 0;
+  b->frames_wanted = n_frames;
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (b->map), on_tick, b, NULL);
+  pano_bench_frames_spin (pan_done, b, PAN_LIMIT_US);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (b->map), tick);
+}
+
+static void
+set_zoom (Bench  *b,
+          double  zoom)
+{
+  double world = pano_mercator_world_size (zoom);
+
+  b->zoom = zoom;
+  b->center_x = round (pano_mercator_x_from_lon ((PANO_BENCH_MIN_LON + PANO_BENCH_MAX_LON) / 2)
+                       * world);
+  b->center_y = round (pano_mercator_y_from_lat ((PANO_BENCH_MIN_LAT + PANO_BENCH_MAX_LAT) / 2)
+                       * world);
+}
+
+/* A fresh map with the roads drawn the way the console draws a static layer. */
+static void
+new_map (Bench *b)
+{
+  static const GdkRGBA road = { 0.45, 0.45, 0.5, 1 };
+  g_autoptr(PanoTileRenderer) empty = pano_tile_renderer_new ();
+  g_autoptr(PanoTileSource) reference = pano_tile_source_new ("reference", empty);
+  g_autoptr(PanoStaticLayer) roads = pano_static_layer_new_for_gis_layer (b->roads, &road);
+  ShumateViewport *viewport;
+
+  g_clear_object (&b->stack);
+  b->map = shumate_map_new ();
+  viewport = shumate_map_get_viewport (b->map);
+  shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (reference));
+  shumate_viewport_set_zoom_level (viewport, b->zoom);
+  move_to (b, b->center_x, b->center_y);
+  gtk_window_set_child (b->frames.window, GTK_WIDGET (b->map));
+  b->stack = pano_layer_stack_new (b->map);
+  pano_layer_stack_add (b->stack, roads);
+}
+
+static void
+view_box (Bench  *b,
+          double *box)
+{
+  double world = pano_mercator_world_size (b->zoom);
+
+  box[0] = (b->center_x - WIDTH / 2.0) / world;
+  box[1] = (b->center_y - HEIGHT / 2.0) / world;
+  box[2] = (b->center_x + WIDTH / 2.0) / world;
+  box[3] = (b->center_y + HEIGHT / 2.0) / world;
+}
+
+/* ---- what goes on the map ---- */
+
+static GtkWidget *
+new_marker (double lat,
+            double lon)
+{
+  ShumateMarker *marker = shumate_marker_new ();
+  GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (dot, "bench-dot");
+  shumate_marker_set_child (marker, dot);
+  shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+  return GTK_WIDGET (marker);
+}
+
+static void
+add_markers (Bench *b,
+             Row   *row)
+{
+  ShumateMarkerLayer *layer = shumate_marker_layer_new (shumate_map_get_viewport (b->map));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (PANO_BENCH_SEED);
+  double box[4];
+
+  view_box (b, box);
+  for (guint i = 0; i < row->n; i++)
+    {
+      double lon, lat, x, y;
+
+      pano_bench_random_lonlat (rand, &lon, &lat);
+      x = pano_mercator_x_from_lon (lon);
+      y = pano_mercator_y_from_lat (lat);
+      row->in_view += x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+      shumate_marker_layer_add_marker (layer, SHUMATE_MARKER (new_marker (lat, lon)));
+    }
+  shumate_map_add_layer (b->map, SHUMATE_LAYER (layer));
+}
+
+static gsize
+heap_in_use (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.uordblks + info.hblkhd;
+}
+
+/* A sensor's state as the feed decoder would hand it over: AQI mostly good, a tail of
+ * polluted readings so every class and the exceedance rings appear. */
+static void
+random_sensor (GRand          *rand,
+               PanoLiveEntity *e,
+               double         *coords,
+               char           *props,
+               gsize           props_size)
+{
+  double lon, lat;
+  int aqi = g_rand_int_range (rand, 0, 100) < 85 ? g_rand_int_range (rand, 10, 120)
+                                                 : g_rand_int_range (rand, 120, 420);
+
+  pano_bench_random_lonlat (rand, &lon, &lat);
+  coords[0] = pano_mercator_x_from_lon (lon);
+  coords[1] = pano_mercator_y_from_lat (lat);
+  g_snprintf (props, props_size, "{\"kind\":\"sensor\",\"aqi\":%d}", aqi);
+  e->klass = pano_aqi_band_for_value (aqi);
+  e->value = aqi;
+}
+
+/* Fills the store as the feed would, timing it and measuring the heap it took. */
+static PanoLiveStore *
+fill_store (Bench *b,
+            guint  n)
+{
+  static const char *layers[] = { LAYER, NULL };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (PANO_BENCH_SEED);
+  gint64 now_ms = g_get_real_time () / 1000;
+  gsize heap_before = heap_in_use ();
+  gint64 start = g_get_monotonic_time ();
+  PanoLiveStore *store = pano_live_store_new (layers);
+  PanoLiveLayer *layer = pano_live_store_get_layer (store, LAYER);
+  MemoryRow m = { n };
+
+  for (guint i = 0; i < n; i++)
+    {
+      char id[16], props[64];
+      double coords[2];
+      PanoLiveEntity e = { id, coords, 1, props, now_ms, now_ms + 300 * 1000 };
+
+      g_snprintf (id, sizeof id, "env-%07u", i);
+      random_sensor (rand, &e, coords, props, sizeof props);
+      pano_live_layer_upsert (layer, &e);
+    }
+  m.fill_s = (g_get_monotonic_time () - start) / 1e6;
+  m.heap_bytes = (double)(heap_in_use () - heap_before) / n;
+  m.layer_bytes = (double)pano_live_layer_get_memory_size (layer) / n;
+  g_array_append_val (b->memory, m);
+  g_printerr ("  filled %u entities in %.1f s: %.0f bytes each on the heap, %.0f by the layer\n",
+              n, m.fill_s, m.heap_bytes, m.layer_bytes);
+  return store;
+}
+
+static gboolean
+count_slot (PanoLiveLayer *layer,
+            guint          slot,
+            gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+  return TRUE;
+}
+
+static PanoLiveMapLayer *
+add_live_layer (Bench         *b,
+                Row           *row,
+                PanoLiveStore *store)
+{
+  PanoLiveMapLayer *layer = pano_live_map_layer_new (shumate_map_get_viewport (b->map), store,
+                                                     LAYER);
+  double box[4];
+
+  view_box (b, box);
+  pano_live_layer_search (pano_live_store_get_layer (store, LAYER), box[0], box[1], box[2],
+                          box[3], count_slot, &row->in_view);
+  shumate_map_add_layer (b->map, SHUMATE_LAYER (layer));
+  return layer;
+}
+
+/* ---- one row ---- */
+
+static void
+measure (Bench *b,
+         Row   *row)
+{
+  PanoBenchFrames *f = &b->frames;
+
+  pano_bench_frames_record (f);
+  pan (b, opt_frames);
+  pano_bench_frames_stop (f);
+  row->frames = f->work->len;
+  row->work_p50 = pano_bench_percentile (f->work, 0.5);
+  row->work_p95 = pano_bench_percentile (f->work, 0.95);
+  row->work_max = pano_bench_percentile (f->work, 1.0);
+  row->paint_p50 = pano_bench_percentile (f->paint, 0.5);
+  row->interval_p50 = pano_bench_percentile (f->intervals, 0.5);
+  pano_bench_frames_clear (f);
+}
+
+/* One loop of the measured path over the roads alone and a still spell, so the road tiles on
+ * the path are cached at the cost of the roads; then the layer under test goes on (the live
+ * layer has no cache to warm: it draws every frame). */
+static void
+run_row (Bench         *b,
+         DataKind       kind,
+         guint          n,
+         double         zoom,
+         PanoLiveStore *store)
+{
+  Row *row = g_new0 (Row, 1);
+  PanoLiveMapLayer *live = NULL;
+  gint64 start;
+
+  row->kind = kind;
+  row->n = n;
+  row->zoom = zoom;
+  row->label = kind == DATA_ROADS ? g_strdup ("roads only (floor)")
+             : kind == DATA_MARKERS ? g_strdup_printf ("%u ShumateMarker widgets + roads", n)
+             : g_strdup_printf ("%u live points + roads", n);
+  g_ptr_array_add (b->rows, row);
+  g_printerr ("[z%g] %s: ", zoom, row->label);
+
+  set_zoom (b, zoom);
+  new_map (b);
+  start = g_get_monotonic_time ();
+  pano_bench_frames_settle (&b->frames, QUIET_US, SETTLE_LIMIT_US);
+  pan (b, b->frames_per_loop);
+  if (kind == DATA_MARKERS)
+    add_markers (b, row);
+  else if (kind == DATA_LIVE)
+    live = add_live_layer (b, row, store);
+  pano_bench_frames_settle (&b->frames, QUIET_US, SETTLE_LIMIT_US);
+  row->warm_s = (g_get_monotonic_time () - start) / 1e6;
+  measure (b, row);
+  if (live != NULL)
+    {
+      row->aggregated = pano_live_map_layer_is_aggregated (live);
+      row->n_drawn = pano_live_map_layer_get_n_drawn (live);
+    }
+  g_printerr ("p50 %.1f ms, p95 %.1f ms\n", row->work_p50, row->work_p95);
+}
+
+static guint *
+parse_list (const char *text,
+            const char *fallback,
+            guint      *n)
+{
+  g_auto(GStrv) parts = g_strsplit (text ? text : fallback, ",", -1);
+  guint *values = g_new0 (guint, g_strv_length (parts) + 1);
+
+  *n = 0;
+  for (guint i = 0; parts[i]; i++)
+    {
+      guint64 v = g_ascii_strtoull (parts[i], NULL, 10);
+
+      if (v > 0 && v <= MAX_ENTITIES)
+        values[(*n)++] = (guint)v;
+    }
+  return values;
+}
+
+static void
+run_all (Bench *b)
+{
+  guint n_counts, n_zooms;
+  g_autofree guint *counts = parse_list (opt_counts, "10000,100000,1000000,3000000", &n_counts);
+  g_autofree guint *zooms = parse_list (opt_zooms, "12,15", &n_zooms);
+
+  for (guint z = 0; z < n_zooms; z++)
+    run_row (b, DATA_ROADS, 0, zooms[z], NULL);
+  for (guint z = 0; opt_markers > 0 && z < n_zooms; z++)
+    run_row (b, DATA_MARKERS, opt_markers, zooms[z], NULL);
+  for (guint i = 0; i < n_counts; i++)
+    {
+      g_autoptr(PanoLiveStore) store = NULL;
+
+      g_printerr ("%u live entities:\n", counts[i]);
+      store = fill_store (b, counts[i]);
+      for (guint z = 0; z < n_zooms; z++)
+        run_row (b, DATA_LIVE, counts[i], zooms[z], store);
+      /* Drop the map before the store, so nothing draws a freed layer. */
+      gtk_window_set_child (b->frames.window, NULL);
+      g_clear_object (&b->stack);
+    }
+}
+
+/* ---- output ---- */
+
+static void
+print_row (const Row *row)
+{
+  const char *mode = row->kind != DATA_LIVE ? "-" : row->aggregated ? "bins" : "individual";
+
+  g_print ("| %g | %s | %u | %s | %u | %.1f | %u | **%.1f** | **%.1f** | %.1f | %.1f | %.1f |\n",
+           row->zoom, row->label, row->in_view, mode, row->n_drawn, row->warm_s, row->frames,
+           row->work_p50, row->work_p95, row->work_max, row->paint_p50, row->interval_p50);
+}
+
+static void
+print_goals (Bench *b)
+{
+  for (guint i = 0; i < b->rows->len; i++)
+    {
+      const Row *row = g_ptr_array_index (b->rows, i);
+
+      if (row->kind == DATA_LIVE && row->n >= 3000000)
+        g_print ("Goal: 3 M entities pan p95 <= %.1f ms at zoom %g - %s (p95 %.1f ms)\n",
+                 GOAL_MS, row->zoom, row->work_p95 <= GOAL_MS ? "met" : "NOT met",
+                 row->work_p95);
+    }
+  for (guint i = 0; i < b->memory->len; i++)
+    {
+      const MemoryRow *m = &g_array_index (b->memory, MemoryRow, i);
+
+      if (m->n >= 1000000)
+        g_print ("Goal: <= %.0f bytes per point entity at %u - %s (%.0f on the heap)\n",
+                 GOAL_BYTES, m->n, m->heap_bytes <= GOAL_BYTES ? "met" : "NOT met",
+                 m->heap_bytes);
+    }
+}
+
+static void
+print_results (Bench *b)
+{
+  g_print ("\nPanorama live pan benchmark - GTK %u.%u.%u, libshumate %d.%d.%d, renderer %s "
+           "(GSK_RENDERER=%s), %u cores\n",
+           gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+           SHUMATE_MAJOR_VERSION, SHUMATE_MINOR_VERSION, SHUMATE_MICRO_VERSION,
+           pano_bench_frames_renderer_name (&b->frames),
+           g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "unset",
+           g_get_num_processors ());
+  g_print ("Load average at the end (other processes share the 2 cores): %s", b->loadavg);
+  g_print ("Map %dx%d, panning a %.0f px circle at %.0f px/frame; %d frames measured per row; "
+           "%u warnings logged.\nwork = main-thread time ::before-paint -> ::after-paint; "
+           "paint = end of layout -> ::after-paint; interval = frame end to frame end.\n\n",
+           WIDTH, HEIGHT, RADIUS_PX, SPEED_PX, opt_frames, b->frames.n_warnings);
+  g_print ("| zoom | scenario | in view | drawn as | symbols drawn | warm-up s | frames | "
+           "work p50 ms | work p95 ms | work max ms | paint p50 ms | interval p50 ms |\n"
+           "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (guint i = 0; i < b->rows->len; i++)
+    print_row (g_ptr_array_index (b->rows, i));
+
+  g_print ("\nMemory of the store (environment layer, point entities, properties like "
+           "{\"kind\":\"sensor\",\"aqi\":42}, ids env-NNNNNNN):\n\n"
+           "| entities | fill s | upserts/s | heap bytes/entity (mallinfo2) | "
+           "layer bytes/entity (get_memory_size) |\n|---:|---:|---:|---:|---:|\n");
+  for (guint i = 0; i < b->memory->len; i++)
+    {
+      const MemoryRow *m = &g_array_index (b->memory, MemoryRow, i);
+
+      g_print ("| %u | %.2f | %.0f | **%.0f** | %.0f |\n", m->n, m->fill_s, m->n / m->fill_s,
+               m->heap_bytes, m->layer_bytes);
+    }
+  g_print ("\n");
+  print_goals (b);
+}
+
+/* ---- setup ---- */
+
+static void
+load_css (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_data (css,
+                                   ".bench-dot { background: #e01b24; min-width: 8px; "
+                                   "min-height: 8px; border-radius: 4px; }", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static PanoGisLayer *
+load_roads (const char  *path,
+            GError     **error)
+{
+  g_autoptr(PanoGisLoader) loader = pano_gis_loader_new (path);
+  g_autoptr(GPtrArray) layers = pano_gis_loader_load (loader, NULL, error);
+
+  for (guint i = 0; layers != NULL && i < layers->len; i++)
+    if (g_str_equal (pano_gis_layer_get_name (g_ptr_array_index (layers, i)), "roads"))
+      return g_object_ref (g_ptr_array_index (layers, i));
+  if (layers != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” has no layer “roads”", path);
+  return NULL;
+}
+
+static gboolean
+parse_options (int      *argc,
+               char   ***argv,
+               GError  **error)
+{
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("- frame cost and memory of millions of live entities");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  Bench b = { 0 };
+
+  if (!parse_options (&argc, &argv, &error) ||
+      !(b.roads = load_roads (opt_data ? opt_data : PANO_BENCH_CITY_DATA, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  b.rows = g_ptr_array_new_with_free_func ((GDestroyNotify)row_free);
+  b.memory = g_array_new (FALSE, FALSE, sizeof (MemoryRow));
+  b.frames_per_loop = (guint)round (2 * G_PI * RADIUS_PX / SPEED_PX);
+  gtk_init ();
+  load_css ();
+  pano_bench_frames_open (&b.frames, "Panorama live pan benchmark", WIDTH, HEIGHT);
+  set_zoom (&b, 12);
+  new_map (&b);
+
+  run_all (&b);
+  g_file_get_contents ("/proc/loadavg", &b.loadavg, NULL, NULL);
+  print_results (&b);
+
+  gtk_window_destroy (b.frames.window);
+  g_clear_object (&b.stack);
+  g_clear_object (&b.roads);
+  g_ptr_array_unref (b.rows);
+  g_array_unref (b.memory);
+  g_free (b.loadavg);
+  return EXIT_SUCCESS;
+}
