@@ -116,13 +116,38 @@ classify_traffic (JsonObject *p,
   return lookup (congestion_names, string_member (p, "level"));
 }
 
+/* The plans' categories, numbered for the symbol's glyph (see pano_event_category_glyph). */
+static const char * const categories[] = {
+  NULL, "市政设施", "环境卫生", "市容秩序", "公共安全", "突发事件", "事故灾难", "自然灾害",
+  "公共卫生", "社会安全",
+};
+
+/* Returns: one character naming the category @code, or NULL */
+const char *
+pano_event_category_glyph (guint code)
+{
+  static const char * const glyphs[] = { NULL, "市", "卫", "容", "安", "突", "事", "灾", "医", "社" };
+
+  return code < G_N_ELEMENTS (glyphs) ? glyphs[code] : NULL;
+}
+
+static guint
+category_code (const char *category)
+{
+  for (guint i = 1; category && i < G_N_ELEMENTS (categories); i++)
+    if (g_str_equal (categories[i], category))
+      return i;
+  return 0;
+}
+
+/* Events and incidents: the class is the stage (overdue above all), the value the category. */
 static guint
 classify_events (JsonObject *p,
                  float      *value)
 {
   JsonNode *overdue = json_object_get_member (p, "overdue");
 
-  *value = number_member (p, "severity", 0);
+  *value = category_code (string_member (p, "category"));
   if (overdue && JSON_NODE_HOLDS_VALUE (overdue) &&
       json_node_get_value_type (overdue) == G_TYPE_BOOLEAN && json_node_get_boolean (overdue))
     return PANO_EVENT_OVERDUE;

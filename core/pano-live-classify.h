@@ -74,6 +74,7 @@ typedef enum
 
 PanoAqiBand pano_aqi_band_for_value (double aqi);
 double      pano_congestion_index   (const guint *counts);
+const char *pano_event_category_glyph (guint code);
 guint       pano_live_classify      (const char *layer,
                                      JsonObject *properties,
                                      float      *value);

@@ -16,6 +16,7 @@
 #define INDIVIDUAL_LIMIT 20000   /* more in view than this: aggregate */
 #define BIN_PX 56.0
 #define LABEL_ZOOM 14.0
+#define GLYPH_ZOOM 13.0
 #define STALE_ALPHA 0.35
 #define HIT_PX 8.0
 #define GLIDE_US (1 * G_USEC_PER_SEC)   /* vehicles move smoothly between position reports */
@@ -210,6 +211,7 @@ typedef struct
   cairo_t *cr;
   const View *view;
   PangoLayout *layout;
+  PangoLayout *glyph_layout;
   guint klass;          /* lines: the class being stroked */
   guint road;           /* lines: the road class being stroked */
 } Drawing;
@@ -322,6 +324,23 @@ glide_unseen (gpointer key,
   return ((Glide *)value)->seen != GPOINTER_TO_UINT (data);
 }
 
+/* The category's character in white on the event's dot. */
+static void
+draw_glyph (Drawing    *d,
+            const char *glyph,
+            double      x,
+            double      y,
+            double      alpha)
+{
+  int w, h;
+
+  pango_layout_set_text (d->glyph_layout, glyph, -1);
+  pango_layout_get_pixel_size (d->glyph_layout, &w, &h);
+  cairo_move_to (d->cr, round (x - w / 2.0), round (y - h / 2.0));
+  cairo_set_source_rgba (d->cr, 1, 1, 1, alpha);
+  pango_cairo_show_layout (d->cr, d->glyph_layout);
+}
+
 static void
 draw_dot (Drawing *d,
           guint    slot)
@@ -363,6 +382,10 @@ draw_dot (Drawing *d,
       cairo_set_line_width (d->cr, 3);
       cairo_stroke (d->cr);
     }
+  if (style->symbol == PANO_LIVE_SYMBOL_EVENT && d->view->zoom >= GLYPH_ZOOM &&
+      pano_event_category_glyph ((guint)pano_live_layer_get_value (layer, slot)))
+    draw_glyph (d, pano_event_category_glyph ((guint)pano_live_layer_get_value (layer, slot)),
+                x, y, alpha);
   if (style->label_value && d->view->zoom >= LABEL_ZOOM)
     {
       g_autofree char *text = g_strdup_printf ("%.0f", pano_live_layer_get_value (layer, slot));
@@ -421,13 +444,17 @@ draw_individual (PanoLiveMapLayer *self,
 {
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoLayout) glyph_layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
-  Drawing d = { self, cr, v, layout, 0 };
+  Drawing d = { self, cr, v, layout, glyph_layout, 0 };
   double m = self->style->size + 12;
   double x0 = (v->origin_x - m) / v->world, y0 = (v->origin_y - m) / v->world;
   double x1 = (v->origin_x + v->width + m) / v->world, y1 = (v->origin_y + v->height + m) / v->world;
 
   pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  font = pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
+  pango_layout_set_font_description (glyph_layout, font);
   pango_font_description_free (font);
   self->n_drawn = 0;
   if (self->style->symbol != PANO_LIVE_SYMBOL_LINE)

@@ -32,18 +32,18 @@ static const PanoLiveStyle styles[] = {
     0, 12, FALSE,
   },
   {
-    "events", PANO_LIVE_SYMBOL_DOT,
-    { GREY, RGB (120, 144, 156), RGB (255, 179, 0), RGB (251, 140, 0), RGB (30, 136, 229),
-      RGB (94, 53, 177), RGB (0, 137, 123), RGB (213, 0, 0) },
-    { "未知", "已结案", "上报", "受理", "派遣", "处置", "核查", "超时" },
-    7, 10, FALSE,
-  },
-  {
-    "incidents", PANO_LIVE_SYMBOL_DOT,
+    "events", PANO_LIVE_SYMBOL_EVENT,
     { GREY, RGB (120, 144, 156), RGB (255, 179, 0), RGB (251, 140, 0), RGB (30, 136, 229),
       RGB (94, 53, 177), RGB (0, 137, 123), RGB (213, 0, 0) },
     { "未知", "已结案", "上报", "受理", "派遣", "处置", "核查", "超时" },
     7, 14, FALSE,
+  },
+  {
+    "incidents", PANO_LIVE_SYMBOL_EVENT,
+    { GREY, RGB (120, 144, 156), RGB (255, 179, 0), RGB (251, 140, 0), RGB (30, 136, 229),
+      RGB (94, 53, 177), RGB (0, 137, 123), RGB (213, 0, 0) },
+    { "未知", "已结案", "上报", "受理", "派遣", "处置", "核查", "超时" },
+    7, 16, FALSE,
   },
   {
     "alerts", PANO_LIVE_SYMBOL_DOT,

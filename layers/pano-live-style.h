@@ -11,6 +11,7 @@ typedef enum
   PANO_LIVE_SYMBOL_DOT,
   PANO_LIVE_SYMBOL_LINE,
   PANO_LIVE_SYMBOL_RESOURCE,   /* a shape per resource kind, carried in the entity's value */
+  PANO_LIVE_SYMBOL_EVENT,      /* a dot with its category's glyph, carried in the value */
 } PanoLiveSymbol;
 
 /* How one feed layer is drawn: a colour per class (the plans' and standards' colours), the
