@@ -141,13 +141,35 @@ typedef struct
   guint32 item;
 } SortEntry;
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
+/* LSD radix sort on the 32-bit keys, 8 bits a pass: O(n), where qsort took most of the
+ * time of sealing a million-feature layer. */
+static void
+radix_sort (SortEntry *entries,
+            gsize      n)
 {
-  guint32 ka = ((const SortEntry *)a)->key, kb = ((const SortEntry *)b)->key;
+  g_autofree SortEntry *tmp = g_new (SortEntry, n);
+  SortEntry *from = entries, *to = tmp;
 
-  return ka < kb ? -1 : ka > kb;
+  for (guint shift = 0; shift < 32; shift += 8)
+    {
+      gsize counts[256] = { 0 }, sum = 0;
+
+      for (gsize i = 0; i < n; i++)
+        counts[(from[i].key >> shift) & 0xff]++;
+      for (guint b = 0; b < 256; b++)
+        {
+          gsize c = counts[b];
+
+          counts[b] = sum;
+          sum += c;
+        }
+      for (gsize i = 0; i < n; i++)
+        to[counts[(from[i].key >> shift) & 0xff]++] = from[i];
+      SortEntry *swap = from;
+      from = to;
+      to = swap;
+    }
+  /* four passes: the sorted data is back in @entries */
 }
 
 static void
@@ -167,7 +189,7 @@ sort_leaves (PanoSpatialIndex *self)
       entries[i].key = hilbert_index ((guint32)(cx * HILBERT_MAX), (guint32)(cy * HILBERT_MAX));
       entries[i].item = i;
     }
-  qsort (entries, self->n_items, sizeof (SortEntry), compare_entries);
+  radix_sort (entries, self->n_items);
 
   for (guint i = 0; i < self->n_items; i++)
     {

@@ -11,7 +11,7 @@
 #include <pango/pangocairo.h>
 
 #define NO_CLASS 0xff
-#define DENSE_POINTS 20000   /* past this many points in a window, squares instead of discs */
+#define DENSE_POINTS 1000    /* past this many points per 256-px tile on average, squares */
 #define LABEL_MARGIN 160.0   /* px: labels anchored this far outside still reach in */
 #define LABEL_FONT "WenQuanYi Micro Hei, Noto Sans CJK SC, Sans"
 
@@ -338,6 +338,21 @@ draw_lines (cairo_t      *cr,
     }
 }
 
+/* Whether the layer has more points per tile than discs can show at this zoom. Decided for the
+ * whole layer, never per tile, so neighbouring tiles draw alike and no seam shows. */
+static gboolean
+is_dense (const Sheet  *sheet,
+          const Window *w)
+{
+  double e[4], tiles;
+
+  if (!pano_gis_layer_get_extent (sheet->layer, e))
+    return FALSE;
+  tiles = MAX ((e[2] - e[0]) * w->scale / PANO_TILE_SIZE, 1) *
+          MAX ((e[3] - e[1]) * w->scale / PANO_TILE_SIZE, 1);
+  return pano_gis_layer_get_n_features (sheet->layer) / tiles > DENSE_POINTS;
+}
+
 static void
 draw_points (cairo_t      *cr,
              const Sheet  *sheet,
@@ -345,7 +360,7 @@ draw_points (cairo_t      *cr,
              GArray       *items)
 {
   const PanoStyle *s = &sheet->style;
-  gboolean dense = items->len > DENSE_POINTS;
+  gboolean dense = is_dense (sheet, w);
   double r = s->point_radius;
 
   cairo_new_path (cr);
