@@ -111,6 +111,9 @@ update_banner (PanoWindow *self)
   gboolean down = pano_feed_client_get_state (self->feed) != PANO_FEED_CONNECTED &&
                   since > 0 && g_get_real_time () / 1000 - since > BANNER_AFTER_MS;
 
+  /* The last picture stays, but visibly not live. */
+  for (guint i = 0; i < self->live_layers->len; i++)
+    gtk_widget_set_opacity (g_ptr_array_index (self->live_layers, i), down ? 0.45 : 1.0);
   if (down)
     {
       g_autofree char *clock = format_clock (since);
@@ -390,4 +393,12 @@ const char *
 pano_window_get_feed_status (PanoWindow *self)
 {
   return gtk_label_get_label (self->feed_label);
+}
+
+/* Returns: the opacity the live layers are drawn with: 1 while live, less while offline */
+double
+pano_window_get_live_opacity (PanoWindow *self)
+{
+  return self->live_layers && self->live_layers->len > 0
+         ? gtk_widget_get_opacity (g_ptr_array_index (self->live_layers, 0)) : 1.0;
 }

@@ -34,5 +34,6 @@ void              pano_window_set_hub           (PanoWindow         *self,
 PanoLiveStore    *pano_window_get_live_store    (PanoWindow         *self);
 PanoFeedClient   *pano_window_get_feed          (PanoWindow         *self);
 const char       *pano_window_get_feed_status   (PanoWindow         *self);
+double            pano_window_get_live_opacity  (PanoWindow         *self);
 
 G_END_DECLS

@@ -98,6 +98,7 @@ test_live_console (void)
   pano_test_hub_kill (hub);
   pano_test_wait_until (not_live, window);
   pano_test_wait_until (banner_names_hub, window);
+  g_assert_cmpfloat (pano_window_get_live_opacity (window), <, 1.0);
   g_assert_cmpuint (pano_live_layer_get_n_entities (
     pano_live_store_get_layer (pano_window_get_live_store (window), "environment")), >, 0);
 
@@ -106,6 +107,7 @@ test_live_console (void)
   hub = pano_test_hub_start (tmpdir, restart);
   pano_test_wait_until (is_live, window);
   pano_test_wait_until (banner_gone, window);
+  g_assert_cmpfloat (pano_window_get_live_opacity (window), ==, 1.0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   pano_test_hub_free (hub);
