@@ -134,7 +134,7 @@ hub_start (GError **error)
 
     if (!g_spawn_async (NULL, (char **)argv, NULL,
                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                          G_SPAWN_STDERR_TO_DEV_NULL,
+                        G_SPAWN_STDERR_TO_DEV_NULL,
                         die_with_parent, NULL, &hub->pid, error))
       return NULL;
   }

@@ -3,7 +3,10 @@
 #
 # Builds the benchmarks if needed and runs both under Xvfb, the way docs/benchmarks.md was
 # produced. Usage: bench/run-all.sh [BUILD_DIR] [-- pano-bench-pan options]
+#   PANO_BENCH_SUITES     which to run (default "load pan live-pan live-latency")
 #   PANO_BENCH_RENDERERS  GSK renderers to pan with, in order (default "cairo gl")
+#   PANO_BENCH_LIVE_RENDERERS  the same for the live benchmarks (default "gl cairo"), whose
+#                         figures are in docs/benchmarks-live.md
 #   PANO_BENCH_DATA       keep the generated GeoPackages here between runs (default: temporary)
 # Prints Markdown tables on stdout; progress and warnings on stderr. Never fails on a time.
 set -eu
@@ -16,7 +19,13 @@ build=${1:-/tmp/pano-bench-build}
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$src" >&2
 fi
-ninja -C "$build" bench/pano-bench-load bench/pano-bench-pan >&2
+ninja -C "$build" bench/pano-bench-load bench/pano-bench-pan bench/pano-bench-live-pan \
+  bench/pano-bench-live-latency hub/panorama-hub >&2
+suites=${PANO_BENCH_SUITES:-load pan live-pan live-latency}
+wants () {
+  case " $suites " in *" $1 "*) return 0 ;; esac
+  return 1
+}
 
 # A fresh cache and in-memory settings: nothing from a previous run or the desktop leaks in.
 XDG_CACHE_HOME=$(mktemp -d)
@@ -32,12 +41,32 @@ xvfb () {
   xvfb-run -a -s '-screen 0 1920x1080x24' "$@"
 }
 
-echo "## Load: $(nproc) cores, $(date -u +%Y-%m-%d)"
-echo
-GSK_RENDERER=cairo xvfb "$build/bench/pano-bench-load" --data-dir "$data"
-
-for renderer in ${PANO_BENCH_RENDERERS:-cairo gl}; do
+if wants load; then
+  echo "## Load: $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo
-  echo "## Pan: GSK_RENDERER=$renderer"
-  GSK_RENDERER=$renderer xvfb "$build/bench/pano-bench-pan" --data-dir "$data" "$@"
+  GSK_RENDERER=cairo xvfb "$build/bench/pano-bench-load" --data-dir "$data"
+fi
+
+if wants pan; then
+  for renderer in ${PANO_BENCH_RENDERERS:-cairo gl}; do
+    echo
+    echo "## Pan: GSK_RENDERER=$renderer"
+    GSK_RENDERER=$renderer xvfb "$build/bench/pano-bench-pan" --data-dir "$data" "$@"
+  done
+fi
+
+# The live benchmarks (issue 4). The latency one starts its own panorama-hub on 127.0.0.1 for
+# each rate and kills it afterwards.
+for renderer in ${PANO_BENCH_LIVE_RENDERERS:-gl cairo}; do
+  if wants live-pan; then
+    echo
+    echo "## Live pan: GSK_RENDERER=$renderer"
+    GSK_RENDERER=$renderer xvfb "$build/bench/pano-bench-live-pan"
+  fi
+  if wants live-latency; then
+    echo
+    echo "## Live latency: GSK_RENDERER=$renderer"
+    GSK_RENDERER=$renderer PANORAMA_HUB_EXE="$build/hub/panorama-hub" \
+      xvfb "$build/bench/pano-bench-live-latency"
+  fi
 done
