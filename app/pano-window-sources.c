@@ -85,6 +85,11 @@ on_loaded (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) layers = pano_gis_loader_load_finish (load->loader, result, &error);
 
+  if (self->stack == NULL)   /* the window closed while the source was loading */
+    {
+      load_free (load);
+      return;
+    }
   remove_load_row (load);
   if (layers == NULL)
     {

@@ -70,6 +70,8 @@ on_base_map_loaded (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) layers = pano_base_map_load_finish (result, &error);
 
+  if (self->stack == NULL)   /* the window closed meanwhile */
+    return;
   if (layers == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
