@@ -95,11 +95,12 @@ describe_layers (PanoWindow *self)
 
       g_string_append_printf (text, "\n%s: %u", name, pano_live_layer_get_n_entities (layer));
       if (newest > 0)
-        g_string_append_printf (text, _(" · data %" G_GINT64_FORMAT " s behind"),
-                                MAX (0, (now_ms - newest) / 1000));
+        g_string_append_printf (text, _(" · data %d s behind"),
+                                (int)MAX (0, (now_ms - newest) / 1000));
       if (pano_live_store_get_coalesced (self->live_store, name) > 0)
-        g_string_append_printf (text, _(" · %" G_GUINT64_FORMAT " coalesced"),
-                                pano_live_store_get_coalesced (self->live_store, name));
+        g_string_append_printf (text, _(" · %lu coalesced"),
+                                (unsigned long)pano_live_store_get_coalesced (self->live_store,
+                                                                              name));
     }
   return g_string_free (text, FALSE);
 }

@@ -98,9 +98,9 @@ pano_live_layer_row_refresh (PanoLiveLayerRow *self)
   g_autofree char *text = NULL;
 
   if (newest > 0)
-    text = g_strdup_printf (_("%u entities · data %" G_GINT64_FORMAT " s old"),
+    text = g_strdup_printf (_("%u entities · data %d s old"),
                             pano_live_layer_get_n_entities (layer),
-                            MAX (0, (g_get_real_time () / 1000 - newest) / 1000));
+                            (int)MAX (0, (g_get_real_time () / 1000 - newest) / 1000));
   else
     text = g_strdup_printf (_("%u entities"), pano_live_layer_get_n_entities (layer));
   gtk_label_set_label (self->subtitle, text);
