@@ -877,7 +877,9 @@ static void
 follow_assignment (PanoHubSimulator *self,
                    const char       *id)
 {
-  JsonObject *incident = pano_hub_incidents_lookup (self->incidents, id);
+  JsonObject *found = pano_hub_incidents_lookup (self->incidents, id);
+  /* Acknowledging replaces the stored incident: keep this version alive while walking it. */
+  g_autoptr(JsonObject) incident = found ? json_object_ref (found) : NULL;
   const char *status = incident ? json_object_get_string_member (incident, "status") : NULL;
   JsonArray *units;
   double target[2];
