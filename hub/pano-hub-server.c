@@ -8,6 +8,8 @@
 
 /* The hub's one port: the WebSocket stream and the REST endpoints of docs/protocol.md. */
 
+#define MAX_BODY (16 * 1024 * 1024)
+
 struct _PanoHubServer
 {
   GObject parent_instance;
@@ -583,7 +585,9 @@ route (PanoHubServer     *self,
   gboolean get = g_str_equal (method, "GET"), post = g_str_equal (method, "POST");
   const PanoHubToken *token;
 
-  if (get && g_str_equal (path, "/v1/health"))
+  if (post && soup_server_message_get_request_body (msg)->length > MAX_BODY)
+    reply_error (msg, 413, "payload_too_large", "Request bodies are limited to 16 MiB");
+  else if (get && g_str_equal (path, "/v1/health"))
     handle_health (self, msg);
   else if (get && g_str_equal (path, "/metrics"))
     handle_metrics (self, msg);

@@ -240,6 +240,36 @@ test_resume (void)
   hub_stop (hub);
 }
 
+/* A bbox subscription gets only what is inside, and still a gap-free seq range. */
+static void
+test_bbox (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  JsonObject *frame;
+  JsonArray *changes;
+
+  /* hub_ingest_points puts point i at longitude 110.7 + (i % 100) * 0.001 */
+  hub_ingest_points (hub, "resources", "unit", 0, 20, 1);
+  g_free (client_hello (client, "view-token"));
+  client_send (client, "{\"type\":\"subscribe\",\"layers\":[\"resources\"],"
+                       "\"bbox\":[110.6995,32.5,110.7045,32.7]}");
+  frame = client_next (client, "snapshot");
+  g_assert_cmpint (json_object_get_int_member (frame, "seq"), ==, 20);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "entities")), ==,
+                    5);
+  hub_ingest_points (hub, "resources", "unit", 10, 5, 2);   /* seq 21..25, all outside */
+  hub_ingest_points (hub, "resources", "unit", 2, 1, 3);    /* seq 26, inside */
+  frame = client_next (client, "delta");
+  g_assert_cmpint (json_object_get_int_member (frame, "from_seq"), ==, 21);
+  g_assert_cmpint (json_object_get_int_member (frame, "seq"), ==, 26);
+  changes = json_object_get_array_member (frame, "changes");
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_array_get_object_element (changes, 0), "entity"), "id"), ==, "unit-2");
+  hub_stop (hub);
+}
+
 static char *
 create_body (guint i)
 {
@@ -423,6 +453,14 @@ test_errors (void)
                               NULL, NULL), ==, 409);
   g_assert_cmpuint (hub_rest (hub, "GET", "/v1/history?layer=traffic&from=x", "view-token", NULL,
                               NULL, NULL, NULL), ==, 400);
+  {
+    g_autofree char *oversized = g_malloc (17 * 1024 * 1024 + 1);
+
+    memset (oversized, ' ', 17 * 1024 * 1024);
+    oversized[17 * 1024 * 1024] = '\0';
+    g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL,
+                                oversized, NULL, NULL), ==, 413);
+  }
 
   {
     g_autofree char *body = create_body (1);
@@ -876,6 +914,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/stream/snapshot-then-deltas", test_snapshot_then_deltas);
   g_test_add_func ("/hub/stream/resume", test_resume);
+  g_test_add_func ("/hub/stream/bbox", test_bbox);
   g_test_add_func ("/hub/stream/heartbeat", test_heartbeat);
   g_test_add_func ("/hub/stream/slow-subscriber", test_slow_subscriber);
   g_test_add_func ("/hub/errors", test_errors);
