@@ -700,6 +700,100 @@ persist (PanoHubIncidents     *self,
                                     error);
 }
 
+/* Everything one command execution carries from step to step. */
+typedef struct
+{
+  const char *actor;
+  PanoHubRole role;
+  const char *key;
+  char *hash;
+  char *text;
+  const char *name;
+  gint index;
+  PanoHubCommandResult *result;
+} Execution;
+
+static void
+execution_clear (Execution *x)
+{
+  g_free (x->hash);
+  g_free (x->text);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Execution, execution_clear)
+
+/* Returns: the parsed request, or %NULL after refusing it (400, not stored). */
+static JsonNode *
+parse_request (PanoHubIncidents *self,
+               Execution        *x)
+{
+  g_autoptr(JsonNode) root = json_from_string (x->text, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      (x->index = find_command (json_node_get_object (root))) >= 0)
+    {
+      x->name = commands[x->index].name;
+      return g_steal_pointer (&root);
+    }
+  g_set_error (&error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+               root == NULL ? "The body is not valid JSON" :
+               "The body needs 'command': one of create, transition, dispatch, acknowledge, "
+               "reassign, cancel, note");
+  refuse (self, x->result, x->actor, x->role, NULL, NULL, x->text, error, NULL);
+  return NULL;
+}
+
+/* Returns: %TRUE if the key was seen before and @x->result is already the answer. */
+static gboolean
+answer_from_key (PanoHubIncidents *self,
+                 Execution        *x)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!replay_stored (self, x->result, x->key, x->hash, &error))
+    return FALSE;
+  pano_hub_db_rollback (self->db);
+  if (error != NULL)
+    refuse (self, x->result, x->actor, x->role, x->name, NULL, x->text, error, NULL);
+  else
+    {
+      audit (self, x->actor, x->role, x->name, NULL, "replayed", x->result->status, x->key,
+             x->text, NULL, NULL);
+      self->replayed++;
+    }
+  return TRUE;
+}
+
+/* Stores the answer under the key and commits; only then is an accepted change made live. */
+static void
+commit (PanoHubIncidents *self,
+        Execution        *x,
+        Command          *command,
+        const char       *target)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!persist (self, x->result, x->key, x->hash, x->actor, command, target, &error) ||
+      !pano_hub_db_commit (self->db, &error))
+    {
+      pano_hub_db_rollback (self->db);
+      g_clear_pointer (&x->result->body, g_free);
+      g_clear_pointer (&command->incident, json_node_unref);
+      g_warning ("Command %s not committed: %s", x->name, error->message);
+      refuse (self, x->result, x->actor, x->role, x->name, target, x->text, error, NULL);
+      return;
+    }
+  if (x->result->status >= 300)
+    {
+      g_clear_pointer (&command->incident, json_node_unref);
+      return;
+    }
+  self->accepted++;
+  g_hash_table_replace (self->incidents, g_strdup (target), command->incident);
+  publish (self, command->incident);
+}
+
 /**
  * pano_hub_incidents_execute:
  * @actor: the token's name, for notes and the audit trail
@@ -717,91 +811,45 @@ pano_hub_incidents_execute (PanoHubIncidents     *self,
                             gsize                 length,
                             PanoHubCommandResult *result)
 {
-  g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                       (const guchar *) body, length);
-  g_autofree char *text = g_strndup (body, length);
+  g_auto(Execution) x = { actor, role, key, NULL, NULL, NULL, -1, result };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   Command command = { actor, NULL, NULL, 200 };
   JsonNode *current = NULL;
   const char *target = NULL;
-  const char *name = NULL;
-  gint index = -1;
 
   memset (result, 0, sizeof *result);
-  root = json_from_string (text, &error);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    {
-      command.request = json_node_get_object (root);
-      index = find_command (command.request);
-      name = index >= 0 ? commands[index].name : NULL;
-    }
-  if (index < 0)
-    {
-      g_clear_error (&error);
-      g_set_error (&error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
-                   root == NULL ? "The body is not valid JSON" :
-                   "The body needs 'command': one of create, transition, dispatch, "
-                   "acknowledge, reassign, cancel, note");
-      refuse (self, result, actor, role, NULL, NULL, text, error, NULL);
-      return;
-    }
+  x.hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) body, length);
+  x.text = g_strndup (body, length);
+  if ((root = parse_request (self, &x)) == NULL)
+    return;
+  command.request = json_node_get_object (root);
   if (!pano_hub_db_begin (self->db, &error))
     {
-      refuse (self, result, actor, role, name, NULL, text, error, NULL);
+      refuse (self, result, actor, role, x.name, NULL, x.text, error, NULL);
       return;
     }
-  if (replay_stored (self, result, key, hash, &error))
-    {
-      pano_hub_db_rollback (self->db);
-      if (error != NULL)
-        refuse (self, result, actor, role, name, NULL, text, error, NULL);
-      else
-        {
-          audit (self, actor, role, name, NULL, "replayed", result->status, key, text, NULL,
-                 NULL);
-          self->replayed++;
-        }
-      return;
-    }
-  if (run (self, index, &command, &current, &target, &error))
+  if (answer_from_key (self, &x))
+    return;
+  if (run (self, x.index, &command, &current, &target, &error))
     {
       result->status = command.status;
-      result->body = accepted_body (name, command.incident);
-      audit (self, actor, role, name, target, "accepted", result->status, NULL, text, current,
-             command.incident);
+      result->body = accepted_body (x.name, command.incident);
+      audit (self, actor, role, x.name, target, "accepted", result->status, NULL, x.text,
+             current, command.incident);
     }
   else if (g_error_matches (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST))
     {
       /* A malformed request is not an answer worth keeping: the client fixes it and retries
-       * with the same key. */
+       * with the same key. Its refusal is audited outside the abandoned transaction. */
       pano_hub_db_rollback (self->db);
-      refuse (self, result, actor, role, name, target, text, error, current);
       g_clear_pointer (&command.incident, json_node_unref);
+      refuse (self, result, actor, role, x.name, target, x.text, error, current);
       return;
     }
   else
-    refuse (self, result, actor, role, name, target, text, error, current);
-
-  g_clear_error (&error);
-  if (!persist (self, result, key, hash, actor, &command, target, &error) ||
-      !pano_hub_db_commit (self->db, &error))
-    {
-      pano_hub_db_rollback (self->db);
-      g_clear_pointer (&result->body, g_free);
-      g_clear_pointer (&command.incident, json_node_unref);
-      g_warning ("Command %s not committed: %s", name, error->message);
-      refuse (self, result, actor, role, name, target, text, error, NULL);
-      return;
-    }
-  if (result->status < 300)
-    {
-      self->accepted++;
-      g_hash_table_replace (self->incidents, g_strdup (target), command.incident);
-      publish (self, command.incident);
-    }
-  else
-    g_clear_pointer (&command.incident, json_node_unref);
+    refuse (self, result, actor, role, x.name, target, x.text, error, current);
+  commit (self, &x, &command, target);
 }
 
 static gboolean

@@ -510,8 +510,14 @@ handle_command (PanoHubServer      *self,
 
   if (!valid_key (key))
     {
-      reply_error (msg, 400, "missing_idempotency_key",
-                   "Commands need an Idempotency-Key header: 1-200 printable ASCII characters");
+      static const char reason[] =
+        "Commands need an Idempotency-Key header: 1-200 printable ASCII characters";
+      g_autofree char *text = g_strndup (request->data, request->length);
+      PanoHubAudit record = { token->name, pano_hub_role_name (token->role), "command",
+                              NULL, "refused", 400, reason, text, NULL, NULL };
+
+      pano_hub_db_audit (self->db, &record, NULL);
+      reply_error (msg, 400, "missing_idempotency_key", reason);
       return;
     }
   pano_hub_incidents_execute (self->incidents, token->name, token->role, key, request->data,

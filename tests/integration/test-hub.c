@@ -469,6 +469,9 @@ test_errors (void)
 
     g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c1", body, NULL,
                                 NULL), ==, 201);
+    g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c1b",
+                                "{\"command\":\"note\",\"incident\":\"INC-000001\"}", NULL,
+                                NULL), ==, 400);
     g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c2",
                                 "{\"command\":\"transition\",\"incident\":\"INC-000001\","
                                 "\"to\":\"closed\"}", &refused, NULL), ==, 409);
@@ -489,6 +492,9 @@ test_errors (void)
   g_assert_cmpint (count_audit (hub, "status = 401 AND action = 'stream.hello'"), ==, 1);
   g_assert_cmpint (count_audit (hub, "status = 401"), >=, 3);
   g_assert_cmpint (count_audit (hub, "status = 403 AND role = 'dispatcher'"), ==, 1);
+  /* refused commands: no Idempotency-Key, not JSON, a note without text */
+  g_assert_cmpint (count_audit (hub, "status = 400 AND outcome = 'refused' AND "
+                                     "action IN ('command', 'note')"), ==, 3);
   g_assert_cmpint (count_audit (hub, "outcome = 'refused' AND status = 409 AND before IS NOT NULL"),
                    ==, 1);
   g_assert_cmpint (count_audit (hub, "outcome = 'accepted' AND after IS NOT NULL "
