@@ -775,7 +775,7 @@ history_without_times (Hub        *hub,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GRegex) stamps = g_regex_new ("\"(updated_at|stale_after|reported_at|stage_since|"
                                           "deadline|acknowledged_at|at)\":(\"[^\"]*\"|null)",
-                                          0, 0, NULL);
+                                          G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
   g_autofree char *text = NULL;
 
   g_assert_cmpuint (hub_rest (hub, "GET", path, "view-token", NULL, NULL, &answer, NULL), ==, 200);
