@@ -270,6 +270,34 @@ test_bbox (void)
   hub_stop (hub);
 }
 
+/* A clean stop tells stream clients (1001); the restarted hub is a new epoch and answers an
+ * old epoch's resume with a snapshot. */
+static void
+test_restart (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  g_autoptr(Client) again = NULL;
+  g_autofree char *epoch1 = client_hello (client, "view-token");
+  g_autofree char *epoch2 = NULL;
+  g_autofree char *resume = NULL;
+
+  hub_ingest_points (hub, "traffic", "road", 0, 3, 1);
+  subscribe (client, "[\"traffic\"]", NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (client_next (client, "snapshot"), "seq"), ==, 3);
+  hub_restart (hub);
+  client_wait_closed (client);
+  g_assert_cmpuint (client->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+
+  again = client_connect (hub, NULL);
+  epoch2 = client_hello (again, "view-token");
+  g_assert_cmpstr (epoch1, !=, epoch2);
+  hub_ingest_points (hub, "traffic", "road", 0, 5, 2);
+  subscribe (again, "[\"traffic\"]", epoch1, "{\"traffic\":3}");
+  g_assert_cmpint (json_object_get_int_member (client_next (again, "snapshot"), "seq"), ==, 5);
+  hub_stop (hub);
+}
+
 static char *
 create_body (guint i)
 {
@@ -921,6 +949,7 @@ main (int   argc,
   g_test_add_func ("/hub/stream/snapshot-then-deltas", test_snapshot_then_deltas);
   g_test_add_func ("/hub/stream/resume", test_resume);
   g_test_add_func ("/hub/stream/bbox", test_bbox);
+  g_test_add_func ("/hub/stream/restart-new-epoch", test_restart);
   g_test_add_func ("/hub/stream/heartbeat", test_heartbeat);
   g_test_add_func ("/hub/stream/slow-subscriber", test_slow_subscriber);
   g_test_add_func ("/hub/errors", test_errors);
