@@ -473,8 +473,8 @@ test_errors (void)
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "k1", "{oops", NULL,
                               NULL), ==, 400);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL,
-                              "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"}]}",
-                              NULL, NULL), ==, 400);
+                              "{\"type\":\"FeatureCollection\","
+                              "\"features\":[{\"type\":\"Feature\"}]}", NULL, NULL), ==, 400);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/weather", "admin-token", NULL, "{}", NULL,
                               NULL), ==, 404);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/incidents", "admin-token", NULL, "{}",
