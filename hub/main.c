@@ -197,6 +197,16 @@ fail:
   return 1;
 }
 
+static void
+options_clear (Options *options)
+{
+  g_free (options->config);
+  g_free (options->listen);
+  g_free (options->database);
+  g_free (options->city);
+  g_free (options->port_file);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -204,6 +214,7 @@ main (int   argc,
   Options options = { .seed = 1, .speed = 1.0 };
   g_autoptr(PanoHubConfig) config = pano_hub_config_new ();
   g_autoptr(GError) error = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   if (!parse_options (&argc, &argv, &options, &error))
@@ -222,9 +233,11 @@ main (int   argc,
       return 2;
     }
   if (!configure (config, &options, argc, argv, &error))
-    {
-      g_printerr ("panorama-hub: %s\n", error->message);
-      return 1;
-    }
-  return run (config, &options);
+    status = 1;
+  else
+    status = run (config, &options);
+  if (error != NULL)
+    g_printerr ("panorama-hub: %s\n", error->message);
+  options_clear (&options);
+  return status;
 }

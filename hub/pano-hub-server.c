@@ -8,6 +8,8 @@
 
 /* The hub's one port: the WebSocket stream and the REST endpoints of docs/protocol.md. */
 
+#define MAX_BODY (16 * 1024 * 1024)
+
 struct _PanoHubServer
 {
   GObject parent_instance;
@@ -508,8 +510,14 @@ handle_command (PanoHubServer      *self,
 
   if (!valid_key (key))
     {
-      reply_error (msg, 400, "missing_idempotency_key",
-                   "Commands need an Idempotency-Key header: 1-200 printable ASCII characters");
+      static const char reason[] =
+        "Commands need an Idempotency-Key header: 1-200 printable ASCII characters";
+      g_autofree char *text = g_strndup (request->data, request->length);
+      PanoHubAudit record = { token->name, pano_hub_role_name (token->role), "command",
+                              NULL, "refused", 400, reason, text, NULL, NULL };
+
+      pano_hub_db_audit (self->db, &record, NULL);
+      reply_error (msg, 400, "missing_idempotency_key", reason);
       return;
     }
   pano_hub_incidents_execute (self->incidents, token->name, token->role, key, request->data,
@@ -583,7 +591,9 @@ route (PanoHubServer     *self,
   gboolean get = g_str_equal (method, "GET"), post = g_str_equal (method, "POST");
   const PanoHubToken *token;
 
-  if (get && g_str_equal (path, "/v1/health"))
+  if (post && soup_server_message_get_request_body (msg)->length > MAX_BODY)
+    reply_error (msg, 413, "payload_too_large", "Request bodies are limited to 16 MiB");
+  else if (get && g_str_equal (path, "/v1/health"))
     handle_health (self, msg);
   else if (get && g_str_equal (path, "/metrics"))
     handle_metrics (self, msg);

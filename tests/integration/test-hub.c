@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "panorama-test-hub"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "hub-fixture.h"
@@ -239,6 +240,64 @@ test_resume (void)
   hub_stop (hub);
 }
 
+/* A bbox subscription gets only what is inside, and still a gap-free seq range. */
+static void
+test_bbox (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  JsonObject *frame;
+  JsonArray *changes;
+
+  /* hub_ingest_points puts point i at longitude 110.7 + (i % 100) * 0.001 */
+  hub_ingest_points (hub, "resources", "unit", 0, 20, 1);
+  g_free (client_hello (client, "view-token"));
+  client_send (client, "{\"type\":\"subscribe\",\"layers\":[\"resources\"],"
+                       "\"bbox\":[110.6995,32.5,110.7045,32.7]}");
+  frame = client_next (client, "snapshot");
+  g_assert_cmpint (json_object_get_int_member (frame, "seq"), ==, 20);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "entities")), ==,
+                    5);
+  hub_ingest_points (hub, "resources", "unit", 10, 5, 2);   /* seq 21..25, all outside */
+  hub_ingest_points (hub, "resources", "unit", 2, 1, 3);    /* seq 26, inside */
+  frame = client_next (client, "delta");
+  g_assert_cmpint (json_object_get_int_member (frame, "from_seq"), ==, 21);
+  g_assert_cmpint (json_object_get_int_member (frame, "seq"), ==, 26);
+  changes = json_object_get_array_member (frame, "changes");
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_array_get_object_element (changes, 0), "entity"), "id"), ==, "unit-2");
+  hub_stop (hub);
+}
+
+/* A clean stop tells stream clients (1001); the restarted hub is a new epoch and answers an
+ * old epoch's resume with a snapshot. */
+static void
+test_restart (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  g_autoptr(Client) again = NULL;
+  g_autofree char *epoch1 = client_hello (client, "view-token");
+  g_autofree char *epoch2 = NULL;
+  g_autofree char *resume = NULL;
+
+  hub_ingest_points (hub, "traffic", "road", 0, 3, 1);
+  subscribe (client, "[\"traffic\"]", NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (client_next (client, "snapshot"), "seq"), ==, 3);
+  hub_restart (hub);
+  client_wait_closed (client);
+  g_assert_cmpuint (client->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+
+  again = client_connect (hub, NULL);
+  epoch2 = client_hello (again, "view-token");
+  g_assert_cmpstr (epoch1, !=, epoch2);
+  hub_ingest_points (hub, "traffic", "road", 0, 5, 2);
+  subscribe (again, "[\"traffic\"]", epoch1, "{\"traffic\":3}");
+  g_assert_cmpint (json_object_get_int_member (client_next (again, "snapshot"), "seq"), ==, 5);
+  hub_stop (hub);
+}
+
 static char *
 create_body (guint i)
 {
@@ -414,14 +473,22 @@ test_errors (void)
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "k1", "{oops", NULL,
                               NULL), ==, 400);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL,
-                              "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"}]}",
-                              NULL, NULL), ==, 400);
+                              "{\"type\":\"FeatureCollection\","
+                              "\"features\":[{\"type\":\"Feature\"}]}", NULL, NULL), ==, 400);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/weather", "admin-token", NULL, "{}", NULL,
                               NULL), ==, 404);
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/incidents", "admin-token", NULL, "{}",
                               NULL, NULL), ==, 409);
   g_assert_cmpuint (hub_rest (hub, "GET", "/v1/history?layer=traffic&from=x", "view-token", NULL,
                               NULL, NULL, NULL), ==, 400);
+  {
+    g_autofree char *oversized = g_malloc (17 * 1024 * 1024 + 1);
+
+    memset (oversized, ' ', 17 * 1024 * 1024);
+    oversized[17 * 1024 * 1024] = '\0';
+    g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL,
+                                oversized, NULL, NULL), ==, 413);
+  }
 
   {
     g_autofree char *body = create_body (1);
@@ -430,6 +497,9 @@ test_errors (void)
 
     g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c1", body, NULL,
                                 NULL), ==, 201);
+    g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c1b",
+                                "{\"command\":\"note\",\"incident\":\"INC-000001\"}", NULL,
+                                NULL), ==, 400);
     g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "c2",
                                 "{\"command\":\"transition\",\"incident\":\"INC-000001\","
                                 "\"to\":\"closed\"}", &refused, NULL), ==, 409);
@@ -450,6 +520,9 @@ test_errors (void)
   g_assert_cmpint (count_audit (hub, "status = 401 AND action = 'stream.hello'"), ==, 1);
   g_assert_cmpint (count_audit (hub, "status = 401"), >=, 3);
   g_assert_cmpint (count_audit (hub, "status = 403 AND role = 'dispatcher'"), ==, 1);
+  /* refused commands: no Idempotency-Key, not JSON, a note without text */
+  g_assert_cmpint (count_audit (hub, "status = 400 AND outcome = 'refused' AND "
+                                     "action IN ('command', 'note')"), ==, 3);
   g_assert_cmpint (count_audit (hub, "outcome = 'refused' AND status = 409 AND before IS NOT NULL"),
                    ==, 1);
   g_assert_cmpint (count_audit (hub, "outcome = 'accepted' AND after IS NOT NULL "
@@ -691,14 +764,33 @@ test_slow_subscriber (void)
   hub_stop (hub);
 }
 
+/* From GET /v1/layers, which is cheap to poll (a snapshot is not). */
+static gboolean
+layers_at_least (Hub           *hub,
+                 const guint64 *minimum)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *layers;
+
+  g_assert_cmpuint (hub_rest (hub, "GET", "/v1/layers", "view-token", NULL, NULL, &answer, NULL),
+                    ==, 200);
+  layers = json_object_get_array_member (json_node_get_object (answer), "layers");
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    if (json_object_get_int_member (json_array_get_object_element (layers, i), "seq") <
+        (gint64) minimum[i])
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 layer_reached (gpointer user_data)
 {
   Hub **hubs = user_data;
+  /* traffic, environment, resources, events, incidents, grid, alerts */
+  static const guint64 minimum[] = { 6000, 80, 300, 0, 10, 0, 0 };
 
-  return layer_seq (hubs[0], "traffic") >= 6000 && layer_seq (hubs[1], "traffic") >= 6000 &&
-         layer_seq (hubs[0], "resources") >= 300 && layer_seq (hubs[1], "resources") >= 300 &&
-         layer_seq (hubs[0], "incidents") >= 10 && layer_seq (hubs[1], "incidents") >= 10;
+  g_usleep (20000);
+  return layers_at_least (hubs[0], minimum) && layers_at_least (hubs[1], minimum);
 }
 
 /* The changes of a layer without the hub's wall-clock stamps. */
@@ -711,7 +803,7 @@ history_without_times (Hub        *hub,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GRegex) stamps = g_regex_new ("\"(updated_at|stale_after|reported_at|stage_since|"
                                           "deadline|acknowledged_at|at)\":(\"[^\"]*\"|null)",
-                                          0, 0, NULL);
+                                          G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
   g_autofree char *text = NULL;
 
   g_assert_cmpuint (hub_rest (hub, "GET", path, "view-token", NULL, NULL, &answer, NULL), ==, 200);
@@ -725,7 +817,7 @@ static void
 test_simulator_deterministic (void)
 {
   g_autofree char *city = g_build_filename (PANO_SOURCE_DATADIR, "shiyan.gpkg", NULL);
-  const char * const args[] = { "--simulate", city, "--seed", "42", "--speed", "120", NULL };
+  const char * const args[] = { "--simulate", city, "--seed", "42", "--speed", "600", NULL };
   Hub *hubs[2];
 
   if (!g_file_test (city, G_FILE_TEST_EXISTS))
@@ -750,6 +842,105 @@ test_simulator_deterministic (void)
   hub_stop (hubs[1]);
 }
 
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+on_wss (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  SoupWebsocketConnection **connection = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+on_wss_message (SoupWebsocketConnection *connection,
+                SoupWebsocketDataType    type,
+                GBytes                  *message,
+                gpointer                 user_data)
+{
+  char **first = user_data;
+
+  if (*first == NULL)
+    *first = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+}
+
+/* With a certificate and key configured, the same port speaks https and wss, not http. */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pano-hub-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "hub.crt", NULL);
+  g_autofree char *key = g_build_filename (dir, "hub.key", NULL);
+  const char *openssl[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                            NULL };
+  g_autofree char *extra = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *ws_url = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) upgrade = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status = -1;
+  Hub *hub;
+
+  if (!g_spawn_sync (NULL, (char **) openssl, NULL, G_SPAWN_SEARCH_PATH |
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                     NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("openssl is not available to make a test certificate");
+      return;
+    }
+  extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s\n", cert, key);
+  hub = hub_start (extra);
+
+  /* Plain HTTP to the TLS port is refused. */
+  g_assert_cmpuint (hub_rest_expect_failure (hub, "/v1/health"), ==, TRUE);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/v1/health", hub->port);
+  msg = soup_message_new ("GET", url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  body = soup_session_send_and_read (hub->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  ws_url = g_strdup_printf ("wss://127.0.0.1:%u/v1/stream", hub->port);
+  upgrade = soup_message_new ("GET", ws_url);
+  g_signal_connect (upgrade, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  soup_session_websocket_connect_async (hub->session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, on_wss, &connection);
+  wait_until (NULL, is_set, &connection, "the wss handshake");
+  g_signal_connect (connection, "message", G_CALLBACK (on_wss_message), &first);
+  soup_websocket_connection_send_text (connection, "{\"type\":\"hello\",\"protocol\":1,"
+                                                   "\"token\":\"view-token\"}");
+  wait_until (NULL, is_set, &first, "welcome over wss");
+  g_assert_true (g_str_has_prefix (first, "{\"type\":\"welcome\""));
+  soup_websocket_connection_close (connection, 1000, NULL);
+  hub_stop (hub);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -757,11 +948,14 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/stream/snapshot-then-deltas", test_snapshot_then_deltas);
   g_test_add_func ("/hub/stream/resume", test_resume);
+  g_test_add_func ("/hub/stream/bbox", test_bbox);
+  g_test_add_func ("/hub/stream/restart-new-epoch", test_restart);
   g_test_add_func ("/hub/stream/heartbeat", test_heartbeat);
   g_test_add_func ("/hub/stream/slow-subscriber", test_slow_subscriber);
   g_test_add_func ("/hub/errors", test_errors);
   g_test_add_func ("/hub/commands/durable-after-kill9", test_durable_commands);
   g_test_add_func ("/hub/commands/lifecycle", test_lifecycle);
+  g_test_add_func ("/hub/auth/tls", test_tls);
   g_test_add_func ("/hub/simulator/same-seed-same-run", test_simulator_deterministic);
   return g_test_run ();
 }
