@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "panorama-feed"
 
 #include "pano-feed-client.h"
+#include "pano-protocol.h"
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -130,7 +131,7 @@ send_hello (PanoFeedClient *self)
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, "hello");
   json_builder_set_member_name (b, "protocol");
-  json_builder_add_int_value (b, 1);
+  json_builder_add_int_value (b, PANO_PROTOCOL_VERSION);
   json_builder_set_member_name (b, "token");
   json_builder_add_string_value (b, self->token ? self->token : "");
   json_builder_set_member_name (b, "client");
@@ -390,17 +391,17 @@ describe_close (guint code)
 {
   switch (code)
     {
-    case 4000:
+    case PANO_CLOSE_HEARTBEAT_TIMEOUT:
       return "the hub heard nothing from this console for too long";
-    case 4001:
+    case PANO_CLOSE_UNAUTHORIZED:
       return "the hub refused this console's token";
-    case 4002:
+    case PANO_CLOSE_BAD_PROTOCOL:
       return "the hub speaks another protocol version";
-    case 4008:
+    case PANO_CLOSE_SLOW_CONSUMER:
       return "the hub cut this console off because it fell too far behind";
-    case 1001:
+    case SOUP_WEBSOCKET_CLOSE_GOING_AWAY:
       return "the hub is shutting down";
-    case 1009:
+    case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
       return "the hub refused a frame as too large";
     default:
       return "the hub closed the connection";

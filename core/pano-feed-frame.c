@@ -6,6 +6,7 @@
 #include "pano-feed-frame.h"
 #include "pano-live-classify.h"
 #include "pano-mercator.h"
+#include "pano-protocol.h"
 
 #include <json-glib/json-glib.h>
 
@@ -205,30 +206,22 @@ read_header (PanoFeedFrame *frame,
 /**
  * pano_feed_frame_decode:
  *
- * Returns: (transfer full): the frame, or %NULL with a %G_IO_ERROR_INVALID_DATA error saying
- *   what is wrong with it
+ * Returns: (transfer full): the frame, or %NULL with a %PANO_PROTOCOL_ERROR saying what is
+ *   wrong with it
  */
 PanoFeedFrame *
 pano_feed_frame_decode (const char  *text,
                         gsize        length,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(PanoFeedFrame) frame = g_new0 (PanoFeedFrame, 1);
+  g_autoptr(JsonObject) root = NULL;
   const char *type;
-  JsonObject *root;
 
   frame->received_us = g_get_monotonic_time ();
-  if (!json_parser_load_from_data (parser, text, length, error))
+  /* The envelope (a JSON object with a string type) is the codec shared with the hub. */
+  if (!(root = pano_protocol_parse_frame (text, length, &type, error)))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !(type = json_object_get_string_member_with_default (
-          root = json_node_get_object (json_parser_get_root (parser)), "type", NULL)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the hub sent a frame that is not an object with a “type”");
-      return NULL;
-    }
 
   frame->type = PANO_FEED_FRAME_OTHER;
   for (guint i = 0; i < G_N_ELEMENTS (frame_types); i++)
@@ -238,7 +231,7 @@ pano_feed_frame_decode (const char  *text,
   if ((frame->type == PANO_FEED_FRAME_SNAPSHOT || frame->type == PANO_FEED_FRAME_DELTA) &&
       frame->layer == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
                    "the hub sent a %s without a “layer”", type);
       return NULL;
     }

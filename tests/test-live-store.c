@@ -4,6 +4,7 @@
  * and a new epoch forgets every position. Also the draw classes of the plans' standards. */
 #include "pano-live-classify.h"
 #include "pano-live-store.h"
+#include "pano-protocol.h"
 
 #include <string.h>
 
@@ -137,13 +138,13 @@ test_malformed_frames (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_null (pano_feed_frame_decode ("{not json", 9, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_JSON);
   g_clear_error (&error);
   g_assert_null (pano_feed_frame_decode ("[1,2]", 5, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_JSON);
   g_clear_error (&error);
   g_assert_null (pano_feed_frame_decode ("{\"type\":\"delta\"}", 16, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME);
 }
 
 static void
