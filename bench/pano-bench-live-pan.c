@@ -447,9 +447,13 @@ static void
 print_row (const Row *row)
 {
   const char *mode = row->kind != DATA_LIVE ? "-" : row->aggregated ? "bins" : "individual";
+  g_autofree char *in_view = row->kind == DATA_ROADS ? g_strdup ("-")
+                                                     : g_strdup_printf ("%u", row->in_view);
+  g_autofree char *drawn = row->kind != DATA_LIVE ? g_strdup ("-")
+                                                  : g_strdup_printf ("%u", row->n_drawn);
 
-  g_print ("| %g | %s | %u | %s | %u | %.1f | %u | **%.1f** | **%.1f** | %.1f | %.1f | %.1f |\n",
-           row->zoom, row->label, row->in_view, mode, row->n_drawn, row->warm_s, row->frames,
+  g_print ("| %g | %s | %s | %s | %s | %.1f | %u | **%.1f** | **%.1f** | %.1f | %.1f | %.1f |\n",
+           row->zoom, row->label, in_view, mode, drawn, row->warm_s, row->frames,
            row->work_p50, row->work_p95, row->work_max, row->paint_p50, row->interval_p50);
 }
 
