@@ -33,6 +33,7 @@ struct _PanoLiveMapLayer
   gboolean aggregated;
   guint n_drawn;
 
+  GHashTable *sprites;     /* sprite key → GdkTexture */
   GHashTable *glides;      /* id → Glide, for resources */
   guint frame;
   guint tick_id;
@@ -151,71 +152,6 @@ format_count (guint count)
   return g_strdup_printf ("%u", count);
 }
 
-static void
-draw_bin (PanoLiveMapLayer *self,
-          cairo_t          *cr,
-          PangoLayout      *layout,
-          const Bin        *bin)
-{
-  double x = round (bin->sum_x / bin->count), y = round (bin->sum_y / bin->count);
-  double r = bin->count == 1 ? self->style->size / 2 : 9 + 4 * log10 (bin->count);
-  g_autofree char *text = NULL;
-  int tw, th;
-
-  cairo_new_path (cr);
-  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
-  set_class_color (cr, self->style, worst_class (bin), 1);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-  cairo_set_line_width (cr, 1.5);
-  cairo_stroke (cr);
-  if (bin->count < 2)
-    return;
-
-  text = format_count (bin->count);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &tw, &th);
-  cairo_move_to (cr, x - tw / 2.0, y - th / 2.0);
-  pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
-  cairo_set_line_width (cr, 2.5);
-  cairo_stroke (cr);
-  cairo_move_to (cr, x - tw / 2.0, y - th / 2.0);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-draw_aggregated (PanoLiveMapLayer *self,
-                 cairo_t          *cr,
-                 GHashTable       *bins)
-{
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
-  GHashTableIter iter;
-  gpointer bin;
-
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  g_hash_table_iter_init (&iter, bins);
-  while (g_hash_table_iter_next (&iter, NULL, &bin))
-    draw_bin (self, cr, layout, bin);
-  self->n_drawn = g_hash_table_size (bins);
-}
-
-/* ---- individual ---- */
-
-typedef struct
-{
-  PanoLiveMapLayer *self;
-  cairo_t *cr;
-  const View *view;
-  PangoLayout *layout;
-  PangoLayout *glyph_layout;
-  guint klass;          /* lines: the class being stroked */
-  guint road;           /* lines: the road class being stroked */
-} Drawing;
-
 /* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
 static void
 trace_resource (cairo_t *cr,
@@ -267,6 +203,207 @@ trace_resource (cairo_t *cr,
     }
   cairo_close_path (cr);
 }
+
+/* ---- sprites: every symbol is drawn once with cairo, then placed as a texture ---- */
+
+#define SPRITE_PAD 9   /* px around a symbol for its exceedance and selection rings */
+
+typedef struct
+{
+  guint shape;        /* resource kind, 0 for a dot */
+  guint klass;
+  gboolean stale;
+  gboolean ring;
+  gboolean selected;
+  guint glyph;        /* event category, 0 for none */
+  gboolean bin;
+  double radius;
+} Sprite;
+
+static guint
+sprite_key (const Sprite *s)
+{
+  return s->shape | s->klass << 4 | s->stale << 7 | s->ring << 8 | s->selected << 9 |
+         s->glyph << 10 | s->bin << 14 | (guint)round (s->radius * 2) << 16;
+}
+
+static int
+sprite_size (const Sprite *s)
+{
+  return 2 * (int)ceil (s->radius + SPRITE_PAD);
+}
+
+static void
+paint_glyph (cairo_t    *cr,
+             const char *glyph,
+             double      c,
+             double      alpha)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
+  int w, h;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, glyph, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, round (c - w / 2.0), round (c - h / 2.0));
+  cairo_set_source_rgba (cr, 1, 1, 1, alpha);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+paint_symbol (PanoLiveMapLayer *self,
+              cairo_t          *cr,
+              const Sprite     *s,
+              double            c)
+{
+  double alpha = s->stale ? STALE_ALPHA : 1;
+
+  if (s->bin)
+    trace_resource (cr, 0, c, c, s->radius);
+  else
+    trace_resource (cr, s->shape, c, c, s->radius);
+  set_class_color (cr, self->style, s->klass, alpha);
+  cairo_fill_preserve (cr);
+  if (s->bin)
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  else
+    cairo_set_source_rgba (cr, 0.2, 0.2, 0.2, 0.8 * alpha);
+  cairo_set_line_width (cr, s->bin ? 1.5 : 1);
+  cairo_stroke (cr);
+  if (s->ring)
+    {
+      cairo_arc (cr, c, c, s->radius + 3.5, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.8, 0, 0, alpha);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+  if (s->selected)
+    {
+      cairo_arc (cr, c, c, s->radius + 7, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.1, 0.45, 0.9, 0.9);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke (cr);
+    }
+  if (s->glyph && pano_event_category_glyph (s->glyph))
+    paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
+}
+
+/* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
+static GdkTexture *
+get_sprite (PanoLiveMapLayer *self,
+            const Sprite     *s)
+{
+  guint key = sprite_key (s);
+  GdkTexture *texture = g_hash_table_lookup (self->sprites, GUINT_TO_POINTER (key));
+  int size = sprite_size (s);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (texture != NULL)
+    return texture;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cr = cairo_create (surface);
+  paint_symbol (self, cr, s, size / 2.0);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize)cairo_image_surface_get_stride (surface) * size);
+  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
+  return texture;
+}
+
+/* Places the sprite centred on the whole pixel (x, y). */
+static void
+place_sprite (PanoLiveMapLayer *self,
+              GtkSnapshot      *snapshot,
+              const Sprite     *s,
+              double            x,
+              double            y)
+{
+  int size = sprite_size (s);
+
+  gtk_snapshot_append_texture (snapshot, get_sprite (self, s),
+                               &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
+}
+
+static void
+place_text (GtkSnapshot   *snapshot,
+            PangoLayout   *layout,
+            const char    *text,
+            double         x,
+            double         y,
+            gboolean       centred,
+            const GdkRGBA *color)
+{
+  int w = 0, h = 0;
+
+  pango_layout_set_text (layout, text, -1);
+  if (centred)
+    pango_layout_get_pixel_size (layout, &w, &h);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - w / 2.0), round (y - h / 2.0)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* ---- aggregated ---- */
+
+static void
+draw_bin (PanoLiveMapLayer *self,
+          GtkSnapshot      *snapshot,
+          PangoLayout      *layout,
+          const Bin        *bin)
+{
+  double x = round (bin->sum_x / bin->count), y = round (bin->sum_y / bin->count);
+  Sprite s = { .klass = worst_class (bin), .bin = TRUE,
+               .radius = bin->count == 1 ? self->style->size / 2
+                                         : round (9 + 4 * log10 (bin->count)) };
+  g_autofree char *text = NULL;
+
+  place_sprite (self, snapshot, &s, x, y);
+  if (bin->count < 2)
+    return;
+  text = format_count (bin->count);
+  place_text (snapshot, layout, text, x + 1, y + 1, TRUE, &(GdkRGBA) { 0, 0, 0, 0.6 });
+  place_text (snapshot, layout, text, x, y, TRUE, &(GdkRGBA) { 1, 1, 1, 1 });
+}
+
+static void
+draw_aggregated (PanoLiveMapLayer *self,
+                 GtkSnapshot      *snapshot,
+                 GHashTable       *bins)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
+  GHashTableIter iter;
+  gpointer bin;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  g_hash_table_iter_init (&iter, bins);
+  while (g_hash_table_iter_next (&iter, NULL, &bin))
+    draw_bin (self, snapshot, layout, bin);
+  self->n_drawn = g_hash_table_size (bins);
+}
+
+/* ---- individual ---- */
+
+typedef struct
+{
+  PanoLiveMapLayer *self;
+  GtkSnapshot *snapshot;
+  cairo_t *cr;          /* lines only */
+  const View *view;
+  PangoLayout *layout;
+  guint klass;          /* lines: the class being stroked */
+  guint road;           /* lines: the road class being stroked */
+} Drawing;
 
 static gboolean
 on_glide_tick (GtkWidget     *widget,
@@ -324,76 +461,39 @@ glide_unseen (gpointer key,
   return ((Glide *)value)->seen != GPOINTER_TO_UINT (data);
 }
 
-/* The category's character in white on the event's dot. */
-static void
-draw_glyph (Drawing    *d,
-            const char *glyph,
-            double      x,
-            double      y,
-            double      alpha)
-{
-  int w, h;
-
-  pango_layout_set_text (d->glyph_layout, glyph, -1);
-  pango_layout_get_pixel_size (d->glyph_layout, &w, &h);
-  cairo_move_to (d->cr, round (x - w / 2.0), round (y - h / 2.0));
-  cairo_set_source_rgba (d->cr, 1, 1, 1, alpha);
-  pango_cairo_show_layout (d->cr, d->glyph_layout);
-}
-
 static void
 draw_dot (Drawing *d,
           guint    slot)
 {
-  PanoLiveLayer *layer = pano_live_store_get_layer (d->self->store, d->self->layer);
-  const PanoLiveStyle *style = d->self->style;
+  PanoLiveMapLayer *self = d->self;
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  const PanoLiveStyle *style = self->style;
   guint klass = pano_live_layer_get_class (layer, slot);
-  double alpha = pano_live_layer_is_stale (layer, slot, d->view->now_ms) ? STALE_ALPHA : 1;
-  double x, y, r = style->size / 2;
+  guint value = (guint)pano_live_layer_get_value (layer, slot);
+  Sprite s = {
+    .shape = style->symbol == PANO_LIVE_SYMBOL_RESOURCE ? value : 0,
+    .klass = klass,
+    .stale = pano_live_layer_is_stale (layer, slot, d->view->now_ms),
+    .ring = style->ring_from_class && klass >= style->ring_from_class,
+    .selected = g_strcmp0 (self->selected, pano_live_layer_get_id (layer, slot)) == 0,
+    .glyph = style->symbol == PANO_LIVE_SYMBOL_EVENT && d->view->zoom >= GLYPH_ZOOM ? value : 0,
+    .radius = style->size / 2,
+  };
+  double x, y;
 
   pano_live_layer_get_position (layer, slot, &x, &y);
   if (style->symbol == PANO_LIVE_SYMBOL_RESOURCE)
-    glide_position (d->self, pano_live_layer_get_id (layer, slot), &x, &y);
+    glide_position (self, pano_live_layer_get_id (layer, slot), &x, &y);
   x = round (x * d->view->world - d->view->origin_x);
   y = round (y * d->view->world - d->view->origin_y);
+  place_sprite (self, d->snapshot, &s, x, y);
 
-  cairo_new_path (d->cr);
-  if (style->symbol == PANO_LIVE_SYMBOL_RESOURCE)
-    trace_resource (d->cr, (guint)pano_live_layer_get_value (layer, slot), x, y, r);
-  else
-    cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
-  set_class_color (d->cr, style, klass, alpha);
-  cairo_fill_preserve (d->cr);
-  cairo_set_source_rgba (d->cr, 0.2, 0.2, 0.2, 0.8 * alpha);
-  cairo_set_line_width (d->cr, 1);
-  cairo_stroke (d->cr);
-
-  if (style->ring_from_class && klass >= style->ring_from_class)
-    {
-      cairo_arc (d->cr, x, y, r + 3.5, 0, 2 * G_PI);
-      cairo_set_source_rgba (d->cr, 0.8, 0, 0, alpha);
-      cairo_set_line_width (d->cr, 2);
-      cairo_stroke (d->cr);
-    }
-  if (g_strcmp0 (d->self->selected, pano_live_layer_get_id (layer, slot)) == 0)
-    {
-      cairo_arc (d->cr, x, y, r + 7, 0, 2 * G_PI);
-      cairo_set_source_rgba (d->cr, 0.1, 0.45, 0.9, 0.9);
-      cairo_set_line_width (d->cr, 3);
-      cairo_stroke (d->cr);
-    }
-  if (style->symbol == PANO_LIVE_SYMBOL_EVENT && d->view->zoom >= GLYPH_ZOOM &&
-      pano_event_category_glyph ((guint)pano_live_layer_get_value (layer, slot)))
-    draw_glyph (d, pano_event_category_glyph ((guint)pano_live_layer_get_value (layer, slot)),
-                x, y, alpha);
   if (style->label_value && d->view->zoom >= LABEL_ZOOM)
     {
       g_autofree char *text = g_strdup_printf ("%.0f", pano_live_layer_get_value (layer, slot));
 
-      pango_layout_set_text (d->layout, text, -1);
-      cairo_move_to (d->cr, x + r + 4, y - 7);
-      cairo_set_source_rgba (d->cr, 0.1, 0.1, 0.1, alpha);
-      pango_cairo_show_layout (d->cr, d->layout);
+      place_text (d->snapshot, d->layout, text, x + s.radius + 4, y - 7, FALSE,
+                  &(GdkRGBA) { 0.1, 0.1, 0.1, s.stale ? STALE_ALPHA : 1 });
     }
 }
 
@@ -438,37 +538,48 @@ visit_line (PanoLiveLayer *layer,
 }
 
 static void
-draw_individual (PanoLiveMapLayer *self,
-                 cairo_t          *cr,
-                 const View       *v)
+search_view (PanoLiveMapLayer  *self,
+             const View        *v,
+             PanoLiveVisitFunc  visit,
+             Drawing           *d)
 {
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoLayout) glyph_layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
-  Drawing d = { self, cr, v, layout, glyph_layout, 0 };
   double m = self->style->size + 12;
-  double x0 = (v->origin_x - m) / v->world, y0 = (v->origin_y - m) / v->world;
-  double x1 = (v->origin_x + v->width + m) / v->world, y1 = (v->origin_y + v->height + m) / v->world;
+
+  pano_live_layer_search (layer, (v->origin_x - m) / v->world, (v->origin_y - m) / v->world,
+                          (v->origin_x + v->width + m) / v->world,
+                          (v->origin_y + v->height + m) / v->world, visit, d);
+}
+
+/* Points: one texture node per entity, sharing a handful of sprites. */
+static void
+draw_points (PanoLiveMapLayer *self,
+             GtkSnapshot      *snapshot,
+             const View       *v)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
+  Drawing d = { self, snapshot, NULL, v, layout };
 
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
-  font = pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
-  pango_layout_set_font_description (glyph_layout, font);
-  pango_font_description_free (font);
-  self->n_drawn = 0;
-  if (self->style->symbol != PANO_LIVE_SYMBOL_LINE)
-    {
-      self->frame++;
-      self->gliding = FALSE;
-      pano_live_layer_search (layer, x0, y0, x1, y1, visit_dot, &d);
-      g_hash_table_foreach_remove (self->glides, glide_unseen, GUINT_TO_POINTER (self->frame));
-      if (self->gliding && self->tick_id == 0)
-        self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_glide_tick, NULL, NULL);
-      return;
-    }
-  /* Lines: one path per road class and congestion level, local roads first and calm before
-   * jammed, so arterials and jams lie on top; arterials are the widest. */
+  self->frame++;
+  self->gliding = FALSE;
+  search_view (self, v, visit_dot, &d);
+  g_hash_table_foreach_remove (self->glides, glide_unseen, GUINT_TO_POINTER (self->frame));
+  if (self->gliding && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_glide_tick, NULL, NULL);
+}
+
+/* Lines: one path per road class and congestion level, local roads first and calm before
+ * jammed, so arterials and jams lie on top; arterials are the widest. */
+static void
+draw_lines (PanoLiveMapLayer *self,
+            cairo_t          *cr,
+            const View       *v)
+{
+  Drawing d = { self, NULL, cr, v, NULL };
+
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint road = PANO_ROAD_LOCAL; road >= PANO_ROAD_ARTERIAL; road--)
@@ -482,7 +593,7 @@ draw_individual (PanoLiveMapLayer *self,
         d.klass = k;
         d.road = road;
         cairo_new_path (cr);
-        pano_live_layer_search (layer, x0, y0, x1, y1, visit_line, &d);
+        search_view (self, v, visit_line, &d);
         cairo_set_line_width (cr, v->zoom >= 13 ? width : width / 2);
         set_class_color (cr, self->style, k, 1);
         cairo_stroke (cr);
@@ -498,26 +609,32 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
   g_autoptr(GHashTable) bins = NULL;
   Binning binning;
   View v;
-  cairo_t *cr;
 
   get_view (self, &v);
+  self->n_drawn = 0;
   if (layer == NULL || pano_live_layer_get_n_entities (layer) == 0 || v.width == 0)
     return;
+
+  if (self->style->symbol == PANO_LIVE_SYMBOL_LINE)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (0, 0, v.width, v.height));
+      self->aggregated = FALSE;
+      draw_lines (self, cr, &v);
+      cairo_destroy (cr);
+      return;
+    }
 
   bins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   binning = (Binning) { &v, bins, 0, self->class_mask };
   pano_live_layer_foreach_cell (layer, v.origin_x / v.world, v.origin_y / v.world,
                                 (v.origin_x + v.width) / v.world,
                                 (v.origin_y + v.height) / v.world, add_cell, &binning);
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, v.width, v.height));
-  self->aggregated = self->style->symbol != PANO_LIVE_SYMBOL_LINE &&
-                     binning.total > INDIVIDUAL_LIMIT;
+  self->aggregated = binning.total > INDIVIDUAL_LIMIT;
   if (self->aggregated)
-    draw_aggregated (self, cr, bins);
+    draw_aggregated (self, snapshot, bins);
   else
-    draw_individual (self, cr, &v);
-  cairo_destroy (cr);
+    draw_points (self, snapshot, &v);
 }
 
 static void
@@ -553,6 +670,7 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_pointer (&self->layer, g_free);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->glides, g_hash_table_unref);
+  g_clear_pointer (&self->sprites, g_hash_table_unref);
   if (self->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
@@ -573,6 +691,7 @@ pano_live_map_layer_init (PanoLiveMapLayer *self)
 {
   self->class_mask = (1u << PANO_LIVE_MAX_CLASSES) - 1;
   self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sprites = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 PanoLiveMapLayer *
