@@ -39,6 +39,8 @@
 #define HEIGHT 1080
 #define LAYER "environment"
 #define START_LIMIT_US (20 * G_USEC_PER_SEC)
+#define STOP_LIMIT_US (5 * G_USEC_PER_SEC)
+#define HTTP_TIMEOUT_S 10                       /* a stuck hub fails a POST, never hangs it */
 #define SNAPSHOT_LIMIT_US (60 * G_USEC_PER_SEC)
 #define DRAIN_LIMIT_US (20 * G_USEC_PER_SEC)   /* after the last send, wait this long at most */
 #define PREFILL_BATCH 2000
@@ -92,17 +94,32 @@ hub_executable (void)
   return exe ? exe : PANO_BENCH_HUB_EXE;
 }
 
+/* SIGTERM for a clean shutdown, SIGKILL if it has not exited within the limit. */
+static void
+hub_stop (GPid pid)
+{
+  gint64 deadline = g_get_monotonic_time () + STOP_LIMIT_US;
+  int status;
+
+  kill (pid, SIGTERM);
+  while (waitpid (pid, &status, WNOHANG) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+          break;
+        }
+      g_usleep (10000);
+    }
+  g_spawn_close_pid (pid);
+}
+
 static void
 hub_free (Hub *hub)
 {
-  int status;
-
   if (hub->pid != 0)
-    {
-      kill (hub->pid, SIGTERM);
-      waitpid (hub->pid, &status, 0);
-      g_spawn_close_pid (hub->pid);
-    }
+    hub_stop (hub->pid);
   if (hub->dir != NULL)
     pano_bench_remove_data_dir (hub->dir);
   g_free (hub->dir);
@@ -271,7 +288,7 @@ sender_thread (gpointer data)
   guint slot;
 
   g_main_context_push_thread_default (context);
-  session = soup_session_new ();
+  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S, NULL);
   while ((slot = (guint)g_atomic_int_add (&s->next_slot, 1)) < s->n_slots)
     {
       gint64 due = s->start_us + (gint64)slot * s->batch * G_USEC_PER_SEC / s->rate;
@@ -293,7 +310,8 @@ static gboolean
 prefill (Sender  *s,
          GError **error)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S,
+                                                                  NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (PANO_BENCH_SEED);
 
   for (guint first = 0; first < s->population; first += PREFILL_BATCH)
@@ -314,6 +332,7 @@ typedef struct
 {
   PanoBenchFrames frames;
   ShumateMap *map;
+  PanoLiveMapLayer *layer;   /* owned by the map */
   PanoLiveStore *store;
   PanoFeedClient *client;
 
@@ -338,6 +357,8 @@ typedef struct
   guint frames;
   double longest_apply_ms, snapshot_apply_ms, longest_stall_ms;
   guint max_queue;
+  guint n_drawn;
+  gboolean aggregated;
   guint64 coalesced;
   guint connects;
   gboolean carried;
@@ -417,8 +438,8 @@ subscribe (Console     *c,
   c->store = pano_live_store_new (layers);
   c->client = pano_feed_client_new (url, "view", c->store);
   g_signal_connect (c->store, "changed::" LAYER, G_CALLBACK (on_store_changed), c);
-  shumate_map_add_layer (c->map, SHUMATE_LAYER (pano_live_map_layer_new (
-    shumate_map_get_viewport (c->map), c->store, LAYER)));
+  c->layer = pano_live_map_layer_new (shumate_map_get_viewport (c->map), c->store, LAYER);
+  shumate_map_add_layer (c->map, SHUMATE_LAYER (c->layer));
   pano_feed_client_start (c->client);
   pano_bench_frames_spin (snapshot_in, c, SNAPSHOT_LIMIT_US);
   if (!snapshot_in (c))
@@ -437,6 +458,7 @@ unsubscribe (Console *c)
 {
   pano_feed_client_stop (c->client);
   gtk_window_set_child (c->frames.window, NULL);
+  c->layer = NULL;
   g_clear_object (&c->client);
   g_signal_handlers_disconnect_by_data (c->store, c);
   g_clear_object (&c->store);
@@ -539,6 +561,8 @@ collect_console (Console *c,
   r->longest_apply_ms = pano_feed_client_get_longest_apply (c->client) / 1000.0;
   r->longest_stall_ms = c->longest_stall_us / 1000.0;
   r->max_queue = c->max_queue;
+  r->n_drawn = pano_live_map_layer_get_n_drawn (c->layer);
+  r->aggregated = pano_live_map_layer_is_aggregated (c->layer);
   r->coalesced = pano_live_store_get_coalesced (c->store, LAYER);
   r->connects = pano_feed_client_get_n_connects (c->client);
 }
@@ -662,23 +686,24 @@ print_results (Console *c,
            "(client lifetime; snapshot = its value before sending).\n\n",
            opt_population, opt_seconds, opt_batch, opt_senders, WIDTH, HEIGHT, opt_zoom,
            c->frames.n_warnings, loadavg ? loadavg : "?\n");
-  g_print ("| rate /s | sent | sent /s | delivered /s | not painted | latency p50 ms | "
+  g_print ("| rate /s | sent | sent /s | painted /s | not painted | latency p50 ms | "
            "latency p99 ms | latency max ms | frames | work p50 ms | work p95 ms | work max ms | "
            "longest apply ms (snapshot) | longest stall ms | max queue | coalesced | connects |"
-           " sent_us carried |\n"
+           " symbols drawn | sent_us carried |\n"
            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-           "---:|---|\n");
+           "---:|---:|---|\n");
   for (guint i = 0; i < results->len; i++)
     {
       Result *r = &g_array_index (results, Result, i);
 
       g_print ("| %u | %" G_GINT64_FORMAT " | %.0f | %.0f | %" G_GINT64_FORMAT " | **%.0f** | "
                "**%.0f** | %.0f | %u | %.1f | %.1f | %.1f | %.1f (%.1f) | **%.1f** | %u | %"
-               G_GUINT64_FORMAT " | %u | %s |\n",
+               G_GUINT64_FORMAT " | %u | %u%s | %s |\n",
                r->rate, r->sent, r->send_rate, r->delivered_rate, r->undelivered, r->p50, r->p99,
                r->max, r->frames, r->work_p50, r->work_p95, r->work_max, r->longest_apply_ms,
                r->snapshot_apply_ms, r->longest_stall_ms, r->max_queue, r->coalesced,
-               r->connects, r->carried ? "yes" : "NO");
+               r->connects, r->n_drawn, r->aggregated ? " bins" : "",
+               r->carried ? "yes" : "NO");
     }
   for (guint i = 0; i < results->len; i++)
     {
