@@ -28,7 +28,8 @@ static const GOptionEntry options[] = {
   { "token", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The hub token (viewer role or higher)"),
     N_("TOKEN") },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Render the map to a PNG without a window, then exit; takes --size WxH, --center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
+    N_("Render the map to a PNG without a window, then exit; takes --size WxH, "
+       "--center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
   { NULL }
 };
 

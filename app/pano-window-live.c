@@ -205,28 +205,56 @@ set_selection (PanoWindow *self,
     }
 }
 
+/* Returns: the slot of the topmost live entity drawn at widget point (@x, @y), or -1; @hit
+ * gets its map layer. Bins are not entities: zoom in to pick one. */
+static int
+find_live_entity (PanoWindow        *self,
+                  double             x,
+                  double             y,
+                  PanoLiveMapLayer **hit)
+{
+  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
+    {
+      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
+      int slot;
+
+      if (pano_live_map_layer_is_aggregated (l))
+        continue;
+      if ((slot = pano_live_map_layer_hit_test (l, x, y)) >= 0)
+        {
+          *hit = l;
+          return slot;
+        }
+    }
+  return -1;
+}
+
+static PanoLiveLayer *
+layer_of (PanoWindow       *self,
+          PanoLiveMapLayer *map_layer)
+{
+  return pano_live_store_get_layer (self->live_store, pano_live_map_layer_get_layer (map_layer));
+}
+
 /* Returns: whether a live entity was under (@x, @y); it is then shown and followed */
 gboolean
 pano_window_select_live_at (PanoWindow *self,
                             double      x,
                             double      y)
 {
-  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
-    {
-      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
-      PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store,
-                                                        pano_live_map_layer_get_layer (l));
-      int slot;
+  PanoLiveMapLayer *hit = NULL;
+  int slot = find_live_entity (self, x, y, &hit);
 
-      if (pano_live_map_layer_is_aggregated (l) || (slot = pano_live_map_layer_hit_test (l, x, y)) < 0)
-        continue;
-      set_selection (self, pano_live_map_layer_get_layer (l), pano_live_layer_get_id (layer, slot));
-      refresh_selection (self);
-      adw_flap_set_reveal_flap (self->flap, TRUE);
-      return TRUE;
+  if (slot < 0)
+    {
+      set_selection (self, NULL, NULL);
+      return FALSE;
     }
-  set_selection (self, NULL, NULL);
-  return FALSE;
+  set_selection (self, pano_live_map_layer_get_layer (hit),
+                 pano_live_layer_get_id (layer_of (self, hit), slot));
+  refresh_selection (self);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  return TRUE;
 }
 
 /* The properties an operator wants at a glance, in this order. */
@@ -273,22 +301,16 @@ on_query_tooltip (GtkWidget  *map,
                   GtkTooltip *tooltip,
                   PanoWindow *self)
 {
-  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
-    {
-      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
-      PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store,
-                                                        pano_live_map_layer_get_layer (l));
-      g_autofree char *text = NULL;
-      int slot;
+  PanoLiveMapLayer *hit = NULL;
+  int slot = find_live_entity (self, x, y, &hit);
+  g_autofree char *text = NULL;
 
-      if (pano_live_map_layer_is_aggregated (l) || (slot = pano_live_map_layer_hit_test (l, x, y)) < 0)
-        continue;
-      text = summarize (pano_live_layer_get_id (layer, slot),
-                        pano_live_layer_get_properties (layer, slot));
-      gtk_tooltip_set_text (tooltip, text);
-      return TRUE;
-    }
-  return FALSE;
+  if (slot < 0)
+    return FALSE;
+  text = summarize (pano_live_layer_get_id (layer_of (self, hit), slot),
+                    pano_live_layer_get_properties (layer_of (self, hit), slot));
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void

@@ -203,19 +203,20 @@ pano_window_set_tile_url (PanoWindow *self,
 
   if (online)
     {
+      ShumateViewport *viewport = shumate_map_get_viewport (self->map);
       g_autoptr(ShumateRasterRenderer) renderer = NULL;
+      const char *host;
 
       self->online = pano_online_source_new (url);
       g_signal_connect_object (self->online, "failed", G_CALLBACK (on_tiles_failed), self, 0);
       g_signal_connect_object (self->online, "recovered", G_CALLBACK (on_tiles_recovered),
                                self, 0);
-      renderer = shumate_raster_renderer_new_full ("online", pano_online_source_get_host (self->online),
-                                                   NULL, NULL, 0, 19, 256,
+      host = pano_online_source_get_host (self->online);
+      renderer = shumate_raster_renderer_new_full ("online", host, NULL, NULL, 0, 19, 256,
                                                    SHUMATE_MAP_PROJECTION_MERCATOR,
                                                    SHUMATE_DATA_SOURCE (self->online));
-      pano_layer_stack_set_backdrop (self->stack,
-                                     SHUMATE_LAYER (shumate_map_layer_new (SHUMATE_MAP_SOURCE (renderer),
-                                                                           shumate_map_get_viewport (self->map))));
+      pano_layer_stack_set_backdrop (self->stack, SHUMATE_LAYER (shumate_map_layer_new (
+                                       SHUMATE_MAP_SOURCE (renderer), viewport)));
     }
   else
     pano_layer_stack_set_backdrop (self->stack, NULL);

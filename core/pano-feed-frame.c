@@ -172,7 +172,8 @@ read_changes (PanoFeedFrame *frame,
     for (guint i = 0; i < json_array_get_length (list); i++)
       add_entity (frame, json_array_get_object_element (list, i), FALSE);
 
-  if (frame->type == PANO_FEED_FRAME_DELTA && (list = json_object_get_array_member (root, "changes")))
+  if (frame->type == PANO_FEED_FRAME_DELTA &&
+      (list = json_object_get_array_member (root, "changes")))
     for (guint i = 0; i < json_array_get_length (list); i++)
       {
         JsonObject *change = json_array_get_object_element (list, i);
@@ -196,8 +197,10 @@ read_header (PanoFeedFrame *frame,
   frame->chunk = json_object_get_int_member_with_default (o, "chunk", 0);
   frame->chunks = json_object_get_int_member_with_default (o, "chunks", 1);
   frame->coalesced = json_object_get_int_member_with_default (o, "coalesced", 0);
-  frame->heartbeat_interval_ms = json_object_get_int_member_with_default (o, "heartbeat_interval_ms", 0);
-  frame->heartbeat_timeout_ms = json_object_get_int_member_with_default (o, "heartbeat_timeout_ms", 0);
+  frame->heartbeat_interval_ms =
+    json_object_get_int_member_with_default (o, "heartbeat_interval_ms", 0);
+  frame->heartbeat_timeout_ms =
+    json_object_get_int_member_with_default (o, "heartbeat_timeout_ms", 0);
   frame->role = g_strdup (json_object_get_string_member_with_default (o, "role", NULL));
   frame->code = g_strdup (json_object_get_string_member_with_default (o, "code", NULL));
   frame->message = g_strdup (json_object_get_string_member_with_default (o, "message", NULL));

@@ -125,7 +125,8 @@ draw_cell (guint    feature,
       guint n = g.part_starts[p + 1] - g.part_starts[p];
 
       for (guint i = 0; i < n; i++)
-        cairo_line_to (d->cr, v[2 * i] * d->world - d->origin_x, v[2 * i + 1] * d->world - d->origin_y);
+        cairo_line_to (d->cr, v[2 * i] * d->world - d->origin_x,
+                       v[2 * i + 1] * d->world - d->origin_y);
       cairo_close_path (d->cr);
     }
   /* 1 open: pale amber; 5 or more: deep orange. */
@@ -153,10 +154,10 @@ pano_grid_choropleth_snapshot (GtkWidget   *widget,
 
   if (g_hash_table_size (self->counts) == 0 || self->code_field < 0 || w == 0)
     return;
-  d.origin_x = pano_mercator_x_from_lon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)))
-               * d.world - w / 2.0;
-  d.origin_y = pano_mercator_y_from_lat (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)))
-               * d.world - h / 2.0;
+  d.origin_x = pano_mercator_x_from_lon (shumate_location_get_longitude (SHUMATE_LOCATION (
+                                           viewport))) * d.world - w / 2.0;
+  d.origin_y = pano_mercator_y_from_lat (shumate_location_get_latitude (SHUMATE_LOCATION (
+                                           viewport))) * d.world - h / 2.0;
   d.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   cairo_set_fill_rule (d.cr, CAIRO_FILL_RULE_EVEN_ODD);
   pano_gis_layer_search (self->cells, d.origin_x / d.world, d.origin_y / d.world,

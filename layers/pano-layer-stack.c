@@ -264,7 +264,8 @@ pano_layer_stack_hit_test (PanoLayerStack   *self,
                                               widget_x, widget_y, &lat, &lon);
   x = pano_mercator_x_from_lon (lon);
   y = pano_mercator_y_from_lat (lat);
-  tolerance = HIT_TOLERANCE_PX / pano_mercator_world_size (shumate_viewport_get_zoom_level (viewport));
+  tolerance = HIT_TOLERANCE_PX /
+              pano_mercator_world_size (shumate_viewport_get_zoom_level (viewport));
 
   for (guint i = 0; i < n; i++)
     {

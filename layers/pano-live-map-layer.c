@@ -240,7 +240,8 @@ paint_glyph (cairo_t    *cr,
              double      alpha)
 {
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
+  PangoFontDescription *font =
+    pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
   int w, h;
 
   pango_layout_set_font_description (layout, font);
@@ -347,7 +348,8 @@ place_text (GtkSnapshot   *snapshot,
   if (centred)
     pango_layout_get_pixel_size (layout, &w, &h);
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x - w / 2.0), round (y - h / 2.0)));
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (round (x - w / 2.0), round (y - h / 2.0)));
   gtk_snapshot_append_layout (snapshot, layout, color);
   gtk_snapshot_restore (snapshot);
 }
