@@ -13,9 +13,12 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
-#define INDIVIDUAL_LIMIT 20000   /* more in view than this: aggregate */
+#define INDIVIDUAL_LIMIT 5000    /* more in view than this: aggregate … */
+#define AGGREGATE_UNTIL 3500     /* … and stay aggregated until fewer than this, so a pan
+                                  * across the threshold does not flip every frame */
 #define BIN_PX 56.0
 #define LABEL_ZOOM 14.0
+#define LABEL_LIMIT 1500         /* more symbols in view than this: no value labels */
 #define GLYPH_ZOOM 13.0
 #define STALE_ALPHA 0.35
 #define HIT_PX 8.0
@@ -98,6 +101,7 @@ typedef struct
   const View *view;
   GHashTable *bins;   /* (bx << 32 | by) → Bin */
   guint total;
+  guint in_view;      /* entities of cells whose centre of mass is on screen */
   guint class_mask;
 } Binning;
 
@@ -126,6 +130,8 @@ add_cell (const PanoLiveCell *cell,
       bin = g_new0 (Bin, 1);
       g_hash_table_insert (b->bins, k, bin);
     }
+  if (px >= 0 && py >= 0 && px < b->view->width && py < b->view->height)
+    b->in_view += count;
   bin->sum_x += px * count;
   bin->sum_y += py * count;
   bin->count += count;
@@ -405,6 +411,7 @@ typedef struct
   PangoLayout *layout;
   guint klass;          /* lines: the class being stroked */
   guint road;           /* lines: the road class being stroked */
+  gboolean labels;      /* points: few enough in view to label their values */
 } Drawing;
 
 static gboolean
@@ -490,7 +497,7 @@ draw_dot (Drawing *d,
   y = round (y * d->view->world - d->view->origin_y);
   place_sprite (self, d->snapshot, &s, x, y);
 
-  if (style->label_value && d->view->zoom >= LABEL_ZOOM)
+  if (style->label_value && d->view->zoom >= LABEL_ZOOM && d->labels)
     {
       g_autofree char *text = g_strdup_printf ("%.0f", pano_live_layer_get_value (layer, slot));
 
@@ -557,11 +564,12 @@ search_view (PanoLiveMapLayer  *self,
 static void
 draw_points (PanoLiveMapLayer *self,
              GtkSnapshot      *snapshot,
-             const View       *v)
+             const View       *v,
+             guint             in_view)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
-  Drawing d = { self, snapshot, NULL, v, layout };
+  Drawing d = { self, snapshot, NULL, v, layout, .labels = in_view < LABEL_LIMIT };
 
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
@@ -628,15 +636,16 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
     }
 
   bins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  binning = (Binning) { &v, bins, 0, self->class_mask };
+  binning = (Binning) { &v, bins, 0, 0, self->class_mask };
   pano_live_layer_foreach_cell (layer, v.origin_x / v.world, v.origin_y / v.world,
                                 (v.origin_x + v.width) / v.world,
                                 (v.origin_y + v.height) / v.world, add_cell, &binning);
-  self->aggregated = binning.total > INDIVIDUAL_LIMIT;
+  /* Cells straddling the edge would overcount what is on screen: count by centre of mass. */
+  self->aggregated = binning.in_view > (self->aggregated ? AGGREGATE_UNTIL : INDIVIDUAL_LIMIT);
   if (self->aggregated)
     draw_aggregated (self, snapshot, bins);
   else
-    draw_points (self, snapshot, &v);
+    draw_points (self, snapshot, &v, binning.in_view);
 }
 
 static void
