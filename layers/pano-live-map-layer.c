@@ -16,7 +16,7 @@
 #define INDIVIDUAL_LIMIT 5000    /* more in view than this: aggregate … */
 #define AGGREGATE_UNTIL 3500     /* … and stay aggregated until fewer than this, so a pan
                                   * across the threshold does not flip every frame */
-#define BIN_PX 56.0
+#define BIN_PX 96.0
 #define LABEL_ZOOM 14.0
 #define LABEL_LIMIT 1500         /* more symbols in view than this: no value labels */
 #define GLYPH_ZOOM 13.0
@@ -37,6 +37,7 @@ struct _PanoLiveMapLayer
   guint n_drawn;
 
   GHashTable *sprites;     /* sprite key → GdkTexture */
+  GHashTable *bin_sprites; /* "class/radius/count" → GdkTexture */
   GHashTable *glides;      /* id → Glide, for resources */
   guint frame;
   guint tick_id;
@@ -213,6 +214,7 @@ trace_resource (cairo_t *cr,
 /* ---- sprites: every symbol is drawn once with cairo, then placed as a texture ---- */
 
 #define SPRITE_PAD 9   /* px around a symbol for its exceedance and selection rings */
+#define MAX_BIN_SPRITES 4096
 
 typedef struct
 {
@@ -297,6 +299,23 @@ paint_symbol (PanoLiveMapLayer *self,
     paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
 }
 
+/* Returns: (transfer full): @surface (@size px square, ARGB32) as a texture; consumes it */
+static GdkTexture *
+texture_from_surface (cairo_surface_t *surface,
+                      int              size)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize)cairo_image_surface_get_stride (surface) * size);
+  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
 /* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
 static GdkTexture *
 get_sprite (PanoLiveMapLayer *self,
@@ -307,7 +326,6 @@ get_sprite (PanoLiveMapLayer *self,
   int size = sprite_size (s);
   cairo_surface_t *surface;
   cairo_t *cr;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (texture != NULL)
     return texture;
@@ -315,12 +333,7 @@ get_sprite (PanoLiveMapLayer *self,
   cr = cairo_create (surface);
   paint_symbol (self, cr, s, size / 2.0);
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                       (gsize)cairo_image_surface_get_stride (surface) * size);
-  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  cairo_surface_destroy (surface);
+  texture = texture_from_surface (surface, size);
   g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
   return texture;
 }
@@ -362,24 +375,67 @@ place_text (GtkSnapshot   *snapshot,
 
 /* ---- aggregated ---- */
 
+/* A bin with its count, drawn once into a texture kept by (class, radius, count text): panning
+ * over unchanged data reuses them, and one texture node per bin is far cheaper to composite
+ * than a circle and two text nodes on llvmpipe. */
+static GdkTexture *
+get_bin_sprite (PanoLiveMapLayer *self,
+                const Sprite     *s,
+                const char       *text)
+{
+  g_autofree char *key = g_strdup_printf ("%u/%.0f/%s", s->klass, s->radius, text ? text : "");
+  GdkTexture *texture = g_hash_table_lookup (self->bin_sprites, key);
+  int size = sprite_size (s);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (texture != NULL)
+    return texture;
+  if (g_hash_table_size (self->bin_sprites) > MAX_BIN_SPRITES)
+    g_hash_table_remove_all (self->bin_sprites);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cr = cairo_create (surface);
+  paint_symbol (self, cr, s, size / 2.0);
+  if (text != NULL)
+    {
+      g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
+      int tw, th;
+
+      pango_layout_set_font_description (layout, font);
+      pango_font_description_free (font);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
+      pango_cairo_layout_path (cr, layout);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_destroy (cr);
+  texture = texture_from_surface (surface, size);
+  g_hash_table_insert (self->bin_sprites, g_steal_pointer (&key), texture);
+  return texture;
+}
+
 static void
 draw_bin (PanoLiveMapLayer *self,
           GtkSnapshot      *snapshot,
-          PangoLayout      *layout,
           const Bin        *bin)
 {
   double x = round (bin->sum_x / bin->count), y = round (bin->sum_y / bin->count);
   Sprite s = { .klass = worst_class (bin), .bin = TRUE,
                .radius = bin->count == 1 ? self->style->size / 2
                                          : round (9 + 4 * log10 (bin->count)) };
-  g_autofree char *text = NULL;
+  g_autofree char *text = bin->count >= 2 ? format_count (bin->count) : NULL;
+  int size = sprite_size (&s);
 
-  place_sprite (self, snapshot, &s, x, y);
-  if (bin->count < 2)
-    return;
-  text = format_count (bin->count);
-  place_text (snapshot, layout, text, x + 1, y + 1, TRUE, &(GdkRGBA) { 0, 0, 0, 0.6 });
-  place_text (snapshot, layout, text, x, y, TRUE, &(GdkRGBA) { 1, 1, 1, 1 });
+  gtk_snapshot_append_texture (snapshot, get_bin_sprite (self, &s, text),
+                               &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
 }
 
 static void
@@ -387,16 +443,12 @@ draw_aggregated (PanoLiveMapLayer *self,
                  GtkSnapshot      *snapshot,
                  GHashTable       *bins)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
   GHashTableIter iter;
   gpointer bin;
 
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
   g_hash_table_iter_init (&iter, bins);
   while (g_hash_table_iter_next (&iter, NULL, &bin))
-    draw_bin (self, snapshot, layout, bin);
+    draw_bin (self, snapshot, bin);
   self->n_drawn = g_hash_table_size (bins);
 }
 
@@ -682,6 +734,7 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->glides, g_hash_table_unref);
   g_clear_pointer (&self->sprites, g_hash_table_unref);
+  g_clear_pointer (&self->bin_sprites, g_hash_table_unref);
   if (self->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
@@ -703,6 +756,7 @@ pano_live_map_layer_init (PanoLiveMapLayer *self)
   self->class_mask = (1u << PANO_LIVE_MAX_CLASSES) - 1;
   self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sprites = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->bin_sprites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 PanoLiveMapLayer *
