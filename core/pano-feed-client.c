@@ -17,6 +17,7 @@
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_BUDGET_US 8000
 #define MAX_INCOMING (8 * 1024 * 1024)
+#define MAX_BACKLOG 50000   /* frames received but not yet applied */
 
 struct _PanoFeedClient
 {
@@ -46,6 +47,7 @@ struct _PanoFeedClient
   GThreadPool *decoder;     /* one thread: frames stay in order */
   GAsyncQueue *decoded;     /* Decoded */
   gint apply_scheduled;     /* atomic */
+  gint backlog;             /* atomic: frames received, not yet applied or dropped */
   guint generation;         /* bumped per connection; stale frames are dropped */
   guint budget_us;
   gint64 longest_apply_us;
@@ -77,6 +79,7 @@ static void schedule_reconnect (PanoFeedClient *self, const char *why);
 static void
 decoded_free (Decoded *d)
 {
+  g_atomic_int_add (&d->self->backlog, -1);
   g_clear_object (&d->self);
   g_clear_pointer (&d->bytes, g_bytes_unref);
   g_clear_pointer (&d->frame, pano_feed_frame_free);
@@ -330,6 +333,15 @@ on_message (SoupWebsocketConnection *connection,
   self->last_received_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
+  /* Bounded: a console that cannot keep up starts again from where it is (resume or snapshot)
+   * rather than queueing without end; the hub then coalesces for it. */
+  if (g_atomic_int_get (&self->backlog) >= MAX_BACKLOG)
+    {
+      self->attempt = 0;
+      schedule_reconnect (self, "this console fell too far behind the hub and resubscribed");
+      return;
+    }
+  g_atomic_int_inc (&self->backlog);
   d = g_new0 (Decoded, 1);
   d->self = g_object_ref (self);
   d->bytes = g_bytes_ref (message);
