@@ -46,6 +46,8 @@ struct _PanoFeedClient
 
   GThreadPool *decoder;     /* one thread: frames stay in order */
   GAsyncQueue *decoded;     /* Decoded */
+  struct _Decoded *current; /* a frame partly applied when the last slice ran out of time */
+  guint current_next;       /* its first change not applied yet */
   gint apply_scheduled;     /* atomic */
   gint backlog;             /* atomic: frames received, not yet applied or dropped */
   guint generation;         /* bumped per connection; stale frames are dropped */
@@ -54,7 +56,7 @@ struct _PanoFeedClient
   GRand *rand;
 };
 
-typedef struct
+typedef struct _Decoded
 {
   PanoFeedClient *self;     /* strong ref while in flight */
   GBytes *bytes;
@@ -242,9 +244,11 @@ handle_error_frame (PanoFeedClient *self,
   set_error (self, text);
 }
 
-static void
+/* Returns: %FALSE when the slice's time ran out inside @frame: it is resumed next slice */
+static gboolean
 handle_frame (PanoFeedClient *self,
-              PanoFeedFrame  *frame)
+              PanoFeedFrame  *frame,
+              gint64          deadline_us)
 {
   g_autoptr(GError) error = NULL;
 
@@ -259,20 +263,26 @@ handle_frame (PanoFeedClient *self,
     case PANO_FEED_FRAME_SNAPSHOT:
     case PANO_FEED_FRAME_RESUMED:
     case PANO_FEED_FRAME_DELTA:
-      if (!pano_live_store_apply (self->store, frame, &error))
-        {
-          const char *layers[] = { frame->layer, NULL };
+      if (pano_live_store_apply_until (self->store, frame, &self->current_next, deadline_us,
+                                       &error))
+        break;
+      if (error == NULL)
+        return FALSE;
+      {
+        const char *layers[] = { frame->layer, NULL };
 
-          /* A gap: this layer starts again from a snapshot, the others carry on. */
-          g_debug ("%s", error->message);
-          self->n_resnapshots++;
-          pano_live_store_forget (self->store, frame->layer);
-          send_subscribe (self, layers);
-        }
+        /* A gap: this layer starts again from a snapshot, the others carry on. */
+        g_debug ("%s", error->message);
+        self->n_resnapshots++;
+        pano_live_store_forget (self->store, frame->layer);
+        send_subscribe (self, layers);
+      }
       break;
     default:
       break;
     }
+  self->current_next = 0;
+  return TRUE;
 }
 
 /* Applies decoded frames in order until the slice's budget is spent, then yields to drawing;
@@ -286,13 +296,16 @@ apply_decoded (gpointer user_data)
 
   g_atomic_int_set (&self->apply_scheduled, FALSE);
   while (g_get_monotonic_time () - start < self->budget_us &&
-         (d = g_async_queue_try_pop (self->decoded)) != NULL)
+         ((d = g_steal_pointer (&self->current)) || (d = g_async_queue_try_pop (self->decoded))))
     {
       if (d->generation == self->generation)
         {
-          if (d->frame)
-            handle_frame (self, d->frame);
-          else
+          if (d->frame && !handle_frame (self, d->frame, start + self->budget_us))
+            {
+              self->current = d;   /* the rest of it next slice */
+              break;
+            }
+          if (d->frame == NULL)
             set_error (self, d->error->message);
         }
       decoded_free (d);
@@ -300,7 +313,7 @@ apply_decoded (gpointer user_data)
   pano_live_store_flush (self->store);
   self->longest_apply_us = MAX (self->longest_apply_us, g_get_monotonic_time () - start);
 
-  if (g_async_queue_length (self->decoded) > 0 &&
+  if ((self->current || g_async_queue_length (self->decoded) > 0) &&
       !g_atomic_int_exchange (&self->apply_scheduled, TRUE))
     return G_SOURCE_CONTINUE;
   return G_SOURCE_REMOVE;
@@ -365,6 +378,8 @@ drop_connection (PanoFeedClient *self)
         soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       g_clear_object (&self->connection);
     }
+  g_clear_pointer (&self->current, decoded_free);
+  self->current_next = 0;
   while ((d = g_async_queue_try_pop (self->decoded)) != NULL)
     decoded_free (d);
 }

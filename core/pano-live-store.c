@@ -207,107 +207,143 @@ pano_live_store_get_n_snapshots (PanoLiveStore *self,
   return state ? state->n_snapshots : 0;
 }
 
-static void
+/* Applies changes from *@next on, checking the clock every 256; returns whether all were. */
+static gboolean
 apply_changes (PanoLiveLayer *layer,
-               PanoFeedFrame *frame)
+               PanoFeedFrame *frame,
+               guint         *next,
+               gint64         deadline_us)
 {
-  for (guint i = 0; i < frame->changes->len; i++)
+  for (guint i = *next; i < frame->changes->len; i++)
     {
       PanoFeedChange *change = &g_array_index (frame->changes, PanoFeedChange, i);
 
+      if (i > *next && (i - *next) % 256 == 0 && g_get_monotonic_time () > deadline_us)
+        {
+          *next = i;
+          return FALSE;
+        }
       if (change->remove)
         pano_live_layer_remove (layer, change->entity.id);
       else
         pano_live_layer_upsert (layer, &change->entity);
     }
+  *next = frame->changes->len;
+  return TRUE;
 }
 
 static void
-apply_snapshot (LayerState    *state,
-                PanoFeedFrame *frame)
+finish_snapshot (LayerState    *state,
+                 PanoFeedFrame *frame)
 {
-  if (frame->chunk == 0 || state->staging == NULL)
-    {
-      g_clear_object (&state->staging);
-      state->staging = pano_live_layer_new (pano_live_layer_get_name (state->layer));
-    }
-  apply_changes (state->staging, frame);
-  if (frame->chunk + 1 >= frame->chunks)
-    {
-      g_set_object (&state->layer, state->staging);
-      g_clear_object (&state->staging);
-      state->seq = frame->seq;
-      state->n_snapshots++;
-      state->touched = TRUE;
-    }
+  if (frame->chunk + 1 < frame->chunks)
+    return;
+  g_set_object (&state->layer, state->staging);
+  g_clear_object (&state->staging);
+  state->seq = frame->seq;
+  state->n_snapshots++;
+  state->touched = TRUE;
 }
 
+/* Checks a frame before its first change is applied. */
 static gboolean
-apply_delta (LayerState     *state,
+begin_frame (LayerState     *state,
              PanoFeedFrame  *frame,
              GError        **error)
 {
   /* Parts of one chunked coalesced delta share from_seq and seq. */
   gboolean next_part = frame->chunk > 0 && frame->seq == state->seq;
 
-  if (!next_part && frame->from_seq != state->seq + 1)
+  switch (frame->type)
     {
+    case PANO_FEED_FRAME_SNAPSHOT:
+      if (frame->chunk == 0 || state->staging == NULL)
+        {
+          g_clear_object (&state->staging);
+          state->staging = pano_live_layer_new (pano_live_layer_get_name (state->layer));
+        }
+      return TRUE;
+    case PANO_FEED_FRAME_RESUMED:
+      if (frame->seq == state->seq)
+        return TRUE;
       g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
-                   "layer “%s” jumped from seq %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
-                   frame->layer, state->seq, frame->from_seq);
+                   "layer “%s” resumed at seq %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
+                   frame->layer, frame->seq, state->seq);
       return FALSE;
+    case PANO_FEED_FRAME_DELTA:
+      if (state->seq < 0)
+        return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                            "layer “%s” got a delta before its snapshot", frame->layer), FALSE;
+      if (!next_part && frame->from_seq != state->seq + 1)
+        return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                            "layer “%s” jumped from seq %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                            frame->layer, state->seq, frame->from_seq), FALSE;
+      return TRUE;
+    default:
+      return TRUE;
     }
-  apply_changes (state->layer, frame);
-  state->seq = frame->seq;
-  state->coalesced += frame->coalesced;
-  state->touched = TRUE;
+}
+
+/**
+ * pano_live_store_apply_until:
+ * @next: (inout): the first change still to apply; 0 for a new frame
+ * @deadline_us: g_get_monotonic_time () by which to stop, even inside the frame
+ *
+ * Applies a frame (snapshot chunk, resumed or delta; others are ignored) in pieces, so a large
+ * snapshot chunk does not stall the main loop: call again with the same @next until it returns
+ * %TRUE.
+ *
+ * Returns: %TRUE when the frame is fully applied; %FALSE when time ran out (call again), or with
+ *   %PANO_FEED_ERROR_GAP when a delta does not follow the layer's seq (the layer is left as it
+ *   was and must be snapshotted again)
+ */
+gboolean
+pano_live_store_apply_until (PanoLiveStore  *self,
+                             PanoFeedFrame  *frame,
+                             guint          *next,
+                             gint64          deadline_us,
+                             GError        **error)
+{
+  LayerState *state = state_for (self, frame->layer);
+  gboolean snapshot = frame->type == PANO_FEED_FRAME_SNAPSHOT;
+
+  if (state == NULL || frame->type == PANO_FEED_FRAME_OTHER)
+    return TRUE;
+  if (*next == 0 && !begin_frame (state, frame, error))
+    return FALSE;
+  if (frame->type == PANO_FEED_FRAME_SNAPSHOT || frame->type == PANO_FEED_FRAME_DELTA)
+    {
+      if (!apply_changes (snapshot ? state->staging : state->layer, frame, next, deadline_us))
+        return FALSE;
+      if (snapshot)
+        finish_snapshot (state, frame);
+      else
+        {
+          state->seq = frame->seq;
+          state->coalesced += frame->coalesced;
+          state->touched = TRUE;
+        }
+    }
+  state->last_update_us = frame->received_us;
+  state->newest_data_ms = MAX (state->newest_data_ms, frame->newest_update_ms);
   return TRUE;
 }
 
 /**
  * pano_live_store_apply:
  *
- * Applies one decoded frame (snapshot chunk, resumed or delta; others are ignored).
+ * Applies a whole frame at once; see pano_live_store_apply_until().
  *
- * Returns: %FALSE with %PANO_FEED_ERROR_GAP when a delta does not follow the layer's seq;
- *   the layer is then left as it was and must be snapshotted again
+ * Returns: %FALSE with %PANO_FEED_ERROR_GAP when a delta does not follow the layer's seq
  */
 gboolean
 pano_live_store_apply (PanoLiveStore  *self,
                        PanoFeedFrame  *frame,
                        GError        **error)
 {
-  LayerState *state = state_for (self, frame->layer);
+  guint next = 0;
 
-  if (state == NULL)
-    return TRUE;
-
-  switch (frame->type)
-    {
-    case PANO_FEED_FRAME_SNAPSHOT:
-      apply_snapshot (state, frame);
-      break;
-    case PANO_FEED_FRAME_RESUMED:
-      if (frame->seq != state->seq)
-        return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
-                            "layer “%s” resumed at seq %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
-                            frame->layer, frame->seq, state->seq), FALSE;
-      break;
-    case PANO_FEED_FRAME_DELTA:
-      if (state->seq < 0 || !apply_delta (state, frame, error))
-        {
-          if (state->seq < 0)
-            g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
-                         "layer “%s” got a delta before its snapshot", frame->layer);
-          return FALSE;
-        }
-      break;
-    default:
-      return TRUE;
-    }
-  state->last_update_us = frame->received_us;
-  state->newest_data_ms = MAX (state->newest_data_ms, frame->newest_update_ms);
-  return TRUE;
+  return pano_live_store_apply_until (self, frame, &next, G_MAXINT64, error);
 }
 
 /* Tells listeners, once per layer, which layers changed since the last flush. */

@@ -42,6 +42,11 @@ guint             pano_live_store_get_n_snapshots (PanoLiveStore  *self,
                                                    const char     *layer);
 void              pano_live_store_forget         (PanoLiveStore   *self,
                                                   const char      *layer);
+gboolean          pano_live_store_apply_until    (PanoLiveStore   *self,
+                                                  PanoFeedFrame   *frame,
+                                                  guint           *next,
+                                                  gint64           deadline_us,
+                                                  GError         **error);
 gboolean          pano_live_store_apply          (PanoLiveStore   *self,
                                                   PanoFeedFrame   *frame,
                                                   GError         **error);

@@ -158,6 +158,37 @@ test_aqi_bands (void)
   g_assert_cmpint (pano_aqi_band_for_value (301), ==, PANO_AQI_SEVERE);
 }
 
+/* A big snapshot chunk is applied in pieces under a deadline, and shows only once complete. */
+static void
+test_apply_in_pieces (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  GString *json = g_string_new ("{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":5,"
+                                "\"chunks\":1,\"entities\":[");
+  g_autoptr(PanoFeedFrame) f = NULL;
+  g_autoptr(GError) error = NULL;
+  guint next = 0, pieces = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (json, "%s{\"id\":\"s%u\",\"geometry\":{\"type\":\"Point\","
+                            "\"coordinates\":[110.7,32.6]},\"properties\":{\"aqi\":%u}}",
+                            i ? "," : "", i, i % 400);
+  g_string_append (json, "]}");
+  f = frame (json->str);
+  g_string_free (json, TRUE);
+
+  /* a deadline already past: 256 changes per call */
+  while (!pano_live_store_apply_until (store, f, &next, 0, &error))
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (pano_live_layer_get_n_entities (pano_live_store_get_layer (store, "environment")), ==, 0);
+      pieces++;
+    }
+  g_assert_cmpuint (pieces, ==, 7);
+  g_assert_cmpuint (pano_live_layer_get_n_entities (pano_live_store_get_layer (store, "environment")), ==, 2000);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 5);
+}
+
 static void
 test_congestion_index (void)
 {
@@ -183,5 +214,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live-store/malformed-frames", test_malformed_frames);
   g_test_add_func ("/live-store/aqi-bands", test_aqi_bands);
   g_test_add_func ("/live-store/congestion-index", test_congestion_index);
+  g_test_add_func ("/live-store/apply-in-pieces", test_apply_in_pieces);
   return g_test_run ();
 }
