@@ -404,13 +404,6 @@ pano_window_get_live_store (PanoWindow *self)
   return self->live_store;
 }
 
-/* Returns: (nullable) (transfer none): the feed client while subscribed to a hub */
-PanoFeedClient *
-pano_window_get_feed (PanoWindow *self)
-{
-  return self->feed;
-}
-
 /* Returns: the text of the connection indicator in the header bar */
 const char *
 pano_window_get_feed_status (PanoWindow *self)

@@ -32,7 +32,6 @@ void              pano_window_set_hub           (PanoWindow         *self,
                                                  const char         *url,
                                                  const char         *token);
 PanoLiveStore    *pano_window_get_live_store    (PanoWindow         *self);
-PanoFeedClient   *pano_window_get_feed          (PanoWindow         *self);
 const char       *pano_window_get_feed_status   (PanoWindow         *self);
 double            pano_window_get_live_opacity  (PanoWindow         *self);
 

@@ -15,7 +15,7 @@
 #define BACKOFF_CAP_MS 30000
 #define DEFAULT_HEARTBEAT_MS 10000
 #define DEFAULT_TIMEOUT_MS 30000
-#define DEFAULT_BUDGET_US 8000
+#define APPLY_BUDGET_US 8000   /* per main-loop slice, so drawing always gets its turn */
 #define MAX_INCOMING (8 * 1024 * 1024)
 #define MAX_BACKLOG 50000   /* frames received but not yet applied */
 
@@ -51,7 +51,6 @@ struct _PanoFeedClient
   gint apply_scheduled;     /* atomic */
   gint backlog;             /* atomic: frames received, not yet applied or dropped */
   guint generation;         /* bumped per connection; stale frames are dropped */
-  guint budget_us;
   gint64 longest_apply_us;
   GRand *rand;
 };
@@ -295,12 +294,12 @@ apply_decoded (gpointer user_data)
   Decoded *d;
 
   g_atomic_int_set (&self->apply_scheduled, FALSE);
-  while (g_get_monotonic_time () - start < self->budget_us &&
+  while (g_get_monotonic_time () - start < APPLY_BUDGET_US &&
          ((d = g_steal_pointer (&self->current)) || (d = g_async_queue_try_pop (self->decoded))))
     {
       if (d->generation == self->generation)
         {
-          if (d->frame && !handle_frame (self, d->frame, start + self->budget_us))
+          if (d->frame && !handle_frame (self, d->frame, start + APPLY_BUDGET_US))
             {
               self->current = d;   /* the rest of it next slice */
               break;
@@ -588,7 +587,6 @@ pano_feed_client_init (PanoFeedClient *self)
   self->decoded = g_async_queue_new ();
   self->session = soup_session_new_with_options ("timeout", 15, NULL);
   self->rand = g_rand_new ();
-  self->budget_us = DEFAULT_BUDGET_US;
   self->heartbeat_interval_ms = DEFAULT_HEARTBEAT_MS;
   self->heartbeat_timeout_ms = DEFAULT_TIMEOUT_MS;
   self->offline_since_ms = g_get_real_time () / 1000;
@@ -657,14 +655,6 @@ guint
 pano_feed_client_get_n_resnapshots (PanoFeedClient *self)
 {
   return self->n_resnapshots;
-}
-
-/* How long one main-loop slice may spend applying frames before drawing gets its turn. */
-void
-pano_feed_client_set_apply_budget (PanoFeedClient *self,
-                                   guint           budget_us)
-{
-  self->budget_us = MAX (budget_us, 100);
 }
 
 guint

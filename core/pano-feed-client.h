@@ -30,8 +30,6 @@ gint64          pano_feed_client_get_retry_at       (PanoFeedClient *self);
 gint64          pano_feed_client_get_offline_since  (PanoFeedClient *self);
 guint           pano_feed_client_get_n_connects     (PanoFeedClient *self);
 guint           pano_feed_client_get_n_resnapshots  (PanoFeedClient *self);
-void            pano_feed_client_set_apply_budget   (PanoFeedClient *self,
-                                                     guint           budget_us);
 guint           pano_feed_client_get_queue_length   (PanoFeedClient *self);
 gint64          pano_feed_client_get_longest_apply  (PanoFeedClient *self);
 

@@ -221,7 +221,6 @@ pano_feed_frame_decode (const char  *text,
   g_autoptr(JsonObject) root = NULL;
   const char *type;
 
-  frame->received_us = g_get_monotonic_time ();
   /* The envelope (a JSON object with a string type) is the codec shared with the hub. */
   if (!(root = pano_protocol_parse_frame (text, length, &type, error)))
     return NULL;

@@ -43,7 +43,6 @@ typedef struct
   char *message;
   GArray *changes;          /* PanoFeedChange */
   gint64 newest_update_ms;  /* the latest updated_at among the entities, 0 if none */
-  gint64 received_us;       /* g_get_monotonic_time () when the frame arrived */
 } PanoFeedFrame;
 
 PanoFeedFrame *pano_feed_frame_decode (const char *text,

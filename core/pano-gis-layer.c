@@ -256,12 +256,6 @@ pano_gis_layer_get_n_features (PanoGisLayer *self)
   return self->features->len;
 }
 
-guint
-pano_gis_layer_get_n_vertices (PanoGisLayer *self)
-{
-  return self->coords->len / 2;
-}
-
 PanoGeometryKind
 pano_gis_layer_get_main_kind (PanoGisLayer *self)
 {

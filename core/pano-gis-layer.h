@@ -35,7 +35,6 @@ const char        *pano_gis_layer_get_driver       (PanoGisLayer *self);
 const char        *pano_gis_layer_get_crs_name     (PanoGisLayer *self);
 const char        *pano_gis_layer_get_warning      (PanoGisLayer *self);
 guint              pano_gis_layer_get_n_features   (PanoGisLayer *self);
-guint              pano_gis_layer_get_n_vertices   (PanoGisLayer *self);
 PanoGeometryKind   pano_gis_layer_get_main_kind    (PanoGisLayer *self);
 gboolean           pano_gis_layer_get_extent       (PanoGisLayer *self,
                                                     double       *extent);

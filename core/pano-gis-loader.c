@@ -130,12 +130,6 @@ pano_gis_loader_new (const char *source)
   return g_object_new (PANO_TYPE_GIS_LOADER, "source", source, NULL);
 }
 
-const char *
-pano_gis_loader_get_source (PanoGisLoader *self)
-{
-  return self->source;
-}
-
 double
 pano_gis_loader_get_progress (PanoGisLoader *self)
 {

@@ -9,7 +9,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PanoGisLoader, pano_gis_loader, PANO, GIS_LOADER, GObject)
 
 PanoGisLoader *pano_gis_loader_new             (const char           *source);
-const char    *pano_gis_loader_get_source      (PanoGisLoader        *self);
 char          *pano_gis_loader_dup_display_name (PanoGisLoader       *self);
 double         pano_gis_loader_get_progress    (PanoGisLoader        *self);
 GPtrArray     *pano_gis_loader_load            (PanoGisLoader        *self,

@@ -13,7 +13,6 @@ typedef struct
   PanoLiveLayer *layer;
   PanoLiveLayer *staging;   /* a snapshot being received */
   gint64 seq;               /* -1: no state yet */
-  gint64 last_update_us;    /* monotonic time of the last applied frame */
   gint64 newest_data_ms;    /* the latest updated_at seen */
   guint64 coalesced;
   guint n_snapshots;
@@ -168,16 +167,6 @@ pano_live_store_forget (PanoLiveStore *self,
     }
 }
 
-/* Returns: g_get_monotonic_time () of the last frame applied to @layer, 0 if none */
-gint64
-pano_live_store_get_last_update (PanoLiveStore *self,
-                                 const char    *layer)
-{
-  LayerState *state = state_for (self, layer);
-
-  return state ? state->last_update_us : 0;
-}
-
 /* Returns: the newest updated_at (ms since the Unix epoch) among @layer's entities */
 gint64
 pano_live_store_get_newest_data (PanoLiveStore *self,
@@ -324,7 +313,6 @@ pano_live_store_apply_until (PanoLiveStore  *self,
           state->touched = TRUE;
         }
     }
-  state->last_update_us = frame->received_us;
   state->newest_data_ms = MAX (state->newest_data_ms, frame->newest_update_ms);
   return TRUE;
 }

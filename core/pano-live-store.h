@@ -32,8 +32,6 @@ void              pano_live_store_set_epoch      (PanoLiveStore   *self,
                                                   const char      *epoch);
 gint64            pano_live_store_get_seq        (PanoLiveStore   *self,
                                                   const char      *layer);
-gint64            pano_live_store_get_last_update (PanoLiveStore  *self,
-                                                   const char     *layer);
 gint64            pano_live_store_get_newest_data (PanoLiveStore  *self,
                                                    const char     *layer);
 guint64           pano_live_store_get_coalesced  (PanoLiveStore   *self,

@@ -69,12 +69,6 @@ pano_layer_stack_get_model (PanoLayerStack *self)
   return G_LIST_MODEL (self->layers);
 }
 
-ShumateMap *
-pano_layer_stack_get_map (PanoLayerStack *self)
-{
-  return self->map;
-}
-
 static ShumateLayer *
 create_widget (PanoLayerStack  *self,
                PanoStaticLayer *layer)

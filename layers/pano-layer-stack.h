@@ -12,7 +12,6 @@ G_DECLARE_FINAL_TYPE (PanoLayerStack, pano_layer_stack, PANO, LAYER_STACK, GObje
 
 PanoLayerStack *pano_layer_stack_new          (ShumateMap      *map);
 GListModel     *pano_layer_stack_get_model    (PanoLayerStack  *self);
-ShumateMap     *pano_layer_stack_get_map      (PanoLayerStack  *self);
 void            pano_layer_stack_add          (PanoLayerStack  *self,
                                                PanoStaticLayer *layer);
 void            pano_layer_stack_add_bottom   (PanoLayerStack  *self,

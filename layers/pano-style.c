@@ -3,7 +3,6 @@
 
 #include "pano-style.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* A user layer in one colour: a translucent fill of it, a solid outline, dots with a white
@@ -20,26 +19,6 @@ pano_style_init_for_color (PanoStyle       *style,
   style->point_radius = 4.0;
   style->min_zoom = 0;
   style->max_zoom = 30;
-}
-
-/* "#rrggbb" or "#rrggbbaa"; anything else leaves @color untouched. */
-void
-pano_color_parse (PanoColor  *color,
-                  const char *spec)
-{
-  guint r, g, b, a = 255;
-  gsize len = spec ? strlen (spec) : 0;
-
-  if ((len != 7 && len != 9) || spec[0] != '#')
-    return;
-  if (sscanf (spec + 1, "%02x%02x%02x", &r, &g, &b) != 3)
-    return;
-  if (len == 9 && sscanf (spec + 7, "%02x", &a) != 1)
-    return;
-  color->red = r / 255.0;
-  color->green = g / 255.0;
-  color->blue = b / 255.0;
-  color->alpha = a / 255.0;
 }
 
 /* Distinct colours for user layers, handed out in order as files are opened, so the window

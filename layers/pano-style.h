@@ -47,7 +47,5 @@ void pano_style_init_for_color (PanoStyle       *style,
                                 const PanoColor *color);
 void pano_style_palette_color  (guint            index,
                                 PanoColor       *color);
-void pano_color_parse          (PanoColor       *color,
-                                const char      *spec);
 
 G_END_DECLS

@@ -17,7 +17,6 @@ struct _PanoTileSource
   PanoTileRenderer *renderer;
   GHashTable *cache;   /* tile key → GList link in lru (data: CachedTile) */
   GQueue lru;          /* most recently used first */
-  guint n_rendered;
 };
 
 typedef struct
@@ -145,7 +144,6 @@ on_tile_rendered (GObject      *object,
       return;
     }
 
-  self->n_rendered++;
   store_cache (self, tile_key (shumate_tile_get_x (tile), shumate_tile_get_y (tile),
                                shumate_tile_get_zoom_level (tile), shumate_tile_get_size (tile)),
                texture);
@@ -246,14 +244,3 @@ pano_tile_source_new (const char       *id,
   return self;
 }
 
-PanoTileRenderer *
-pano_tile_source_get_renderer (PanoTileSource *self)
-{
-  return self->renderer;
-}
-
-guint
-pano_tile_source_get_n_rendered (PanoTileSource *self)
-{
-  return self->n_rendered;
-}

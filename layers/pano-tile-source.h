@@ -12,7 +12,5 @@ G_DECLARE_FINAL_TYPE (PanoTileSource, pano_tile_source, PANO, TILE_SOURCE, Shuma
 
 PanoTileSource   *pano_tile_source_new          (const char       *id,
                                                  PanoTileRenderer *renderer);
-PanoTileRenderer *pano_tile_source_get_renderer (PanoTileSource   *self);
-guint             pano_tile_source_get_n_rendered (PanoTileSource *self);
 
 G_END_DECLS

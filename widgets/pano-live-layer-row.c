@@ -14,7 +14,6 @@ struct _PanoLiveLayerRow
   PanoLiveMapLayer *layer;
   PanoLiveStore *store;
   GtkLabel *subtitle;
-  GtkWidget *toggles[PANO_LIVE_MAX_CLASSES];
 };
 
 G_DEFINE_FINAL_TYPE (PanoLiveLayerRow, pano_live_layer_row, GTK_TYPE_BOX)
@@ -81,10 +80,7 @@ create_legend (PanoLiveLayerRow *self)
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
   for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
     if (style->class_names[k] != NULL)
-      {
-        self->toggles[k] = create_toggle (self, k);
-        gtk_flow_box_append (GTK_FLOW_BOX (flow), self->toggles[k]);
-      }
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), create_toggle (self, k));
   return flow;
 }
 
@@ -104,13 +100,6 @@ pano_live_layer_row_refresh (PanoLiveLayerRow *self)
   else
     text = g_strdup_printf (_("%u entities"), pano_live_layer_get_n_entities (layer));
   gtk_label_set_label (self->subtitle, text);
-}
-
-GtkWidget *
-pano_live_layer_row_get_class_toggle (PanoLiveLayerRow *self,
-                                      guint             klass)
-{
-  return klass < PANO_LIVE_MAX_CLASSES ? self->toggles[klass] : NULL;
 }
 
 static void

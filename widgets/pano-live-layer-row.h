@@ -14,7 +14,5 @@ GtkWidget *pano_live_layer_row_new     (PanoLiveMapLayer *layer,
                                         PanoLiveStore    *store,
                                         const char       *title);
 void       pano_live_layer_row_refresh (PanoLiveLayerRow *self);
-GtkWidget *pano_live_layer_row_get_class_toggle (PanoLiveLayerRow *self,
-                                                 guint             klass);
 
 G_END_DECLS
