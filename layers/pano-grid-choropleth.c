@@ -24,7 +24,13 @@ struct _PanoGridChoropleth
   int code_field;
   PanoLiveStore *store;
   GHashTable *counts;    /* grid code → Counts */
+  gboolean dirty;        /* incidents or events changed since the last count */
+  guint recount_id;      /* a pending, rate-limited recount */
 };
+
+/* Counting parses every open incident's properties: at most this often, however fast they
+ * change, and never once per batch. */
+#define RECOUNT_INTERVAL_MS 500
 
 G_DEFINE_FINAL_TYPE (PanoGridChoropleth, pano_grid_choropleth, SHUMATE_TYPE_LAYER)
 
@@ -75,6 +81,7 @@ recount (PanoGridChoropleth *self)
 {
   static const char * const sources[] = { "incidents", "events", NULL };
 
+  self->dirty = FALSE;
   g_hash_table_remove_all (self->counts);
   for (guint i = 0; sources[i]; i++)
     {
@@ -93,8 +100,11 @@ pano_grid_choropleth_get_counts (PanoGridChoropleth *self,
                                  guint              *open,
                                  guint              *overdue)
 {
-  Counts *c = g_hash_table_lookup (self->counts, code);
+  Counts *c;
 
+  if (self->dirty)
+    recount (self);
+  c = g_hash_table_lookup (self->counts, code);
   *open = c ? c->open : 0;
   *overdue = c ? c->overdue : 0;
 }
@@ -165,13 +175,27 @@ pano_grid_choropleth_snapshot (GtkWidget   *widget,
   cairo_destroy (d.cr);
 }
 
+static gboolean
+on_recount_due (gpointer user_data)
+{
+  PanoGridChoropleth *self = user_data;
+
+  self->recount_id = 0;
+  if (self->dirty)
+    recount (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_store_changed (PanoLiveStore      *store,
                   const char         *layer,
                   PanoGridChoropleth *self)
 {
-  if (g_str_equal (layer, "incidents") || g_str_equal (layer, "events"))
-    recount (self);
+  if (!g_str_equal (layer, "incidents") && !g_str_equal (layer, "events"))
+    return;
+  self->dirty = TRUE;
+  if (self->recount_id == 0)
+    self->recount_id = g_timeout_add (RECOUNT_INTERVAL_MS, on_recount_due, self);
 }
 
 static void
@@ -181,6 +205,7 @@ pano_grid_choropleth_dispose (GObject *object)
 
   g_clear_object (&self->cells);
   g_clear_object (&self->store);
+  g_clear_handle_id (&self->recount_id, g_source_remove);
   g_clear_pointer (&self->counts, g_hash_table_unref);
 
   G_OBJECT_CLASS (pano_grid_choropleth_parent_class)->dispose (object);
