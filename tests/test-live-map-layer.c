@@ -114,38 +114,43 @@ render (Scene *s)
                                                            gtk_widget_get_height (map)));
 }
 
+/* The texture's pixels (premultiplied ARGB words) and where (lat, lon) lands in them. */
+static guint32 *
+download_at (Scene *s, GdkTexture *texture, double lat, double lon, double *x, double *y)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  guint32 *data = g_new (guint32, (gsize)w * h);
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
+                                              GTK_WIDGET (s->map), lat, lon, x, y);
+  gdk_texture_download (texture, (guchar *)data, w * 4);
+  return data;
+}
+
 /* The pixel where (lat, lon) lands, as 0xRRGGBB (opaque pixels only). */
 static guint32
 pixel_at (Scene *s, GdkTexture *texture, double lat, double lon, guint8 *alpha)
 {
-  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
-  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
   double x, y;
-  guint32 v;
+  g_autofree guint32 *data = download_at (s, texture, lat, lon, &x, &y);
+  guint32 v = data[(int)round (y) * gdk_texture_get_width (texture) + (int)round (x)];
 
-  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
-                                              GTK_WIDGET (s->map), lat, lon, &x, &y);
-  gdk_texture_download (texture, (guchar *)data, w * 4);
-  v = data[(int)round (y) * w + (int)round (x)];
   if (alpha)
     *alpha = v >> 24;
   return v & 0xffffff;
 }
 
-/* Whether @colour appears within @radius px of where (lat, lon) lands. */
+/* Whether @colour appears, opaque, within @radius px of where (lat, lon) lands. */
 static gboolean
 colour_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius, guint32 colour)
 {
   int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
-  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
   double x, y;
+  g_autofree guint32 *data = download_at (s, texture, lat, lon, &x, &y);
 
-  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
-                                              GTK_WIDGET (s->map), lat, lon, &x, &y);
-  gdk_texture_download (texture, (guchar *)data, w * 4);
   for (int j = MAX (0, (int)y - radius); j < MIN (h, (int)y + radius); j++)
     for (int i = MAX (0, (int)x - radius); i < MIN (w, (int)x + radius); i++)
-      if ((data[j * w + i] & 0xffffff) == colour && data[j * w + i] >> 24 == 0xff)
+      if (data[j * w + i] == (0xff000000u | colour))
         return TRUE;
   return FALSE;
 }
