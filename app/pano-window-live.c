@@ -164,6 +164,7 @@ static void
 refresh_selection (PanoWindow *self)
 {
   PanoLiveLayer *layer;
+  const char *properties;
   int slot;
   g_autofree char *heading = NULL;
 
@@ -171,11 +172,17 @@ refresh_selection (PanoWindow *self)
     return;
   layer = pano_live_store_get_layer (self->live_store, self->selected_layer);
   slot = pano_live_layer_lookup (layer, self->selected_id);
+  properties = slot >= 0 ? pano_live_layer_get_properties (layer, slot) : NULL;
+  /* A busy layer announces a batch every slice; rebuild the panel only when this entity's
+   * state is different from what it shows. */
+  if (self->selected_shown && g_strcmp0 (properties, self->selected_properties) == 0)
+    return;
+  g_free (self->selected_properties);
+  self->selected_properties = g_strdup (properties);
+  self->selected_shown = TRUE;
   heading = g_strdup_printf ("%s — %s%s", self->selected_layer, self->selected_id,
                              slot < 0 ? _(" (gone)") : "");
-  pano_feature_panel_show_properties (self->feature_panel, heading,
-                                      slot >= 0 ? pano_live_layer_get_properties (layer, slot)
-                                                : NULL);
+  pano_feature_panel_show_properties (self->feature_panel, heading, properties);
 }
 
 static void
@@ -196,6 +203,8 @@ set_selection (PanoWindow *self,
   g_free (self->selected_id);
   self->selected_layer = g_strdup (layer);
   self->selected_id = g_strdup (id);
+  g_clear_pointer (&self->selected_properties, g_free);
+  self->selected_shown = FALSE;
   for (guint i = 0; self->live_layers && i < self->live_layers->len; i++)
     {
       PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i);
@@ -369,6 +378,7 @@ pano_window_clear_live (PanoWindow *self)
   g_clear_pointer (&self->live_rows, g_ptr_array_unref);
   g_clear_pointer (&self->selected_layer, g_free);
   g_clear_pointer (&self->selected_id, g_free);
+  g_clear_pointer (&self->selected_properties, g_free);
 }
 
 /**

@@ -54,6 +54,8 @@ struct _PanoWindow
   gboolean feed_banner;
   char *selected_layer;
   char *selected_id;
+  char *selected_properties;  /* what the panel shows for it */
+  gboolean selected_shown;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
