@@ -220,7 +220,7 @@ ensure_file (const char  *dir,
                    "Cannot rename “%s”: %s", partial, g_strerror (errno));
       return NULL;
     }
-  g_printerr ("%.1f s\n", (g_get_monotonic_time () - start) / 1e6);
+  g_printerr ("%.1f s\n", pano_bench_seconds_since (start));
   return g_steal_pointer (&path);
 }
 
@@ -267,6 +267,13 @@ compare_doubles (gconstpointer a,
   double x = *(const double *)a, y = *(const double *)b;
 
   return (x > y) - (x < y);
+}
+
+/* Returns: the seconds since @start, a g_get_monotonic_time() reading */
+double
+pano_bench_seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1e6;
 }
 
 /* Linear interpolation between the closest ranks; @samples keeps its order (runs are

@@ -2,7 +2,7 @@
 #pragma once
 
 /* What both benchmarks share: synthetic GeoPackages written with GDAL, so the loader and the
- * tile renderer read the same kind of file a user opens, and a few statistics. */
+ * tile renderer read the same kind of file a user opens, a clock and a few statistics. */
 
 #include <gio/gio.h>
 
@@ -27,6 +27,7 @@ void     pano_bench_random_lonlat  (GRand       *rand,
                                     double      *lon,
                                     double      *lat);
 
+double   pano_bench_seconds_since  (gint64       start);
 double   pano_bench_percentile     (GArray      *samples,
                                     double       fraction);
 char    *pano_bench_make_data_dir  (const char  *requested,

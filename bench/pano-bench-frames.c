@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* The main thread's work per frame, measured the way bench/pano-bench-pan.c does: from the
+/* The main thread's work per frame, measured the same way by every benchmark: from the
  * frame clock's ::before-paint (update, our tick) to its ::after-paint (layout, snapshot and
  * GSK render). Under Xvfb the clock is paced to 60 Hz, so intervals alone cannot tell 2 ms of
  * work from 15 ms; the work is the figure. */
 #define G_LOG_DOMAIN "panorama-bench"
 
 #include "pano-bench-frames.h"
+#include "pano-bench-common.h"
+#include "pano-mercator.h"
+
+#include <math.h>
 
 #define FIRST_PAINT_LIMIT_US (10 * G_USEC_PER_SEC)
 
@@ -179,4 +183,159 @@ const char *
 pano_bench_frames_renderer_name (PanoBenchFrames *f)
 {
   return G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (f->window)));
+}
+
+/* @speed_px is the length of a step: the loop is as many frames as the circle has steps. */
+void
+pano_bench_pan_init (PanoBenchPan    *pan,
+                     PanoBenchFrames *frames,
+                     double           radius_px,
+                     double           speed_px)
+{
+  pan->frames = frames;
+  pan->radius_px = radius_px;
+  pan->frames_per_loop = (guint)round (2 * G_PI * radius_px / speed_px);
+}
+
+/* Centres the pan on the synthetic data's area, on a whole pixel at @zoom so that every step
+ * lands on whole pixels too. */
+void
+pano_bench_pan_set_zoom (PanoBenchPan *pan,
+                         double        zoom)
+{
+  double world = pano_mercator_world_size (zoom);
+
+  pan->zoom = zoom;
+  pan->center_x = round (pano_mercator_x_from_lon ((PANO_BENCH_MIN_LON + PANO_BENCH_MAX_LON) / 2)
+                         * world);
+  pan->center_y = round (pano_mercator_y_from_lat ((PANO_BENCH_MIN_LAT + PANO_BENCH_MAX_LAT) / 2)
+                         * world);
+}
+
+/* Moves the view's centre to world pixel (@x, @y) at the pan's zoom. */
+void
+pano_bench_pan_move_to (PanoBenchPan *pan,
+                        double        x,
+                        double        y)
+{
+  double world = pano_mercator_world_size (pan->zoom);
+
+  shumate_location_set_location (SHUMATE_LOCATION (shumate_map_get_viewport (pan->map)),
+                                 pano_mercator_lat_from_y (y / world),
+                                 pano_mercator_lon_from_x (x / world));
+}
+
+/* The box of a @width × @height view at the centre, in world units: min x, min y, max x,
+ * max y. */
+void
+pano_bench_pan_view_box (PanoBenchPan *pan,
+                         int           width,
+                         int           height,
+                         double       *box)
+{
+  double world = pano_mercator_world_size (pan->zoom);
+
+  box[0] = (pan->center_x - width / 2.0) / world;
+  box[1] = (pan->center_y - height / 2.0) / world;
+  box[2] = (pan->center_x + width / 2.0) / world;
+  box[3] = (pan->center_y + height / 2.0) / world;
+}
+
+/* Whole-pixel steps round a circle through the start, as a pointer drag would give. */
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  PanoBenchPan *pan = user_data;
+  double angle = 2 * G_PI * pan->frame_index / pan->frames_per_loop;
+
+  pano_bench_pan_move_to (pan, pan->center_x + round (pan->radius_px * (cos (angle) - 1)),
+                          pan->center_y + round (pan->radius_px * sin (angle)));
+  pan->frame_index++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* While recording, frames are counted as recorded rather than ticked: a tick whose frame was
+ * never painted must not count. */
+static gboolean
+pan_done (gpointer user_data)
+{
+  PanoBenchPan *pan = user_data;
+
+  return pan->frames->recording ? pan->frames->work->len >= pan->frames_wanted
+                                : pan->frame_index >= pan->frames_wanted;
+}
+
+/* Pans @n_frames frames from the start of the circle, or until @limit_us passes; costs are
+ * recorded if pano_bench_frames_record() was called. */
+void
+pano_bench_pan_run (PanoBenchPan *pan,
+                    guint         n_frames,
+                    gint64        limit_us)
+{
+  guint tick;
+
+  pan->frame_index = 0;
+  pan->frames_wanted = n_frames;
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (pan->map), on_tick, pan, NULL);
+  pano_bench_frames_spin (pan_done, pan, limit_us);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (pan->map), tick);
+}
+
+/* The markers' look: without it a marker's empty box would draw nothing. */
+void
+pano_bench_load_marker_css (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_data (css,
+                                   ".bench-dot { background: #e01b24; min-width: 8px; "
+                                   "min-height: 8px; border-radius: 4px; }", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+/* A small styled box, about the cheapest widget a marker can carry. */
+static GtkWidget *
+new_marker (double lat,
+            double lon)
+{
+  ShumateMarker *marker = shumate_marker_new ();
+  GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (dot, "bench-dot");
+  shumate_marker_set_child (marker, dot);
+  shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+  return GTK_WIDGET (marker);
+}
+
+/* Adds a layer of @n_markers ShumateMarker widgets, the baseline both pan benchmarks compare
+ * against, at the same seeded places as the synthetic points.
+ * Returns: how many of them are in the @width × @height view at the centre */
+guint
+pano_bench_pan_add_markers (PanoBenchPan *pan,
+                            guint         n_markers,
+                            int           width,
+                            int           height)
+{
+  ShumateMarkerLayer *layer = shumate_marker_layer_new (shumate_map_get_viewport (pan->map));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (PANO_BENCH_SEED);
+  guint in_view = 0;
+  double box[4];
+
+  pano_bench_pan_view_box (pan, width, height, box);
+  for (guint i = 0; i < n_markers; i++)
+    {
+      double lon, lat, x, y;
+
+      pano_bench_random_lonlat (rand, &lon, &lat);
+      x = pano_mercator_x_from_lon (lon);
+      y = pano_mercator_y_from_lat (lat);
+      in_view += x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+      shumate_marker_layer_add_marker (layer, SHUMATE_MARKER (new_marker (lat, lon)));
+    }
+  shumate_map_add_layer (pan->map, SHUMATE_LAYER (layer));
+  return in_view;
 }

@@ -74,14 +74,9 @@ typedef struct
 typedef struct
 {
   PanoBenchFrames frames;
-  ShumateMap *map;          /* owned by the window */
+  PanoBenchPan pan;         /* its map is owned by the window */
   PanoLayerStack *stack;
   PanoGisLayer *roads;
-  double zoom;
-  double center_x, center_y;   /* world pixels at zoom */
-  guint frame_index;
-  guint frames_per_loop;
-  guint frames_wanted;
 
   GPtrArray *rows;          /* Row */
   GArray *memory;           /* MemoryRow */
@@ -116,65 +111,10 @@ row_free (Row *row)
 /* ---- the map and the pan ---- */
 
 static void
-move_to (Bench  *b,
-         double  x,
-         double  y)
-{
-  double world = pano_mercator_world_size (b->zoom);
-
-  shumate_location_set_location (SHUMATE_LOCATION (shumate_map_get_viewport (b->map)),
-                                 pano_mercator_lat_from_y (y / world),
-                                 pano_mercator_lon_from_x (x / world));
-}
-
-/* Whole-pixel steps round a circle through the start, as a pointer drag would give. */
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  Bench *b = user_data;
-  double angle = 2 * G_PI * b->frame_index / b->frames_per_loop;
-
-  move_to (b, b->center_x + round (RADIUS_PX * (cos (angle) - 1)),
-           b->center_y + round (RADIUS_PX * sin (angle)));
-  b->frame_index++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-pan_done (gpointer user_data)
-{
-  Bench *b = user_data;
-
-  return b->frames.recording ? b->frames.work->len >= b->frames_wanted
-                             : b->frame_index >= b->frames_wanted;
-}
-
-static void
 pan (Bench *b,
      guint  n_frames)
 {
-  guint tick;
-
-  b->frame_index = 0;
-  b->frames_wanted = n_frames;
-  tick = gtk_widget_add_tick_callback (GTK_WIDGET (b->map), on_tick, b, NULL);
-  pano_bench_frames_spin (pan_done, b, PAN_LIMIT_US);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (b->map), tick);
-}
-
-static void
-set_zoom (Bench  *b,
-          double  zoom)
-{
-  double world = pano_mercator_world_size (zoom);
-
-  b->zoom = zoom;
-  b->center_x = round (pano_mercator_x_from_lon ((PANO_BENCH_MIN_LON + PANO_BENCH_MAX_LON) / 2)
-                       * world);
-  b->center_y = round (pano_mercator_y_from_lat ((PANO_BENCH_MIN_LAT + PANO_BENCH_MAX_LAT) / 2)
-                       * world);
+  pano_bench_pan_run (&b->pan, n_frames, PAN_LIMIT_US);
 }
 
 /* A fresh map with the roads drawn the way the console draws a static layer. */
@@ -188,63 +128,23 @@ new_map (Bench *b)
   ShumateViewport *viewport;
 
   g_clear_object (&b->stack);
-  b->map = shumate_map_new ();
-  viewport = shumate_map_get_viewport (b->map);
+  b->pan.map = shumate_map_new ();
+  viewport = shumate_map_get_viewport (b->pan.map);
   shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (reference));
-  shumate_viewport_set_zoom_level (viewport, b->zoom);
-  move_to (b, b->center_x, b->center_y);
-  gtk_window_set_child (b->frames.window, GTK_WIDGET (b->map));
-  b->stack = pano_layer_stack_new (b->map);
+  shumate_viewport_set_zoom_level (viewport, b->pan.zoom);
+  pano_bench_pan_move_to (&b->pan, b->pan.center_x, b->pan.center_y);
+  gtk_window_set_child (b->frames.window, GTK_WIDGET (b->pan.map));
+  b->stack = pano_layer_stack_new (b->pan.map);
   pano_layer_stack_add (b->stack, roads);
 }
 
-static void
-view_box (Bench  *b,
-          double *box)
-{
-  double world = pano_mercator_world_size (b->zoom);
-
-  box[0] = (b->center_x - WIDTH / 2.0) / world;
-  box[1] = (b->center_y - HEIGHT / 2.0) / world;
-  box[2] = (b->center_x + WIDTH / 2.0) / world;
-  box[3] = (b->center_y + HEIGHT / 2.0) / world;
-}
-
 /* ---- what goes on the map ---- */
-
-static GtkWidget *
-new_marker (double lat,
-            double lon)
-{
-  ShumateMarker *marker = shumate_marker_new ();
-  GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-
-  gtk_widget_add_css_class (dot, "bench-dot");
-  shumate_marker_set_child (marker, dot);
-  shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
-  return GTK_WIDGET (marker);
-}
 
 static void
 add_markers (Bench *b,
              Row   *row)
 {
-  ShumateMarkerLayer *layer = shumate_marker_layer_new (shumate_map_get_viewport (b->map));
-  g_autoptr(GRand) rand = g_rand_new_with_seed (PANO_BENCH_SEED);
-  double box[4];
-
-  view_box (b, box);
-  for (guint i = 0; i < row->n; i++)
-    {
-      double lon, lat, x, y;
-
-      pano_bench_random_lonlat (rand, &lon, &lat);
-      x = pano_mercator_x_from_lon (lon);
-      y = pano_mercator_y_from_lat (lat);
-      row->in_view += x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
-      shumate_marker_layer_add_marker (layer, SHUMATE_MARKER (new_marker (lat, lon)));
-    }
-  shumate_map_add_layer (b->map, SHUMATE_LAYER (layer));
+  row->in_view += pano_bench_pan_add_markers (&b->pan, row->n, WIDTH, HEIGHT);
 }
 
 static gsize
@@ -300,7 +200,7 @@ fill_store (Bench *b,
       random_sensor (rand, &e, coords, props, sizeof props);
       pano_live_layer_upsert (layer, &e);
     }
-  m.fill_s = (g_get_monotonic_time () - start) / 1e6;
+  m.fill_s = pano_bench_seconds_since (start);
   m.heap_bytes = (double)(heap_in_use () - heap_before) / n;
   m.layer_bytes = (double)pano_live_layer_get_memory_size (layer) / n;
   g_array_append_val (b->memory, m);
@@ -323,14 +223,14 @@ add_live_layer (Bench         *b,
                 Row           *row,
                 PanoLiveStore *store)
 {
-  PanoLiveMapLayer *layer = pano_live_map_layer_new (shumate_map_get_viewport (b->map), store,
+  PanoLiveMapLayer *layer = pano_live_map_layer_new (shumate_map_get_viewport (b->pan.map), store,
                                                      LAYER);
   double box[4];
 
-  view_box (b, box);
+  pano_bench_pan_view_box (&b->pan, WIDTH, HEIGHT, box);
   pano_live_layer_search (pano_live_store_get_layer (store, LAYER), box[0], box[1], box[2],
                           box[3], count_slot, &row->in_view);
-  shumate_map_add_layer (b->map, SHUMATE_LAYER (layer));
+  shumate_map_add_layer (b->pan.map, SHUMATE_LAYER (layer));
   return layer;
 }
 
@@ -377,17 +277,17 @@ run_row (Bench         *b,
   g_ptr_array_add (b->rows, row);
   g_printerr ("[z%g] %s: ", zoom, row->label);
 
-  set_zoom (b, zoom);
+  pano_bench_pan_set_zoom (&b->pan, zoom);
   new_map (b);
   start = g_get_monotonic_time ();
   pano_bench_frames_settle (&b->frames, QUIET_US, SETTLE_LIMIT_US);
-  pan (b, b->frames_per_loop);
+  pan (b, b->pan.frames_per_loop);
   if (kind == DATA_MARKERS)
     add_markers (b, row);
   else if (kind == DATA_LIVE)
     live = add_live_layer (b, row, store);
   pano_bench_frames_settle (&b->frames, QUIET_US, SETTLE_LIMIT_US);
-  row->warm_s = (g_get_monotonic_time () - start) / 1e6;
+  row->warm_s = pano_bench_seconds_since (start);
   measure (b, row);
   if (live != NULL)
     {
@@ -518,19 +418,6 @@ print_results (Bench *b)
 
 /* ---- setup ---- */
 
-static void
-load_css (void)
-{
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-  gtk_css_provider_load_from_data (css,
-                                   ".bench-dot { background: #e01b24; min-width: 8px; "
-                                   "min-height: 8px; border-radius: 4px; }", -1);
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
 static PanoGisLayer *
 load_roads (const char  *path,
             GError     **error)
@@ -574,11 +461,11 @@ main (int   argc,
 
   b.rows = g_ptr_array_new_with_free_func ((GDestroyNotify)row_free);
   b.memory = g_array_new (FALSE, FALSE, sizeof (MemoryRow));
-  b.frames_per_loop = (guint)round (2 * G_PI * RADIUS_PX / SPEED_PX);
+  pano_bench_pan_init (&b.pan, &b.frames, RADIUS_PX, SPEED_PX);
   gtk_init ();
-  load_css ();
+  pano_bench_load_marker_css ();
   pano_bench_frames_open (&b.frames, "Panorama live pan benchmark", WIDTH, HEIGHT);
-  set_zoom (&b, 12);
+  pano_bench_pan_set_zoom (&b.pan, 12);
   new_map (&b);
 
   run_all (&b);

@@ -47,12 +47,6 @@ static const GOptionEntry entries[] = {
 };
 
 static double
-seconds_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-static double
 time_ogr2ogr (const char  *path,
               GError     **error)
 {
@@ -70,7 +64,7 @@ time_ogr2ogr (const char  *path,
       g_prefix_error (error, "ogr2ogr failed (%s): ", g_strstrip (err));
       return -1;
     }
-  return seconds_since (start);
+  return pano_bench_seconds_since (start);
 }
 
 static double
@@ -84,7 +78,7 @@ time_loader (const char  *path,
   double elapsed;
 
   layers = pano_gis_loader_load (loader, NULL, error);
-  elapsed = seconds_since (start);
+  elapsed = pano_bench_seconds_since (start);
   if (layers == NULL)
     return -1;
 
@@ -139,7 +133,7 @@ time_bare (const char  *path,
       OGR_F_Destroy (feature);
     }
   GDALClose (ds);
-  return seconds_since (start);
+  return pano_bench_seconds_since (start);
 }
 
 static double
