@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include "pano-hub-batch.h"
 #include "pano-hub-server.h"
 #include "pano-hub-subscriber.h"
 
@@ -74,13 +75,13 @@ copy_ref (gconstpointer src,
 
 static void
 on_published (PanoHubStore *store,
-              PanoHubDelta *delta,
+              PanoHubBatch *batch,
               gpointer      user_data)
 {
   PanoHubServer *self = user_data;
 
   for (guint i = 0; i < self->subscribers->len; i++)
-    pano_hub_subscriber_offer (self->subscribers->pdata[i], delta);
+    pano_hub_subscriber_offer (self->subscribers->pdata[i], batch);
 }
 
 static void
@@ -470,6 +471,8 @@ handle_ingest (PanoHubServer     *self,
       return;
     }
   seq = pano_hub_store_get_seq (self->store, layer);
+  /* One request, one delta per subscriber (split only above max_frame_out). */
+  pano_hub_store_begin_batch (self->store);
   for (guint i = 0; i < items->len; i++)
     {
       IngestItem *item = &g_array_index (items, IngestItem, i);
@@ -481,6 +484,7 @@ handle_ingest (PanoHubServer     *self,
                                      item->properties,
                                      item->stale_s > 0 ? now + item->stale_s * G_USEC_PER_SEC : 0);
     }
+  pano_hub_store_end_batch (self->store);
   reply (msg, 200, g_strdup_printf ("{\"accepted\":%u,\"seq\":%" G_GUINT64_FORMAT "}",
                                     items->len, seq));
 }

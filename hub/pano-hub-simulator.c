@@ -408,9 +408,9 @@ step_units (PanoHubSimulator *self,
 }
 
 static void
-on_published (PanoHubStore *store,
-              PanoHubDelta *delta,
-              gpointer      user_data)
+on_changed (PanoHubStore *store,
+            PanoHubDelta *delta,
+            gpointer      user_data)
 {
   PanoHubSimulator *self = user_data;
 
@@ -428,6 +428,8 @@ pano_hub_simulator_step (PanoHubSimulator *self)
 
   self->now += dt;
   self->tick++;
+  /* Subscribers get one delta per layer per tick, not one per road or unit. */
+  pano_hub_store_begin_batch (self->store);
   pano_hub_sim_step_traffic (self, dt);
   pano_hub_sim_step_environment (self, dt);
   pano_hub_sim_step_sensors (self, dt);
@@ -439,6 +441,7 @@ pano_hub_simulator_step (PanoHubSimulator *self)
   step_units (self, dt);
   step_owned (self);
   follow_assignments (self);
+  pano_hub_store_end_batch (self->store);
 }
 
 static gboolean
@@ -489,7 +492,7 @@ pano_hub_simulator_new (PanoHubCity      *city,
   pano_hub_sim_load_roads (self);
   pano_hub_sim_load_facilities (self);
   compute_extent (self);
-  g_signal_connect (store, "published", G_CALLBACK (on_published), self);
+  g_signal_connect (store, "changed", G_CALLBACK (on_changed), self);
   g_message ("Simulating %u road segments, %u environment stations, %u units, %u sensor nodes "
              "(seed %" G_GUINT64_FORMAT ", speed %.1f)", self->roads->len, self->stations->len,
              self->units->len, self->n_sensors, seed, speed);

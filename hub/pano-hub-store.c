@@ -2,9 +2,11 @@
 #define G_LOG_DOMAIN "panorama-hub-store"
 
 #include "pano-hub-store.h"
+#include "pano-hub-batch.h"
 
 /* The city's live state: per layer the current entities and a ring of the last `window`
- * changes, so a subscriber that lost its connection can be given exactly what it missed. */
+ * changes, so a subscriber that lost its connection can be given exactly what it missed.
+ * Changes made between begin_batch and end_batch are published together, per layer. */
 
 typedef struct
 {
@@ -27,11 +29,16 @@ struct _PanoHubStore
   char *epoch;
   guint window;
   Layer layers[PANO_N_LAYERS];
+
+  guint batch_depth;
+  GPtrArray *batch[PANO_N_LAYERS];        /* PanoHubDelta changed in the open batch */
+  PanoLayerId batch_order[PANO_N_LAYERS]; /* layers in the order they first changed */
+  guint n_batch_layers;
 };
 
 G_DEFINE_FINAL_TYPE (PanoHubStore, pano_hub_store, G_TYPE_OBJECT)
 
-enum { PUBLISHED, N_SIGNALS };
+enum { CHANGED, PUBLISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 PanoHubDelta *
@@ -48,7 +55,6 @@ pano_hub_delta_unref (PanoHubDelta *delta)
     return;
   g_free (delta->id);
   g_free (delta->change);
-  g_bytes_unref (delta->frame);
   g_free (delta);
 }
 
@@ -90,6 +96,7 @@ pano_hub_store_finalize (GObject *object)
         g_clear_pointer (&self->layers[i].ring[j], pano_hub_delta_unref);
       g_free (self->layers[i].ring);
       g_hash_table_unref (self->layers[i].entities);
+      g_clear_pointer (&self->batch[i], g_ptr_array_unref);
     }
   g_free (self->epoch);
   G_OBJECT_CLASS (pano_hub_store_parent_class)->finalize (object);
@@ -100,7 +107,12 @@ pano_hub_store_class_init (PanoHubStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = pano_hub_store_finalize;
 
-  /* Emitted once per change, after it is retained; the pointer is a PanoHubDelta. */
+  /* Emitted once per change as soon as it is retained, batch or not, for producers that react
+   * to each other within a step (the simulator); the pointer is a PanoHubDelta. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* Emitted once per layer per batch, and once per change made outside a batch; the pointer
+   * is a PanoHubBatch. This is what subscribers are sent. */
   signals[PUBLISHED] = g_signal_new ("published", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
@@ -236,17 +248,69 @@ pano_hub_geometry_bbox (JsonNode *geometry,
   return found;
 }
 
-static GBytes *
-single_frame (PanoLayerId  layer,
-              guint64      seq,
-              const char  *change)
+static void
+emit_batch (PanoHubStore *self,
+            PanoLayerId   layer,
+            GPtrArray    *deltas)
 {
-  GString *frame = g_string_sized_new (strlen (change) + 96);
+  guint64 from = ((PanoHubDelta *) deltas->pdata[0])->seq;
+  guint64 seq = ((PanoHubDelta *) deltas->pdata[deltas->len - 1])->seq;
+  g_autoptr(PanoHubBatch) batch = pano_hub_batch_new (layer, from, seq, deltas);
 
-  g_string_append_printf (frame, "{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
-                          G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT ",\"changes\":[%s]}",
-                          pano_layer_name (layer), seq, seq, change);
-  return g_string_free_to_bytes (frame);
+  g_signal_emit (self, signals[PUBLISHED], 0, batch);
+}
+
+/**
+ * pano_hub_store_begin_batch:
+ *
+ * Holds back "published" until the matching pano_hub_store_end_batch(): everything changed
+ * meanwhile reaches subscribers as one delta per layer. Batches nest; the outermost one counts.
+ */
+void
+pano_hub_store_begin_batch (PanoHubStore *self)
+{
+  self->batch_depth++;
+}
+
+void
+pano_hub_store_end_batch (PanoHubStore *self)
+{
+  guint n;
+
+  g_return_if_fail (self->batch_depth > 0);
+  if (--self->batch_depth > 0)
+    return;
+  n = self->n_batch_layers;
+  self->n_batch_layers = 0;
+  /* Layers go out in the order they first changed. */
+  for (guint i = 0; i < n; i++)
+    {
+      PanoLayerId layer = self->batch_order[i];
+
+      emit_batch (self, layer, g_steal_pointer (&self->batch[layer]));
+    }
+}
+
+static void
+collect (PanoHubStore *self,
+         PanoHubDelta *delta)
+{
+  GPtrArray *deltas;
+
+  if (self->batch_depth == 0)
+    {
+      deltas = g_ptr_array_new_with_free_func ((GDestroyNotify) pano_hub_delta_unref);
+      g_ptr_array_add (deltas, pano_hub_delta_ref (delta));
+      emit_batch (self, delta->layer, deltas);
+      return;
+    }
+  if (self->batch[delta->layer] == NULL)
+    {
+      self->batch[delta->layer] =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) pano_hub_delta_unref);
+      self->batch_order[self->n_batch_layers++] = delta->layer;
+    }
+  g_ptr_array_add (self->batch[delta->layer], pano_hub_delta_ref (delta));
 }
 
 static guint64
@@ -266,7 +330,6 @@ publish (PanoHubStore *self,
   delta->seq = ++l->seq;
   delta->id = g_strdup (id);
   delta->change = change;
-  delta->frame = single_frame (layer, delta->seq, change);
   if (after != NULL && after->has_bbox)
     {
       delta->has_bbox = TRUE;
@@ -281,7 +344,8 @@ publish (PanoHubStore *self,
   g_clear_pointer (&l->ring[slot], pano_hub_delta_unref);
   l->ring[slot] = delta;
   l->published++;
-  g_signal_emit (self, signals[PUBLISHED], 0, delta);
+  g_signal_emit (self, signals[CHANGED], 0, delta);
+  collect (self, delta);
   return delta->seq;
 }
 

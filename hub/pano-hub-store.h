@@ -15,7 +15,6 @@ typedef struct
   guint64 seq;
   char *id;
   char *change;      /* {"op":"upsert","entity":{...}} or {"op":"remove","id":...} */
-  GBytes *frame;     /* the single-change delta frame, from_seq == seq */
   gboolean has_bbox;
   double bbox[4];    /* lon/lat bounds of the new state */
   gboolean had_bbox;
@@ -45,6 +44,9 @@ guint64       pano_hub_store_get_published    (PanoHubStore *self,
 gboolean      pano_hub_store_has_entity       (PanoHubStore *self,
                                                PanoLayerId   layer,
                                                const char   *id);
+
+void          pano_hub_store_begin_batch      (PanoHubStore *self);
+void          pano_hub_store_end_batch        (PanoHubStore *self);
 
 guint64       pano_hub_store_upsert_raw       (PanoHubStore *self,
                                                PanoLayerId   layer,

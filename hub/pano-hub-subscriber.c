@@ -5,12 +5,13 @@
 
 /* One stream client. Frames go to the socket only while the kernel takes them; behind that is a
  * bounded queue, and behind the queue a per-entity "latest state wins" table, so a slow client
- * costs memory bounded by the number of entities, and never time of the others. */
+ * costs memory bounded by the number of entities, and never time of the others. The queue is
+ * bounded in changes, not items: a batch of 200 changes weighs 200, as 200 single deltas did. */
 
 typedef struct
 {
-  GBytes *frame;          /* a prepared frame, or NULL for a delta */
-  PanoHubDelta *delta;
+  GBytes *frame;          /* a prepared frame, or NULL for a batch */
+  PanoHubBatch *batch;
   int layer;              /* for snapshot/resumed frames: the position they set, else -1 */
   guint64 seq;
 } Item;
@@ -37,6 +38,7 @@ struct _PanoHubSubscriber
   guint64 sent_seq[PANO_N_LAYERS];
 
   GQueue queue;
+  guint queued;                           /* changes in the queue: its weight */
   GHashTable *pending;                    /* "layer/id" → PanoHubDelta */
   guint64 pending_seq[PANO_N_LAYERS];
   guint pending_coalesced[PANO_N_LAYERS];
@@ -52,11 +54,17 @@ static guint signals[N_SIGNALS];
 
 static void flush (PanoHubSubscriber *self);
 
+static guint
+item_weight (Item *item)
+{
+  return item->batch != NULL ? item->batch->deltas->len : 1;
+}
+
 static void
 item_free (Item *item)
 {
   g_clear_pointer (&item->frame, g_bytes_unref);
-  g_clear_pointer (&item->delta, pano_hub_delta_unref);
+  g_clear_pointer (&item->batch, pano_hub_batch_unref);
   g_free (item);
 }
 
@@ -64,6 +72,7 @@ static void
 drop_backlog (PanoHubSubscriber *self)
 {
   g_queue_clear_full (&self->queue, (GDestroyNotify) item_free);
+  self->queued = 0;
   g_clear_pointer (&self->pending, g_hash_table_unref);
   if (self->writable_source != NULL)
     {
@@ -123,7 +132,7 @@ pano_hub_subscriber_is_welcomed (PanoHubSubscriber *self)
 guint
 pano_hub_subscriber_get_queue_depth (PanoHubSubscriber *self)
 {
-  return self->queue.length + (self->pending ? g_hash_table_size (self->pending) : 0);
+  return self->queued + (self->pending ? g_hash_table_size (self->pending) : 0);
 }
 
 static void
@@ -192,29 +201,35 @@ wait_writable (PanoHubSubscriber *self)
   g_source_attach (self->writable_source, NULL);
 }
 
-/* The frame for a delta: the shared one, unless bbox filtering skipped seqs before it. */
+/* The frames for a batch: the shared ones, unless bbox filtering skipped seqs before it. A
+ * batch's frames go out together: splitting it across writability waits would only add
+ * bookkeeping, and it is bounded by the request that made it. */
 static void
-send_delta (PanoHubSubscriber *self,
-            PanoHubDelta      *delta)
+send_batch (PanoHubSubscriber *self,
+            PanoHubBatch      *batch)
 {
-  guint64 from = self->sent_seq[delta->layer] + 1;
+  guint64 after = self->sent_seq[batch->layer];
+  g_autoptr(GPtrArray) own = NULL;
+  GPtrArray *frames;
 
-  if (from == delta->seq)
-    send_bytes (self, delta->frame);
+  if (after >= batch->seq)
+    return;
+  if (after + 1 == batch->from_seq)
+    frames = pano_hub_batch_get_frames (batch, self->settings->max_frame_out);
   else
-    send_text (self, g_strdup_printf ("{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
-                                      G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT
-                                      ",\"changes\":[%s]}", pano_layer_name (delta->layer),
-                                      from, delta->seq, delta->change));
-  self->sent_seq[delta->layer] = delta->seq;
+    frames = own = pano_hub_batch_build_frames (batch, after, self->settings->max_frame_out);
+  for (guint i = 0; i < frames->len; i++)
+    send_bytes (self, frames->pdata[i]);
+  if (frames->len > 0)
+    self->sent_seq[batch->layer] = batch->seq;
 }
 
 static void
 send_item (PanoHubSubscriber *self,
            Item              *item)
 {
-  if (item->delta != NULL)
-    send_delta (self, item->delta);
+  if (item->batch != NULL)
+    send_batch (self, item->batch);
   else
     {
       send_bytes (self, item->frame);
@@ -310,6 +325,7 @@ flush (PanoHubSubscriber *self)
           return;
         }
       g_queue_pop_head (&self->queue);
+      self->queued -= item_weight (item);
       send_item (self, item);
       item_free (item);
     }
@@ -327,16 +343,17 @@ flush (PanoHubSubscriber *self)
 static void
 push (PanoHubSubscriber *self,
       GBytes            *frame,
-      PanoHubDelta      *delta,
+      PanoHubBatch      *batch,
       int                layer,
       guint64            seq)
 {
   Item *item = g_new0 (Item, 1);
 
   item->frame = frame;
-  item->delta = delta ? pano_hub_delta_ref (delta) : NULL;
+  item->batch = batch ? pano_hub_batch_ref (batch) : NULL;
   item->layer = layer;
   item->seq = seq;
+  self->queued += item_weight (item);
   g_queue_push_tail (&self->queue, item);
 }
 
@@ -373,28 +390,33 @@ coalesce (PanoHubSubscriber *self,
 /**
  * pano_hub_subscriber_offer:
  *
- * Hands one published change to this subscriber: sent at once when the socket can take it,
- * queued when not, coalesced when the queue is full.
+ * Hands one published batch to this subscriber (only its in-bbox changes, if it has a bbox):
+ * sent at once when the socket can take it, queued when not, coalesced change by change when
+ * the queue cannot take that many more changes.
  */
 void
 pano_hub_subscriber_offer (PanoHubSubscriber *self,
-                           PanoHubDelta      *delta)
+                           PanoHubBatch      *batch)
 {
-  if (self->closing || !(self->subscribed & (1u << delta->layer)))
+  g_autoptr(PanoHubBatch) inside = NULL;
+
+  if (self->closing || !(self->subscribed & (1u << batch->layer)))
     return;
-  if (self->has_bbox && !pano_hub_delta_in_bbox (delta, self->bbox))
+  if (self->has_bbox && (batch = inside = pano_hub_batch_filter (batch, self->bbox)) == NULL)
     return;
-  if (self->pending != NULL || self->queue.length >= self->settings->queue_limit)
+  if (self->pending == NULL && self->queue.length == 0 && writable (self))
     {
-      coalesce (self, delta);
+      send_batch (self, batch);
       return;
     }
-  if (self->queue.length == 0 && writable (self))
+  if (self->pending != NULL ||
+      self->queued + batch->deltas->len > self->settings->queue_limit)
     {
-      send_delta (self, delta);
+      for (guint i = 0; i < batch->deltas->len && !self->closing; i++)
+        coalesce (self, batch->deltas->pdata[i]);
       return;
     }
-  push (self, NULL, delta, -1, 0);
+  push (self, NULL, batch, -1, 0);
   wait_writable (self);
 }
 
@@ -556,8 +578,9 @@ drop_layer (PanoHubSubscriber *self,
       GList *next = link->next;
       Item *item = link->data;
 
-      if ((item->delta && item->delta->layer == layer) || item->layer == (int) layer)
+      if ((item->batch && item->batch->layer == layer) || item->layer == (int) layer)
         {
+          self->queued -= item_weight (item);
           item_free (item);
           g_queue_delete_link (&self->queue, link);
         }
@@ -596,8 +619,16 @@ try_resume (PanoHubSubscriber *self,
                           G_GINT64_FORMAT "}", pano_layer_name (layer),
                           pano_hub_store_get_epoch (self->store), after);
   push (self, g_bytes_new_take (text, strlen (text)), NULL, layer, after);
-  for (guint i = 0; i < deltas->len; i++)
-    pano_hub_subscriber_offer (self, deltas->pdata[i]);
+  /* What was missed goes out like any batch: few frames, each entity once. */
+  if (deltas->len > 0)
+    {
+      g_autoptr(PanoHubBatch) missed = pano_hub_batch_new (layer, after + 1,
+                                                           pano_hub_store_get_seq (self->store,
+                                                                                   layer),
+                                                           g_steal_pointer (&deltas));
+
+      pano_hub_subscriber_offer (self, missed);
+    }
   return TRUE;
 }
 

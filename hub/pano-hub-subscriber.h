@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "pano-hub-batch.h"
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
 #include "pano-hub-store.h"
@@ -26,7 +27,7 @@ PanoHubSubscriber *pano_hub_subscriber_new        (SoupWebsocketConnection *conn
                                                    PanoHubDb               *db,
                                                    PanoHubStats            *stats);
 void               pano_hub_subscriber_offer      (PanoHubSubscriber       *self,
-                                                   PanoHubDelta            *delta);
+                                                   PanoHubBatch            *batch);
 void               pano_hub_subscriber_tick       (PanoHubSubscriber       *self,
                                                    gint64                   now);
 void               pano_hub_subscriber_close      (PanoHubSubscriber       *self,

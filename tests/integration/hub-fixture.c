@@ -291,7 +291,10 @@ on_message (SoupWebsocketConnection *connection,
   if (g_strcmp0 (json_object_get_string_member (frame, "type"), "heartbeat") == 0)
     client->heartbeats++;
   else
-    g_ptr_array_add (client->frames, json_object_ref (frame));
+    {
+      g_ptr_array_add (client->frames, json_object_ref (frame));
+      g_array_append_val (client->sizes, size);
+    }
 }
 
 static void
@@ -334,6 +337,7 @@ client_connect (Hub          *hub,
 
   client->context = context ? g_main_context_ref (context) : NULL;
   client->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  client->sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_main_context_push_thread_default (context);
   client->session = soup_session_new ();
   soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
@@ -426,6 +430,7 @@ client_free (Client *client)
     }
   g_object_unref (client->session);
   g_ptr_array_unref (client->frames);
+  g_array_unref (client->sizes);
   g_free (client->close_reason);
   g_clear_pointer (&client->context, g_main_context_unref);
   g_free (client);

@@ -23,6 +23,7 @@ typedef struct
   SoupSession *session;
   SoupWebsocketConnection *connection;
   GPtrArray *frames;     /* JsonObject, heartbeats left out */
+  GArray *sizes;         /* gsize: each frame's length on the wire, as frames */
   guint cursor;
   guint heartbeats;
   gboolean closed;

@@ -17,6 +17,7 @@ typedef struct
   guint snapshots;
   guint resumes;
   guint deltas;
+  guint changes;
 } Tracker;
 
 static void
@@ -83,6 +84,7 @@ tracker_apply (Tracker    *t,
           else
             g_hash_table_remove (t->values, json_object_get_string_member (change, "id"));
         }
+      t->changes += json_array_get_length (list);
       t->deltas++;
     }
   else
@@ -176,7 +178,8 @@ test_snapshot_then_deltas (void)
   hub_ingest_points (hub, "traffic", "road", 0, 10, 2);
   hub_ingest_points (hub, "traffic", "road", 5, 10, 3);
   tracker_follow (&t, 320);
-  g_assert_cmpuint (t.deltas, ==, 20);
+  g_assert_cmpuint (t.deltas, ==, 2);
+  g_assert_cmpuint (t.changes, ==, 20);
   g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (t.values, "road-0")), ==, 2);
   g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (t.values, "road-9")), ==, 3);
   g_assert_cmpuint (g_hash_table_size (t.values), ==, 300);
@@ -211,13 +214,25 @@ test_resume (void)
   g_assert_cmpstr (epoch, ==, epoch2);
   subscribe (second, "[\"environment\"]", epoch, "{\"environment\":8}");
   g_assert_cmpint (json_object_get_int_member (client_next (second, "resumed"), "seq"), ==, 8);
-  for (guint64 seq = 9; seq <= 15; seq++)
-    {
-      JsonObject *delta = client_next (second, "delta");
+  {
+    /* The missed changes come as one delta, one change per station. */
+    JsonObject *delta = client_next (second, "delta");
+    JsonArray *changes = json_object_get_array_member (delta, "changes");
 
-      g_assert_cmpint (json_object_get_int_member (delta, "from_seq"), ==, seq);
-      g_assert_cmpint (json_object_get_int_member (delta, "seq"), ==, seq);
-    }
+    g_assert_cmpint (json_object_get_int_member (delta, "from_seq"), ==, 9);
+    g_assert_cmpint (json_object_get_int_member (delta, "seq"), ==, 15);
+    g_assert_cmpuint (json_array_get_length (changes), ==, 7);
+    for (guint i = 0; i < 7; i++)
+      {
+        JsonObject *entity = json_object_get_object_member (
+          json_array_get_object_element (changes, i), "entity");
+        g_autofree char *id = g_strdup_printf ("station-%u", i);
+
+        g_assert_cmpstr (json_object_get_string_member (entity, "id"), ==, id);
+        g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                           entity, "properties"), "v"), ==, 3);
+      }
+  }
   /* Nothing extra was queued: the next frame is the next live change. */
   hub_ingest_points (hub, "environment", "station", 0, 1, 4);
   g_assert_cmpint (json_object_get_int_member (client_next (second, "delta"), "seq"), ==, 16);
@@ -267,6 +282,277 @@ test_bbox (void)
   g_assert_cmpuint (json_array_get_length (changes), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
                      json_array_get_object_element (changes, 0), "entity"), "id"), ==, "unit-2");
+  hub_stop (hub);
+}
+
+/* One feature of an ingest body; odd ones are lines, so geometry is compared beyond points. */
+static void
+append_feature (GString    *body,
+                const char *id,
+                double      lon,
+                gint64      value,
+                guint       pad)
+{
+  g_autofree char *padding = g_strnfill (pad, 'x');
+
+  if (body->str[body->len - 1] != '[')
+    g_string_append_c (body, ',');
+  g_string_append_printf (body, "{\"type\":\"Feature\",\"id\":\"%s\",\"geometry\":", id);
+  if (value % 2 == 0)
+    g_string_append_printf (body, "{\"type\":\"Point\",\"coordinates\":[%.4f,32.6125]}", lon);
+  else
+    g_string_append_printf (body, "{\"type\":\"LineString\",\"coordinates\":[[%.4f,32.6125],"
+                            "[%.4f,32.6175]]}", lon, lon + 0.0005);
+  g_string_append_printf (body, ",\"properties\":{\"v\":%" G_GINT64_FORMAT ",\"name\":\"路段 %s\","
+                          "\"pad\":\"%s\"}}", value, id, padding);
+}
+
+/* Posts a body built by append_feature(); returns it parsed, to compare with what arrives. */
+static JsonNode *
+post_features (Hub        *hub,
+               const char *layer,
+               GString    *body)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/ingest/%s", layer);
+
+  g_string_append (body, "]}");
+  g_assert_cmpuint (hub_rest (hub, "POST", path, "admin-token", NULL, body->str, NULL, NULL),
+                    ==, 200);
+  return json_from_string (body->str, NULL);
+}
+
+/* id → the last feature posted under it (what the hub must hold and send). */
+static GHashTable *
+index_features (JsonNode *posted)
+{
+  JsonArray *features = json_object_get_array_member (json_node_get_object (posted), "features");
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+
+      g_hash_table_insert (index, (gpointer) json_object_get_string_member (feature, "id"),
+                           feature);
+    }
+  return index;
+}
+
+/* Every change of the frame upserts an entity exactly as posted, and none twice in @seen. */
+static guint
+assert_changes_posted (JsonObject *frame,
+                       GHashTable *posted,
+                       GHashTable *seen)
+{
+  JsonArray *changes = json_object_get_array_member (frame, "changes");
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *entity = json_object_get_object_member (change, "entity");
+      const char *id = json_object_get_string_member (entity, "id");
+      JsonObject *feature = g_hash_table_lookup (posted, id);
+
+      g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "upsert");
+      g_assert_nonnull (feature);
+      g_assert_true (g_hash_table_add (seen, (gpointer) id));
+      g_assert_true (json_node_equal (json_object_get_member (entity, "geometry"),
+                                      json_object_get_member (feature, "geometry")));
+      g_assert_true (json_node_equal (json_object_get_member (entity, "properties"),
+                                      json_object_get_member (feature, "properties")));
+    }
+  return json_array_get_length (changes);
+}
+
+static JsonObject *
+next_delta (Client  *client,
+            guint64  from_seq,
+            guint64  seq)
+{
+  JsonObject *frame = client_next (client, "delta");
+
+  g_assert_cmpint (json_object_get_int_member (frame, "from_seq"), ==, from_seq);
+  g_assert_cmpint (json_object_get_int_member (frame, "seq"), ==, seq);
+  return frame;
+}
+
+/* A 200-feature ingest reaches a subscriber as one delta over its 200 seqs, entity by entity
+ * as posted; the next frame is the next request's. */
+static void
+test_ingest_one_frame (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  g_autoptr(GString) body = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autoptr(JsonNode) posted = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *frame;
+
+  hub_ingest_points (hub, "traffic", "road", 0, 5, 0);
+  g_free (client_hello (client, "view-token"));
+  subscribe (client, "[\"traffic\"]", NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (client_next (client, "snapshot"), "seq"), ==, 5);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("road-%u", i);
+
+      append_feature (body, id, 110.7 + i * 0.0007, i * 3 + 1, 0);
+    }
+  posted = post_features (hub, "traffic", body);
+  index = index_features (posted);
+  frame = next_delta (client, 6, 205);
+  g_assert_false (json_object_has_member (frame, "coalesced"));
+  g_assert_cmpuint (assert_changes_posted (frame, index, seen), ==, 200);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 200);
+
+  hub_ingest_points (hub, "traffic", "road", 0, 1, 2);
+  frame = next_delta (client, 206, 206);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "changes")), ==,
+                    1);
+  hub_stop (hub);
+}
+
+/* Of one ingest, a bbox subscriber gets only what is inside plus what just left, in one frame
+ * whose range starts right after the last one it was sent; a plain subscriber gets it all. */
+static void
+test_ingest_bbox (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) boxed = client_connect (hub, NULL);
+  g_autoptr(Client) plain = client_connect (hub, NULL);
+  g_autoptr(GString) body = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autoptr(JsonNode) posted = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) all = g_hash_table_new (g_str_hash, g_str_equal);
+  static const char * const expected[] = { "unit-0", "unit-1", "unit-2", "unit-3", "unit-4",
+                                           "unit-100", "unit-101", "unit-102", "unit-103",
+                                           "unit-104" };
+  JsonObject *frame;
+
+  /* hub_ingest_points puts point i at longitude 110.7 + (i % 100) * 0.001 */
+  hub_ingest_points (hub, "resources", "unit", 0, 20, 1);
+  g_free (client_hello (boxed, "view-token"));
+  g_free (client_hello (plain, "view-token"));
+  client_send (boxed, "{\"type\":\"subscribe\",\"layers\":[\"resources\"],"
+                      "\"bbox\":[110.6995,32.5,110.7045,32.7]}");
+  subscribe (plain, "[\"resources\"]", NULL, NULL);
+  frame = client_next (boxed, "snapshot");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "entities")), ==,
+                    5);
+  client_next (plain, "snapshot");
+
+  /* seq 21..220: ten inside, unit-3 moves out (still sent so it can be dropped), 189 outside */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("unit-%u", i);
+
+      append_feature (body, id, i == 3 ? 110.8 : 110.7 + (i % 100) * 0.001, i * 2, 0);
+    }
+  posted = post_features (hub, "resources", body);
+  index = index_features (posted);
+  frame = next_delta (boxed, 21, 220);
+  g_assert_cmpuint (assert_changes_posted (frame, index, seen), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_true (g_hash_table_contains (seen, expected[i]));
+  g_assert_cmpuint (assert_changes_posted (next_delta (plain, 21, 220), index, all), ==, 200);
+
+  hub_ingest_points (hub, "resources", "unit", 10, 5, 2);   /* seq 221..225, all outside */
+  hub_ingest_points (hub, "resources", "unit", 2, 1, 3);    /* seq 226, inside */
+  frame = next_delta (boxed, 221, 226);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "changes")), ==,
+                    1);
+  next_delta (plain, 221, 225);
+  next_delta (plain, 226, 226);
+  hub_stop (hub);
+}
+
+/* An ingest larger than max_frame_out arrives as several deltas, each under the limit, each
+ * covering the seqs right after the previous one, together every entity once. */
+static void
+test_ingest_split (void)
+{
+  Hub *hub = hub_start ("[stream]\nmax-frame-out=16384\n");
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  g_autoptr(GString) body = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autoptr(JsonNode) posted = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint64 seq = 0;
+  guint frames = 0, changes = 0;
+
+  g_free (client_hello (client, "view-token"));
+  subscribe (client, "[\"environment\"]", NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (client_next (client, "snapshot"), "seq"), ==, 0);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("station-%u", i);
+
+      append_feature (body, id, 110.7 + i * 0.0003, i, 150);
+    }
+  g_assert_cmpuint (body->len, >, 4 * 16384);
+  posted = post_features (hub, "environment", body);
+  index = index_features (posted);
+  while (seq < 300)
+    {
+      JsonObject *frame = client_next (client, "delta");
+
+      g_assert_cmpint (json_object_get_int_member (frame, "from_seq"), ==, seq + 1);
+      seq = json_object_get_int_member (frame, "seq");
+      g_assert_false (json_object_has_member (frame, "chunk"));
+      g_assert_cmpuint (g_array_index (client->sizes, gsize, client->cursor - 1), <=, 16384);
+      changes += assert_changes_posted (frame, index, seen);
+      frames++;
+    }
+  g_assert_cmpint (seq, ==, 300);
+  /* split by size, not per change: some 120 kB of changes in 16 kB frames */
+  g_assert_cmpuint (frames, >=, 4);
+  g_assert_cmpuint (frames, <=, 16);
+  g_assert_cmpuint (changes, ==, 300);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 300);
+  hub_stop (hub);
+}
+
+/* An entity posted twice in one ingest arrives once, in its latest state, counted as coalesced;
+ * upserted then removed, it arrives as its removal. */
+static void
+test_ingest_repeated (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  g_autoptr(GString) body = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autoptr(GString) removal = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autoptr(JsonNode) posted = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *frame;
+  JsonObject *change;
+
+  g_free (client_hello (client, "view-token"));
+  subscribe (client, "[\"events\"]", NULL, NULL);
+  client_next (client, "snapshot");
+  append_feature (body, "event-a", 110.71, 1, 0);
+  append_feature (body, "event-b", 110.72, 1, 0);
+  append_feature (body, "event-a", 110.73, 2, 0);
+  posted = post_features (hub, "events", body);
+  index = index_features (posted);
+  frame = next_delta (client, 1, 3);
+  g_assert_cmpint (json_object_get_int_member (frame, "coalesced"), ==, 1);
+  /* index holds event-a's second state (v 2, at 110.73): the only one that may arrive */
+  g_assert_cmpuint (assert_changes_posted (frame, index, seen), ==, 2);
+
+  append_feature (removal, "event-c", 110.74, 1, 0);
+  g_string_append (removal, ",{\"type\":\"Feature\",\"id\":\"event-c\",\"geometry\":null,"
+                            "\"properties\":{\"_remove\":true}}");
+  json_node_unref (post_features (hub, "events", removal));
+  frame = next_delta (client, 4, 5);
+  g_assert_cmpint (json_object_get_int_member (frame, "coalesced"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (frame, "changes")), ==,
+                    1);
+  change = json_array_get_object_element (json_object_get_array_member (frame, "changes"), 0);
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "remove");
+  g_assert_cmpstr (json_object_get_string_member (change, "id"), ==, "event-c");
   hub_stop (hub);
 }
 
@@ -706,6 +992,7 @@ test_slow_subscriber (void)
   g_autoptr(Client) slow = client_connect (hub, slow_context);
   Tracker tf, ts;
   guint64 seq = 0;
+  guint requests = 0;
   gint64 round;
 
   g_free (client_hello (fast, "view-token"));
@@ -724,6 +1011,7 @@ test_slow_subscriber (void)
       for (guint i = 0; i < 5; i++)
         hub_ingest_points (hub, "traffic", "hot", 0, 10, round);
       seq += 50;
+      requests += 5;
       tracker_follow (&tf, seq);
     }
   g_assert_cmpuint (hub_metric (hub, "pano_hub_dropped_total"), ==, 0);
@@ -747,6 +1035,7 @@ test_slow_subscriber (void)
       g_assert_cmpuint (r, <, 2000);
       hub_ingest_points (hub, "traffic", "cold", r * 50, 50, r);
       seq += 50;
+      requests++;
       tracker_follow (&tf, seq);
     }
   client_wait_closed (slow);
@@ -758,7 +1047,8 @@ test_slow_subscriber (void)
   tracker_follow (&tf, seq + 1);
   g_assert_false (fast->closed);
   g_assert_cmpuint (tf.coalesced, ==, 0);
-  g_assert_cmpuint (tf.deltas, ==, seq + 1);
+  g_assert_cmpuint (tf.deltas, ==, requests + 1);
+  g_assert_cmpuint (tf.changes, ==, seq + 1);
   tracker_clear (&tf);
   tracker_clear (&ts);
   hub_stop (hub);
@@ -840,6 +1130,53 @@ test_simulator_deterministic (void)
     }
   hub_stop (hubs[0]);
   hub_stop (hubs[1]);
+}
+
+/* A simulator tick reaches a subscriber as one delta per layer (split only above the frame
+ * limit): frames cover hundreds of road reports each, every road at most once per frame. */
+static void
+test_simulator_batches (void)
+{
+  g_autofree char *city = g_build_filename (PANO_SOURCE_DATADIR, "shiyan.gpkg", NULL);
+  const char * const args[] = { "--simulate", city, "--seed", "7", "--speed", "600", NULL };
+  g_autoptr(Client) client = NULL;
+  guint64 seq = 0;
+  guint chunk = 0, chunks = 1;
+  Hub *hub;
+
+  if (!g_file_test (city, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("data/shiyan.gpkg is not present");
+      return;
+    }
+  hub = hub_start_args (NULL, args);
+  client = client_connect (hub, NULL);
+  g_free (client_hello (client, "view-token"));
+  subscribe (client, "[\"traffic\"]", NULL, NULL);
+  for (; chunk < chunks; chunk++)
+    {
+      JsonObject *snapshot = client_next (client, "snapshot");
+
+      chunks = json_object_get_int_member_with_default (snapshot, "chunks", 1);
+      seq = json_object_get_int_member (snapshot, "seq");
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *frame = client_next (client, "delta");
+      JsonArray *changes = json_object_get_array_member (frame, "changes");
+      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      guint64 to = json_object_get_int_member (frame, "seq");
+
+      g_assert_cmpint (json_object_get_int_member (frame, "from_seq"), ==, seq + 1);
+      g_assert_cmpuint (to - seq, >=, 100);
+      for (guint j = 0; j < json_array_get_length (changes); j++)
+        g_assert_true (g_hash_table_add (ids, (gpointer) json_object_get_string_member (
+                                           json_object_get_object_member (
+                                             json_array_get_object_element (changes, j),
+                                             "entity"), "id")));
+      seq = to;
+    }
+  hub_stop (hub);
 }
 
 static gboolean
@@ -949,6 +1286,10 @@ main (int   argc,
   g_test_add_func ("/hub/stream/snapshot-then-deltas", test_snapshot_then_deltas);
   g_test_add_func ("/hub/stream/resume", test_resume);
   g_test_add_func ("/hub/stream/bbox", test_bbox);
+  g_test_add_func ("/hub/stream/ingest-one-frame", test_ingest_one_frame);
+  g_test_add_func ("/hub/stream/ingest-bbox", test_ingest_bbox);
+  g_test_add_func ("/hub/stream/ingest-split", test_ingest_split);
+  g_test_add_func ("/hub/stream/ingest-repeated", test_ingest_repeated);
   g_test_add_func ("/hub/stream/restart-new-epoch", test_restart);
   g_test_add_func ("/hub/stream/heartbeat", test_heartbeat);
   g_test_add_func ("/hub/stream/slow-subscriber", test_slow_subscriber);
@@ -957,5 +1298,6 @@ main (int   argc,
   g_test_add_func ("/hub/commands/lifecycle", test_lifecycle);
   g_test_add_func ("/hub/auth/tls", test_tls);
   g_test_add_func ("/hub/simulator/same-seed-same-run", test_simulator_deterministic);
+  g_test_add_func ("/hub/simulator/one-delta-per-tick", test_simulator_batches);
   return g_test_run ();
 }
