@@ -29,7 +29,8 @@ struct _PanoBenchFrames
   gboolean recording;
   GArray *work;         /* ms per frame, filled while recording */
   GArray *paint;        /* ms of it from the end of layout (snapshot + GSK render) */
-  GArray *intervals;    /* ms from one frame's end to the next one's */
+  GArray *intervals;    /* ms from one frame's end to the next one's: the frame time a user
+                           sees (work hides llvmpipe rasterising after the swap) */
 
   PanoBenchPaintFunc on_paint;   /* called at every ::after-paint, recording or not */
   gpointer on_paint_data;
@@ -82,6 +83,8 @@ void     pano_bench_pan_view_box     (PanoBenchPan      *pan,
 void     pano_bench_pan_run          (PanoBenchPan      *pan,
                                       guint              n_frames,
                                       gint64             limit_us);
+
+ShumateLayer *pano_bench_tile_floor_new (ShumateViewport *viewport);
 
 void     pano_bench_load_marker_css  (void);
 guint    pano_bench_pan_add_markers  (PanoBenchPan      *pan,
