@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* The ordered list of static layers (top first) and the map widgets that show them. The list
- * is the model the layer list binds to; the stack keeps the map's widget order, visibility and
- * opacity in step with it, and hit-tests clicks from the top layer down. */
+/* The ordered list of static layers (top first) and the one map widget that shows them all
+ * composed (a PanoTileLayer). The list is the model the layer list binds to; the stack keeps
+ * the composition's order, visibility and opacity in step with it, and hit-tests clicks from
+ * the top layer down. */
 #define G_LOG_DOMAIN "panorama-layers"
 
 #include "pano-layer-stack.h"
 #include "pano-mercator.h"
-#include "pano-tile-source.h"
+#include "pano-tile-layer.h"
 
 #include <math.h>
 
@@ -19,7 +20,7 @@ struct _PanoLayerStack
 
   ShumateMap *map;        /* weak */
   GListStore *layers;     /* PanoStaticLayer, top first */
-  GHashTable *widgets;    /* PanoStaticLayer → ShumateMapLayer (owned ref) */
+  PanoTileLayer *tiles;   /* the visible ones composed (owned ref) */
   ShumateLayer *backdrop;
   ShumateLayer *ceiling;  /* weak: static layers stay under it (the live layers start there) */
 };
@@ -34,7 +35,7 @@ pano_layer_stack_dispose (GObject *object)
   g_clear_weak_pointer (&self->map);
   g_clear_weak_pointer (&self->ceiling);
   g_clear_object (&self->layers);
-  g_clear_pointer (&self->widgets, g_hash_table_unref);
+  g_clear_object (&self->tiles);
   g_clear_object (&self->backdrop);
 
   G_OBJECT_CLASS (pano_layer_stack_parent_class)->dispose (object);
@@ -50,7 +51,6 @@ static void
 pano_layer_stack_init (PanoLayerStack *self)
 {
   self->layers = g_list_store_new (PANO_TYPE_STATIC_LAYER);
-  self->widgets = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 PanoLayerStack *
@@ -59,6 +59,7 @@ pano_layer_stack_new (ShumateMap *map)
   PanoLayerStack *self = g_object_new (PANO_TYPE_LAYER_STACK, NULL);
 
   g_set_weak_pointer (&self->map, map);
+  self->tiles = g_object_ref_sink (pano_tile_layer_new (shumate_map_get_viewport (map)));
   return self;
 }
 
@@ -67,21 +68,6 @@ GListModel *
 pano_layer_stack_get_model (PanoLayerStack *self)
 {
   return G_LIST_MODEL (self->layers);
-}
-
-static ShumateLayer *
-create_widget (PanoLayerStack  *self,
-               PanoStaticLayer *layer)
-{
-  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
-  g_autoptr(PanoTileSource) source =
-    pano_tile_source_new (pano_static_layer_get_title (layer),
-                          pano_static_layer_get_renderer (layer));
-  ShumateMapLayer *widget = shumate_map_layer_new (SHUMATE_MAP_SOURCE (source), viewport);
-
-  g_object_bind_property (layer, "visible", widget, "visible", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (layer, "opacity", widget, "opacity", G_BINDING_SYNC_CREATE);
-  return SHUMATE_LAYER (g_object_ref_sink (widget));
 }
 
 static void
@@ -94,40 +80,41 @@ add_under_ceiling (PanoLayerStack *self,
     shumate_map_add_layer (self->map, widget);
 }
 
-/* Puts the map's widgets back in list order: backdrop at the bottom, item 0 on top. */
+/* Composes the visible layers, bottom first, with their opacities. */
+static void
+update_parts (PanoLayerStack *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->layers)), n_parts = 0;
+  g_autofree PanoTileRenderer **renderers = g_new0 (PanoTileRenderer *, n + 1);
+  g_autofree double *opacities = g_new0 (double, n + 1);
+
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(PanoStaticLayer) layer = g_list_model_get_item (G_LIST_MODEL (self->layers), i - 1);
+
+      if (!pano_static_layer_get_visible (layer))
+        continue;
+      renderers[n_parts] = pano_static_layer_get_renderer (layer);
+      opacities[n_parts++] = pano_static_layer_get_opacity (layer);
+    }
+  pano_tile_layer_set_parts (self->tiles, renderers, opacities, n_parts);
+}
+
+/* Puts the map's widgets in order: the backdrop, then the static layers, under the ceiling. */
 static void
 restack (PanoLayerStack *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->layers));
-  GHashTableIter iter;
-  gpointer widget;
-
   if (self->map == NULL)
     return;
 
-  g_hash_table_iter_init (&iter, self->widgets);
-  while (g_hash_table_iter_next (&iter, NULL, &widget))
-    if (gtk_widget_get_parent (widget) != NULL)
-      shumate_map_remove_layer (self->map, widget);
+  if (gtk_widget_get_parent (GTK_WIDGET (self->tiles)) != NULL)
+    shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tiles));
   if (self->backdrop && gtk_widget_get_parent (GTK_WIDGET (self->backdrop)) != NULL)
     shumate_map_remove_layer (self->map, self->backdrop);
 
   if (self->backdrop)
     add_under_ceiling (self, self->backdrop);
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(PanoStaticLayer) layer = g_list_model_get_item (G_LIST_MODEL (self->layers), i - 1);
-
-      add_under_ceiling (self, g_hash_table_lookup (self->widgets, layer));
-    }
-}
-
-static void
-on_renderer_changed (PanoStaticLayer *layer,
-                     PanoLayerStack  *self)
-{
-  g_hash_table_replace (self->widgets, layer, create_widget (self, layer));
-  restack (self);
+  add_under_ceiling (self, SHUMATE_LAYER (self->tiles));
 }
 
 static void
@@ -137,13 +124,19 @@ insert_layer (PanoLayerStack  *self,
 {
   g_return_if_fail (PANO_IS_STATIC_LAYER (layer));
 
-  g_hash_table_insert (self->widgets, layer, create_widget (self, layer));
-  g_signal_connect_object (layer, "renderer-changed", G_CALLBACK (on_renderer_changed), self, 0);
+  g_signal_connect_object (layer, "renderer-changed", G_CALLBACK (update_parts), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (layer, "notify::visible", G_CALLBACK (update_parts), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (layer, "notify::opacity", G_CALLBACK (update_parts), self,
+                           G_CONNECT_SWAPPED);
   if (on_top)
     g_list_store_insert (self->layers, 0, layer);
   else
     g_list_store_append (self->layers, layer);
-  restack (self);
+  if (gtk_widget_get_parent (GTK_WIDGET (self->tiles)) == NULL)
+    restack (self);
+  update_parts (self);
 }
 
 /* Adds @layer over every other layer. */
@@ -167,15 +160,12 @@ pano_layer_stack_remove (PanoLayerStack  *self,
                          PanoStaticLayer *layer)
 {
   guint position;
-  ShumateLayer *widget = g_hash_table_lookup (self->widgets, layer);
 
   if (!g_list_store_find (self->layers, layer, &position))
     return;
   g_signal_handlers_disconnect_by_data (layer, self);
-  if (self->map && widget && gtk_widget_get_parent (GTK_WIDGET (widget)))
-    shumate_map_remove_layer (self->map, widget);
-  g_hash_table_remove (self->widgets, layer);
   g_list_store_remove (self->layers, position);
+  update_parts (self);
 }
 
 /* @delta: -1 to raise one step, +1 to lower. Returns: whether it moved */
@@ -197,7 +187,7 @@ pano_layer_stack_move (PanoLayerStack  *self,
   g_list_store_remove (self->layers, position);
   g_list_store_insert (self->layers, target, layer);
   g_object_unref (layer);
-  restack (self);
+  update_parts (self);
   return TRUE;
 }
 

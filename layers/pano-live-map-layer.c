@@ -9,6 +9,7 @@
 #include "pano-live-map-layer.h"
 #include "pano-live-classify.h"
 #include "pano-mercator.h"
+#include "pano-texture.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -299,23 +300,6 @@ paint_symbol (PanoLiveMapLayer *self,
     paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
 }
 
-/* Returns: (transfer full): @surface (@size px square, ARGB32) as a texture; consumes it */
-static GdkTexture *
-texture_from_surface (cairo_surface_t *surface,
-                      int              size)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  GdkTexture *texture;
-
-  cairo_surface_flush (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                       (gsize)cairo_image_surface_get_stride (surface) * size);
-  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  cairo_surface_destroy (surface);
-  return texture;
-}
-
 /* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
 static GdkTexture *
 get_sprite (PanoLiveMapLayer *self,
@@ -333,7 +317,9 @@ get_sprite (PanoLiveMapLayer *self,
   cr = cairo_create (surface);
   paint_symbol (self, cr, s, size / 2.0);
   cairo_destroy (cr);
-  texture = texture_from_surface (surface, size);
+  cairo_surface_flush (surface);
+  texture = pano_texture_new_for_surface (surface);
+  cairo_surface_destroy (surface);
   g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
   return texture;
 }
@@ -417,7 +403,9 @@ get_bin_sprite (PanoLiveMapLayer *self,
       pango_cairo_show_layout (cr, layout);
     }
   cairo_destroy (cr);
-  texture = texture_from_surface (surface, size);
+  cairo_surface_flush (surface);
+  texture = pano_texture_new_for_surface (surface);
+  cairo_surface_destroy (surface);
   g_hash_table_insert (self->bin_sprites, g_steal_pointer (&key), texture);
   return texture;
 }

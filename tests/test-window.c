@@ -7,6 +7,7 @@
 #include "pano-test-util.h"
 #include "pano-window.h"
 
+#include <math.h>
 #include <string.h>
 
 static char *tmpdir;
@@ -60,7 +61,19 @@ typedef struct
   int x, y;
   guint32 color;
   gboolean equal;
+  int tolerance;    /* per channel */
 } PixelWait;
+
+static gboolean
+colors_match (guint32 a,
+              guint32 b,
+              int     tolerance)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int)((a >> shift) & 0xff) - (int)((b >> shift) & 0xff)) > tolerance)
+      return FALSE;
+  return TRUE;
+}
 
 static gboolean
 pixel_matches (gpointer data)
@@ -70,7 +83,21 @@ pixel_matches (gpointer data)
 
   if (texture == NULL)
     return FALSE;
-  return (texture_pixel (texture, w->x, w->y) == w->color) == w->equal;
+  return colors_match (texture_pixel (texture, w->x, w->y), w->color, w->tolerance) == w->equal;
+}
+
+/* @a over @b at @alpha, channel by channel */
+static guint32
+blend (guint32 a,
+       guint32 b,
+       double  alpha)
+{
+  guint32 out = 0;
+
+  for (int shift = 0; shift < 24; shift += 8)
+    out |= (guint32)round (alpha * ((a >> shift) & 0xff) + (1 - alpha) * ((b >> shift) & 0xff))
+           << shift;
+  return out;
 }
 
 static void
@@ -90,7 +117,8 @@ test_console (void)
   g_autofree char *layer_path = g_build_filename (tmpdir, "哨点 sentinel.geojson", NULL);
   g_autofree char *broken = g_build_filename (tmpdir, "坏文件.shp", NULL);
   PanoWindow *window = pano_window_new (NULL);
-  PixelWait wait = { window, 0, 0, 0xe01b24, TRUE };
+  PixelWait wait = { window, 0, 0, 0xe01b24, TRUE, 0 };
+  guint32 base;
   g_autoptr(PanoStaticLayer) top = NULL;
   PanoFeaturePanel *panel = pano_window_get_feature_panel (window);
   GtkWidget *row;
@@ -132,7 +160,19 @@ test_console (void)
   pano_static_layer_set_visible (top, FALSE);
   wait.equal = FALSE;
   pano_test_wait_until (pixel_matches, &wait);
+  {
+    g_autoptr(GdkTexture) texture = snapshot_map (window);
+
+    base = texture_pixel (texture, wait.x, wait.y);
+  }
   pano_static_layer_set_visible (top, TRUE);
+
+  /* at 40 % opacity it is composed over the base map beneath it */
+  pano_static_layer_set_opacity (top, 0.4);
+  wait = (PixelWait) { window, wait.x, wait.y, blend (0x0000ff, base, 0.4), TRUE, 3 };
+  pano_test_wait_until (pixel_matches, &wait);
+  pano_static_layer_set_opacity (top, 1);
+  wait = (PixelWait) { window, wait.x, wait.y, 0x0000ff, FALSE, 0 };
 
   /* lowered under the base map, the opaque base hides it; raised again, it shows */
   g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 2));
