@@ -214,7 +214,6 @@ trace_resource (cairo_t *cr,
 
 /* ---- sprites: every symbol is drawn once with cairo, then placed as a texture ---- */
 
-#define SPRITE_PAD 9   /* px around a symbol for its exceedance and selection rings */
 #define MAX_BIN_SPRITES 4096
 
 typedef struct
@@ -236,10 +235,21 @@ sprite_key (const Sprite *s)
          s->glyph << 10 | s->bin << 14 | (guint)round (s->radius * 2) << 16;
 }
 
+/* Just big enough for what the symbol carries: on llvmpipe every texel placed is paid for
+ * every frame, and thousands of symbols with room for rings they do not have cost a screenful
+ * of fill. */
 static int
 sprite_size (const Sprite *s)
 {
-  return 2 * (int)ceil (s->radius + SPRITE_PAD);
+  double reach = s->radius * (s->shape ? 1.2 : 1) + 1.5;   /* the outline, antialiased */
+
+  if (s->ring)
+    reach = MAX (reach, s->radius + 5.5);
+  if (s->selected)
+    reach = MAX (reach, s->radius + 9.5);
+  if (s->glyph)
+    reach = MAX (reach, 7);
+  return 2 * (int)ceil (reach);
 }
 
 static void
