@@ -8,7 +8,9 @@
 #include "pano-mercator.h"
 #include "pano-protocol.h"
 
-#include <json-glib/json-glib.h>
+#include "pano-json.h"
+
+#include <string.h>
 
 static const struct
 {
@@ -45,169 +47,287 @@ pano_feed_frame_free (PanoFeedFrame *frame)
   g_free (frame);
 }
 
-/* Returns: milliseconds since the Unix epoch, 0 for NULL or unparsable text */
+/* Reads @n digits at @p, or -1 */
+static int
+digits (const char *p,
+        int         n)
+{
+  int v = 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return -1;
+      v = v * 10 + (p[i] - '0');
+    }
+  return v;
+}
+
+/* Days from 1970-01-01 to @y-@m-@d in the proleptic Gregorian calendar. */
+static gint64
+days_from_civil (int y,
+                 int m,
+                 int d)
+{
+  int era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (gint64)era * 146097 + doe - 719468;
+}
+
+/* Returns: milliseconds since the Unix epoch, 0 for NULL or unparsable text. The hub's own
+ * form, 2026-12-01T22:13:47.123Z, is read directly (every entity carries two); anything else
+ * RFC 3339 allows goes through GDateTime. */
 gint64
 pano_feed_parse_time (const char *rfc3339)
 {
   g_autoptr(GDateTime) time = NULL;
 
-  if (rfc3339 == NULL || !(time = g_date_time_new_from_iso8601 (rfc3339, NULL)))
+  if (rfc3339 == NULL)
+    return 0;
+  if (strlen (rfc3339) == 24 && rfc3339[4] == '-' && rfc3339[7] == '-' && rfc3339[10] == 'T' &&
+      rfc3339[13] == ':' && rfc3339[16] == ':' && rfc3339[19] == '.' && rfc3339[23] == 'Z')
+    {
+      int y = digits (rfc3339, 4), mo = digits (rfc3339 + 5, 2), d = digits (rfc3339 + 8, 2);
+      int h = digits (rfc3339 + 11, 2), mi = digits (rfc3339 + 14, 2);
+      int s = digits (rfc3339 + 17, 2), ms = digits (rfc3339 + 20, 3);
+
+      if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 &&
+          mi >= 0 && mi < 60 && s >= 0 && s < 61 && ms >= 0)
+        return ((days_from_civil (y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
+    }
+  if (!(time = g_date_time_new_from_iso8601 (rfc3339, NULL)))
     return 0;
   return g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
 }
 
-/* The coordinates to keep: a point, a line, or a polygon's outer ring as its outline. */
-static JsonArray *
-coordinate_list (JsonObject *geometry,
-                 gboolean   *single)
+static gint64
+time_member (PanoJsonSpan  object,
+             const char   *name)
 {
-  const char *type = json_object_get_string_member_with_default (geometry, "type", "");
-  JsonArray *c = json_object_get_array_member (geometry, "coordinates");
+  PanoJsonSpan v;
+  char text[40];
+  gsize n;
+
+  if (!pano_json_member (object, name, &v) || !pano_json_is_string (v) ||
+      (n = v.end - v.start - 2) >= sizeof text || memchr (v.start, '\\', n + 2))
+    return 0;
+  memcpy (text, v.start + 1, n);
+  text[n] = '\0';
+  return pano_feed_parse_time (text);
+}
+
+static char *
+string_member (PanoJsonSpan  object,
+               const char   *name)
+{
+  PanoJsonSpan v;
+
+  return pano_json_member (object, name, &v) ? pano_json_dup_string (v) : NULL;
+}
+
+static gint64
+int_member (PanoJsonSpan  object,
+            const char   *name,
+            gint64        fallback)
+{
+  PanoJsonSpan v;
+  gint64 n;
+
+  return pano_json_member (object, name, &v) && pano_json_int (v, &n) ? n : fallback;
+}
+
+/* The coordinates to keep: a point, a line, or a polygon's outer ring as its outline. */
+static gboolean
+coordinate_list (PanoJsonSpan  geometry,
+                 PanoJsonSpan *list,
+                 gboolean     *single)
+{
+  PanoJsonSpan type, c;
+  PanoJsonIter iter;
 
   *single = FALSE;
-  if (c == NULL || json_array_get_length (c) == 0)
-    return NULL;
-  if (g_str_equal (type, "Point"))
+  if (!pano_json_member (geometry, "type", &type) ||
+      !pano_json_member (geometry, "coordinates", &c) || !pano_json_is_array (c))
+    return FALSE;
+  if (pano_json_string_equals (type, "Point"))
     {
       *single = TRUE;
-      return c;
+      *list = c;
+      return TRUE;
     }
-  if (g_str_equal (type, "LineString") || g_str_equal (type, "MultiPoint"))
-    return c;
-  if (g_str_equal (type, "Polygon") || g_str_equal (type, "MultiLineString"))
-    return json_array_get_array_element (c, 0);
-  if (g_str_equal (type, "MultiPolygon"))
-    return json_array_get_array_element (json_array_get_array_element (c, 0), 0);
-  return NULL;
+  if (pano_json_string_equals (type, "LineString") || pano_json_string_equals (type, "MultiPoint"))
+    {
+      *list = c;
+      return TRUE;
+    }
+  pano_json_iter_init (&iter, c);
+  if (pano_json_string_equals (type, "Polygon") ||
+      pano_json_string_equals (type, "MultiLineString"))
+    return pano_json_iter_next (&iter, NULL, list) && pano_json_is_array (*list);
+  if (pano_json_string_equals (type, "MultiPolygon") && pano_json_iter_next (&iter, NULL, &c))
+    {
+      pano_json_iter_init (&iter, c);
+      return pano_json_iter_next (&iter, NULL, list) && pano_json_is_array (*list);
+    }
+  return FALSE;
+}
+
+static gboolean
+read_position (PanoJsonSpan  position,
+               double       *xy)
+{
+  PanoJsonIter iter;
+  PanoJsonSpan v;
+  double lon, lat;
+
+  pano_json_iter_init (&iter, position);
+  if (!pano_json_iter_next (&iter, NULL, &v) || !pano_json_number (v, &lon) ||
+      !pano_json_iter_next (&iter, NULL, &v) || !pano_json_number (v, &lat))
+    return FALSE;
+  xy[0] = pano_mercator_x_from_lon (lon);
+  xy[1] = pano_mercator_y_from_lat (lat);
+  return TRUE;
 }
 
 static void
-read_geometry (JsonObject     *entity,
+read_geometry (PanoJsonSpan    entity,
                PanoLiveEntity *out)
 {
-  JsonNode *node = json_object_get_member (entity, "geometry");
-  JsonArray *list;
+  g_autoptr(GArray) coords = NULL;
+  PanoJsonSpan geometry, list, position;
+  PanoJsonIter iter;
   gboolean single;
-  double *coords;
-  guint n;
+  double xy[2];
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !(list = coordinate_list (json_node_get_object (node), &single)))
+  if (!pano_json_member (entity, "geometry", &geometry) ||
+      !coordinate_list (geometry, &list, &single))
     return;
 
-  n = single ? 1 : json_array_get_length (list);
-  coords = g_new (double, 2 * (gsize)n);
-  for (guint i = 0; i < n; i++)
+  coords = g_array_new (FALSE, FALSE, sizeof (double));
+  if (single)
     {
-      JsonArray *p = single ? list : json_array_get_array_element (list, i);
-
-      if (p == NULL || json_array_get_length (p) < 2)
-        {
-          g_free (coords);
-          return;
-        }
-      coords[2 * i] = pano_mercator_x_from_lon (json_array_get_double_element (p, 0));
-      coords[2 * i + 1] = pano_mercator_y_from_lat (json_array_get_double_element (p, 1));
+      if (!read_position (list, xy))
+        return;
+      g_array_append_vals (coords, xy, 2);
     }
-  out->coords = coords;
-  out->n_coords = n;
+  else
+    {
+      pano_json_iter_init (&iter, list);
+      while (pano_json_iter_next (&iter, NULL, &position))
+        {
+          if (!read_position (position, xy))
+            return;
+          g_array_append_vals (coords, xy, 2);
+        }
+      if (coords->len == 0)
+        return;
+    }
+  out->n_coords = coords->len / 2;
+  out->coords = (double *)g_array_free (g_steal_pointer (&coords), FALSE);
 }
 
 static gboolean
 read_entity (const char     *layer,
-             JsonObject     *entity,
+             PanoJsonSpan    entity,
              PanoLiveEntity *out)
 {
-  JsonNode *props = json_object_get_member (entity, "properties");
-  const char *id = json_object_get_string_member_with_default (entity, "id", NULL);
+  PanoJsonSpan props;
 
-  if (id == NULL)
+  if (!(out->id = string_member (entity, "id")))
     return FALSE;
-  out->id = g_strdup (id);
   read_geometry (entity, out);
-  if (props != NULL && JSON_NODE_HOLDS_OBJECT (props))
+  if (pano_json_member (entity, "properties", &props) && pano_json_is_object (props))
     {
-      out->properties = json_to_string (props, FALSE);
-      out->klass = pano_live_classify (layer, json_node_get_object (props), &out->value);
+      out->properties = pano_json_dup_text (props);
+      out->klass = pano_live_classify (layer, props, &out->value);
     }
-  out->updated_ms = pano_feed_parse_time (
-    json_object_get_string_member_with_default (entity, "updated_at", NULL));
-  out->stale_after_ms = pano_feed_parse_time (
-    json_object_get_string_member_with_default (entity, "stale_after", NULL));
+  out->updated_ms = time_member (entity, "updated_at");
+  out->stale_after_ms = time_member (entity, "stale_after");
   return TRUE;
 }
 
 static void
 add_entity (PanoFeedFrame *frame,
-            JsonObject    *entity,
+            PanoJsonSpan   entity,
             gboolean       remove)
 {
   PanoFeedChange change = { remove };
 
+  if (!pano_json_is_object (entity))
+    return;
   if (remove)
     {
-      const char *id = json_object_get_string_member_with_default (entity, "id", NULL);
-
-      if (id == NULL)
+      if (!(change.entity.id = string_member (entity, "id")))
         return;
-      change.entity.id = g_strdup (id);
     }
   else if (!read_entity (frame->layer, entity, &change.entity))
-    return;
+    {
+      clear_change (&change);
+      return;
+    }
   frame->newest_update_ms = MAX (frame->newest_update_ms, change.entity.updated_ms);
   g_array_append_val (frame->changes, change);
 }
 
 static void
 read_changes (PanoFeedFrame *frame,
-              JsonObject    *root)
+              PanoJsonSpan   root)
 {
-  JsonArray *list;
+  PanoJsonSpan list, item, entity, op;
+  PanoJsonIter iter;
 
   frame->changes = g_array_new (FALSE, TRUE, sizeof (PanoFeedChange));
   g_array_set_clear_func (frame->changes, (GDestroyNotify)clear_change);
 
-  if (frame->type == PANO_FEED_FRAME_SNAPSHOT &&
-      (list = json_object_get_array_member (root, "entities")))
-    for (guint i = 0; i < json_array_get_length (list); i++)
-      add_entity (frame, json_array_get_object_element (list, i), FALSE);
+  if (frame->type == PANO_FEED_FRAME_SNAPSHOT && pano_json_member (root, "entities", &list))
+    {
+      pano_json_iter_init (&iter, list);
+      while (pano_json_iter_next (&iter, NULL, &item))
+        add_entity (frame, item, FALSE);
+    }
 
-  if (frame->type == PANO_FEED_FRAME_DELTA &&
-      (list = json_object_get_array_member (root, "changes")))
-    for (guint i = 0; i < json_array_get_length (list); i++)
-      {
-        JsonObject *change = json_array_get_object_element (list, i);
-        const char *op = json_object_get_string_member_with_default (change, "op", "");
-
-        if (g_str_equal (op, "upsert") && json_object_has_member (change, "entity"))
-          add_entity (frame, json_object_get_object_member (change, "entity"), FALSE);
-        else if (g_str_equal (op, "remove"))
-          add_entity (frame, change, TRUE);
-      }
+  if (frame->type == PANO_FEED_FRAME_DELTA && pano_json_member (root, "changes", &list))
+    {
+      pano_json_iter_init (&iter, list);
+      while (pano_json_iter_next (&iter, NULL, &item))
+        {
+          if (!pano_json_member (item, "op", &op))
+            continue;
+          if (pano_json_string_equals (op, "upsert") && pano_json_member (item, "entity", &entity))
+            add_entity (frame, entity, FALSE);
+          else if (pano_json_string_equals (op, "remove"))
+            add_entity (frame, item, TRUE);
+        }
+    }
 }
 
 static void
 read_header (PanoFeedFrame *frame,
-             JsonObject    *o)
+             PanoJsonSpan   o)
 {
-  frame->layer = g_strdup (json_object_get_string_member_with_default (o, "layer", NULL));
-  frame->epoch = g_strdup (json_object_get_string_member_with_default (o, "epoch", NULL));
-  frame->seq = json_object_get_int_member_with_default (o, "seq", -1);
-  frame->from_seq = json_object_get_int_member_with_default (o, "from_seq", frame->seq);
-  frame->chunk = json_object_get_int_member_with_default (o, "chunk", 0);
-  frame->chunks = json_object_get_int_member_with_default (o, "chunks", 1);
-  frame->coalesced = json_object_get_int_member_with_default (o, "coalesced", 0);
-  frame->heartbeat_interval_ms =
-    json_object_get_int_member_with_default (o, "heartbeat_interval_ms", 0);
-  frame->heartbeat_timeout_ms =
-    json_object_get_int_member_with_default (o, "heartbeat_timeout_ms", 0);
-  frame->role = g_strdup (json_object_get_string_member_with_default (o, "role", NULL));
-  frame->code = g_strdup (json_object_get_string_member_with_default (o, "code", NULL));
-  frame->message = g_strdup (json_object_get_string_member_with_default (o, "message", NULL));
+  frame->layer = string_member (o, "layer");
+  frame->epoch = string_member (o, "epoch");
+  frame->seq = int_member (o, "seq", -1);
+  frame->from_seq = int_member (o, "from_seq", frame->seq);
+  frame->chunk = int_member (o, "chunk", 0);
+  frame->chunks = int_member (o, "chunks", 1);
+  frame->coalesced = int_member (o, "coalesced", 0);
+  frame->heartbeat_interval_ms = int_member (o, "heartbeat_interval_ms", 0);
+  frame->heartbeat_timeout_ms = int_member (o, "heartbeat_timeout_ms", 0);
+  frame->role = string_member (o, "role");
+  frame->code = string_member (o, "code");
+  frame->message = string_member (o, "message");
 }
 
 /**
  * pano_feed_frame_decode:
+ *
+ * Checks the frame once, then reads it in place (pano-json.h): no JSON tree is built.
  *
  * Returns: (transfer full): the frame, or %NULL with a %PANO_PROTOCOL_ERROR saying what is
  *   wrong with it
@@ -218,13 +338,30 @@ pano_feed_frame_decode (const char  *text,
                         GError     **error)
 {
   g_autoptr(PanoFeedFrame) frame = g_new0 (PanoFeedFrame, 1);
-  g_autoptr(JsonObject) root = NULL;
-  const char *type;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *type = NULL;
+  PanoJsonSpan root, type_value;
 
-  /* The envelope (a JSON object with a string type) is the codec shared with the hub. */
-  if (!(root = pano_protocol_parse_frame (text, length, &type, error)))
-    return NULL;
+  if (!pano_json_check (text, length, &root, &local_error))
+    {
+      g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_JSON,
+                   "The frame is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+  if (!pano_json_is_object (root))
+    {
+      g_set_error_literal (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_JSON,
+                           "The frame must be a JSON object");
+      return NULL;
+    }
+  if (!pano_json_member (root, "type", &type_value) || !pano_json_is_string (type_value))
+    {
+      g_set_error_literal (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
+                           "The frame has no string member 'type'");
+      return NULL;
+    }
 
+  type = pano_json_dup_string (type_value);
   frame->type = PANO_FEED_FRAME_OTHER;
   for (guint i = 0; i < G_N_ELEMENTS (frame_types); i++)
     if (g_str_equal (type, frame_types[i].name))

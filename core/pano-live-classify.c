@@ -61,38 +61,41 @@ pano_aqi_band_for_value (double aqi)
   return PANO_AQI_SEVERE;
 }
 
+/* Returns: the class of the name in string member @member of @p, 0 when none matches */
 static guint
-lookup (const Name *names,
-        const char *name)
+lookup (const Name   *names,
+        PanoJsonSpan  p,
+        const char   *member)
 {
-  for (guint i = 0; name && names[i].name; i++)
-    if (g_str_equal (names[i].name, name))
+  PanoJsonSpan v;
+
+  if (!pano_json_member (p, member, &v) || !pano_json_is_string (v))
+    return 0;
+  for (guint i = 0; names[i].name; i++)
+    if (pano_json_string_equals (v, names[i].name))
       return names[i].klass;
   return 0;
 }
 
 static double
-number_member (JsonObject *o,
-               const char *name,
-               double      fallback)
+number_member (PanoJsonSpan  p,
+               const char   *name,
+               double        fallback)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  PanoJsonSpan v;
+  double number;
 
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
-    return fallback;
-  return json_node_get_value_type (node) == G_TYPE_STRING ? fallback : json_node_get_double (node);
+  return pano_json_member (p, name, &v) && pano_json_number (v, &number) ? number : fallback;
 }
 
-static const char *
-string_member (JsonObject *o,
-               const char *name)
+static gboolean
+string_member_is (PanoJsonSpan  p,
+                  const char   *name,
+                  const char   *text)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  PanoJsonSpan v;
 
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return pano_json_member (p, name, &v) && pano_json_string_equals (v, text);
 }
 
 static const Name road_class_names[] = {
@@ -102,18 +105,19 @@ static const Name road_class_names[] = {
 
 /* Traffic takes a level 1–4 or its name; the value is the road class, which sets the width. */
 static guint
-classify_traffic (JsonObject *p,
-                  float      *value)
+classify_traffic (PanoJsonSpan  p,
+                  float        *value)
 {
   double level = number_member (p, "congestion", -1);
-  guint road = lookup (road_class_names, string_member (p, "class"));
+  guint road = lookup (road_class_names, p, "class");
+  PanoJsonSpan named;
 
   *value = road ? road : PANO_ROAD_SECONDARY;
   if (level >= 1 && level <= 4)
     return (guint)level;
-  if (string_member (p, "congestion"))
-    return lookup (congestion_names, string_member (p, "congestion"));
-  return lookup (congestion_names, string_member (p, "level"));
+  if (pano_json_member (p, "congestion", &named) && pano_json_is_string (named))
+    return lookup (congestion_names, p, "congestion");
+  return lookup (congestion_names, p, "level");
 }
 
 /* The plans' categories, numbered for the symbol's glyph (see pano_event_category_glyph). */
@@ -132,26 +136,29 @@ pano_event_category_glyph (guint code)
 }
 
 static guint
-category_code (const char *category)
+category_code (PanoJsonSpan p)
 {
-  for (guint i = 1; category && i < G_N_ELEMENTS (categories); i++)
-    if (g_str_equal (categories[i], category))
+  PanoJsonSpan category;
+
+  if (!pano_json_member (p, "category", &category))
+    return 0;
+  for (guint i = 1; i < G_N_ELEMENTS (categories); i++)
+    if (pano_json_string_equals (category, categories[i]))
       return i;
   return 0;
 }
 
 /* Events and incidents: the class is the stage (overdue above all), the value the category. */
 static guint
-classify_events (JsonObject *p,
-                 float      *value)
+classify_events (PanoJsonSpan  p,
+                 float        *value)
 {
-  JsonNode *overdue = json_object_get_member (p, "overdue");
+  PanoJsonSpan overdue;
 
-  *value = category_code (string_member (p, "category"));
-  if (overdue && JSON_NODE_HOLDS_VALUE (overdue) &&
-      json_node_get_value_type (overdue) == G_TYPE_BOOLEAN && json_node_get_boolean (overdue))
+  *value = category_code (p);
+  if (pano_json_member (p, "overdue", &overdue) && pano_json_is_true (overdue))
     return PANO_EVENT_OVERDUE;
-  return lookup (event_names, string_member (p, "status"));
+  return lookup (event_names, p, "status");
 }
 
 /**
@@ -161,12 +168,12 @@ classify_events (JsonObject *p,
  * Returns: the class the entity is drawn in, 0 when its properties do not say
  */
 guint
-pano_live_classify (const char *layer,
-                    JsonObject *p,
-                    float      *value)
+pano_live_classify (const char   *layer,
+                    PanoJsonSpan  p,
+                    float        *value)
 {
   *value = 0;
-  if (p == NULL)
+  if (!pano_json_is_object (p))
     return 0;
   if (g_str_equal (layer, "traffic"))
     return classify_traffic (p, value);
@@ -179,8 +186,8 @@ pano_live_classify (const char *layer,
     }
   if (g_str_equal (layer, "resources"))
     {
-      guint kind = lookup (kind_names, string_member (p, "kind"));
-      guint status = lookup (resource_names, string_member (p, "status"));
+      guint kind = lookup (kind_names, p, "kind");
+      guint status = lookup (resource_names, p, "status");
 
       /* The value says what it is (its symbol); a site without a status is simply there. */
       *value = kind;
@@ -198,12 +205,10 @@ pano_live_classify (const char *layer,
     }
   if (g_str_equal (layer, "alerts"))
     {
-      const char *level = string_member (p, "level");
-
       *value = number_member (p, "value", 0);
-      if (g_strcmp0 (string_member (p, "status"), "cleared") == 0)
+      if (string_member_is (p, "status", "cleared"))
         return 1;
-      return g_strcmp0 (level, "severe") == 0 ? 4 : 3;
+      return string_member_is (p, "level", "severe") ? 4 : 3;
     }
   return 0;
 }

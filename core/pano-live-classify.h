@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "pano-json.h"
 
 G_BEGIN_DECLS
 
@@ -75,8 +75,8 @@ typedef enum
 PanoAqiBand pano_aqi_band_for_value (double aqi);
 double      pano_congestion_index   (const guint *counts);
 const char *pano_event_category_glyph (guint code);
-guint       pano_live_classify      (const char *layer,
-                                     JsonObject *properties,
+guint       pano_live_classify      (const char   *layer,
+                                     PanoJsonSpan  properties,
                                      float      *value);
 
 G_END_DECLS

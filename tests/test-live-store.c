@@ -4,6 +4,7 @@
  * and a new epoch forgets every position. Also the draw classes of the plans' standards. */
 #include "pano-live-classify.h"
 #include "pano-live-store.h"
+#include "pano-mercator.h"
 #include "pano-protocol.h"
 
 #include <string.h>
@@ -147,6 +148,73 @@ test_malformed_frames (void)
   g_assert_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME);
 }
 
+/* Times as the hub writes them, read without GDateTime, agree with it to the millisecond;
+ * other RFC 3339 forms still parse. */
+static void
+test_times (void)
+{
+  static const char *times[] = {
+    "1970-01-01T00:00:00.000Z", "2000-02-29T23:59:59.999Z", "2000-03-01T00:00:00.001Z",
+    "2024-02-29T12:00:00.500Z", "2026-12-01T22:13:47.123Z", "2099-12-31T23:59:59.000Z",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (times[i], NULL);
+
+      g_assert_cmpint (pano_feed_parse_time (times[i]), ==,
+                       g_date_time_to_unix (t) * 1000 + g_date_time_get_microsecond (t) / 1000);
+    }
+  g_assert_cmpint (pano_feed_parse_time ("2026-12-02T06:13:47+08:00"), ==,
+                   pano_feed_parse_time ("2026-12-01T22:13:47.000Z"));
+  g_assert_cmpint (pano_feed_parse_time ("2026-13-01T22:13:47.123Z"), ==, 0);
+  g_assert_cmpint (pano_feed_parse_time ("yesterday"), ==, 0);
+  g_assert_cmpint (pano_feed_parse_time (NULL), ==, 0);
+}
+
+/* One delta read field by field: ids and names with escapes, a line's every vertex, the
+ * properties as sent, the class from a named level, both times. */
+static void
+test_decode_entity (void)
+{
+  const char *text =
+    "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":3,\"seq\":4,\"coalesced\":1,"
+    "\"changes\":[{\"op\":\"upsert\",\"entity\":{\"id\":\"road-\\u4e00\","
+    "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[110.7,32.6],[110.8,32.65],[110.9,32.7]]},"
+    "\"properties\":{\"name\":\"\\\"北京路\\\"\",\"level\":\"拥堵\",\"class\":\"arterial\"},"
+    "\"updated_at\":\"2026-12-01T22:13:47.123Z\",\"stale_after\":\"2026-12-01T22:18:47.123Z\"}},"
+    "{\"op\":\"remove\",\"id\":\"road-9\"},{\"op\":\"upsert\",\"entity\":{\"name\":\"no id\"}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PanoFeedFrame) f = pano_feed_frame_decode (text, strlen (text), &error);
+  PanoFeedChange *c;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (f->type, ==, PANO_FEED_FRAME_DELTA);
+  g_assert_cmpstr (f->layer, ==, "traffic");
+  g_assert_cmpint (f->from_seq, ==, 3);
+  g_assert_cmpint (f->seq, ==, 4);
+  g_assert_cmpuint (f->coalesced, ==, 1);
+  g_assert_cmpuint (f->changes->len, ==, 2);   /* the entity without an id is dropped */
+
+  c = &g_array_index (f->changes, PanoFeedChange, 0);
+  g_assert_false (c->remove);
+  g_assert_cmpstr (c->entity.id, ==, "road-一");
+  g_assert_cmpuint (c->entity.n_coords, ==, 3);
+  g_assert_cmpfloat_with_epsilon (c->entity.coords[4], pano_mercator_x_from_lon (110.9), 1e-15);
+  g_assert_cmpfloat_with_epsilon (c->entity.coords[5], pano_mercator_y_from_lat (32.7), 1e-15);
+  g_assert_cmpstr (c->entity.properties, ==,
+                   "{\"name\":\"\\\"北京路\\\"\",\"level\":\"拥堵\",\"class\":\"arterial\"}");
+  g_assert_cmpuint (c->entity.klass, ==, PANO_CONGESTION_CONGESTED);
+  g_assert_cmpfloat (c->entity.value, ==, PANO_ROAD_ARTERIAL);
+  g_assert_cmpint (c->entity.updated_ms, ==, pano_feed_parse_time ("2026-12-01T22:13:47.123Z"));
+  g_assert_cmpint (c->entity.stale_after_ms - c->entity.updated_ms, ==, 5 * 60 * 1000);
+  g_assert_cmpint (f->newest_update_ms, ==, c->entity.updated_ms);
+
+  c = &g_array_index (f->changes, PanoFeedChange, 1);
+  g_assert_true (c->remove);
+  g_assert_cmpstr (c->entity.id, ==, "road-9");
+}
+
 static void
 test_aqi_bands (void)
 {
@@ -212,6 +280,8 @@ main (int argc, char **argv)
   g_test_add_func ("/live-store/new-epoch-forgets", test_new_epoch_forgets);
   g_test_add_func ("/live-store/traffic-line", test_traffic_line);
   g_test_add_func ("/live-store/malformed-frames", test_malformed_frames);
+  g_test_add_func ("/live-store/times", test_times);
+  g_test_add_func ("/live-store/decode-entity", test_decode_entity);
   g_test_add_func ("/live-store/aqi-bands", test_aqi_bands);
   g_test_add_func ("/live-store/congestion-index", test_congestion_index);
   g_test_add_func ("/live-store/apply-in-pieces", test_apply_in_pieces);
