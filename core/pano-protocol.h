@@ -52,6 +52,8 @@ gboolean     pano_layer_from_name           (const char  *name,
                                              PanoLayerId *layer);
 
 char        *pano_protocol_format_time      (gint64       unix_us);
+void         pano_protocol_append_time      (GString     *out,
+                                             gint64       unix_us);
 
 JsonObject  *pano_protocol_parse_frame      (const char  *data,
                                              gsize        length,

@@ -97,6 +97,35 @@ test_quoting_and_time (void)
   g_assert_false (pano_layer_from_name ("weather", &layer));
 }
 
+/* Timestamps are written digit by digit for speed: they must read exactly as GDateTime
+ * writes them, across leap days, centuries and the ends of the range. */
+static void
+test_time_matches_gdatetime (void)
+{
+  static const gint64 seconds[] = {
+    0, 59, 86399, 86400, 951782400, 951868799, 951868800, 978307199, 1709164800,
+    1795000000, 4107542399, 4107542400, 4107628800, 253402300799,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seconds) + 2000; i++)
+    {
+      gint64 s = i < G_N_ELEMENTS (seconds) ? seconds[i] :
+                 g_test_rand_int_range (0, G_MAXINT32) * G_GINT64_CONSTANT (117) % 253402300800;
+      gint64 us = s * G_USEC_PER_SEC + (i * 7919) % G_USEC_PER_SEC;
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (s);
+      g_autofree char *base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+      g_autofree char *expected = g_strdup_printf ("%s.%03dZ", base,
+                                                   (int) (us % G_USEC_PER_SEC / 1000));
+      g_autofree char *time = pano_protocol_format_time (us);
+      g_autoptr(GString) appended = g_string_new ("x");
+
+      pano_protocol_append_time (appended, us);
+      g_assert_cmpstr (time, ==, expected);
+      g_assert_cmpstr (appended->str + 1, ==, expected);
+    }
+  g_free (pano_protocol_format_time (-1));   /* outside the fast range: still a string */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -106,5 +135,6 @@ main (int   argc,
   g_test_add_func ("/core-live/incident/dispatch-needs-units", test_dispatch_needs_units);
   g_test_add_func ("/core-live/protocol/frame-envelope", test_frame_envelope);
   g_test_add_func ("/core-live/protocol/quoting-and-time", test_quoting_and_time);
+  g_test_add_func ("/core-live/protocol/time-matches-gdatetime", test_time_matches_gdatetime);
   return g_test_run ();
 }
