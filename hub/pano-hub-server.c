@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "pano-hub-batch.h"
+#include "pano-hub-ingest.h"
 #include "pano-hub-server.h"
 #include "pano-hub-subscriber.h"
 
@@ -357,100 +358,14 @@ handle_history (PanoHubServer     *self,
   reply (msg, 200, g_string_free (g_steal_pointer (&body), FALSE));
 }
 
-typedef struct
-{
-  char *id;
-  JsonNode *geometry;
-  JsonNode *properties;
-  gboolean remove;
-  gint64 stale_s;
-} IngestItem;
-
-static void
-ingest_item_clear (IngestItem *item)
-{
-  g_free (item->id);
-}
-
-static gboolean
-read_feature (JsonNode    *node,
-              guint        index,
-              IngestItem  *item,
-              GError     **error)
-{
-  JsonObject *feature = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  JsonNode *id = feature ? json_object_get_member (feature, "id") : NULL;
-  JsonObject *properties = NULL;
-
-  if (feature == NULL)
-    return g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
-                        "features[%u] is not an object", index), FALSE;
-  item->properties = json_object_get_member (feature, "properties");
-  if (item->properties != NULL && JSON_NODE_HOLDS_OBJECT (item->properties))
-    properties = json_node_get_object (item->properties);
-  if (id == NULL && properties != NULL)
-    id = json_object_get_member (properties, "id");
-  if (id != NULL && json_node_get_value_type (id) == G_TYPE_STRING)
-    item->id = g_strdup (json_node_get_string (id));
-  else if (id != NULL && json_node_get_value_type (id) == G_TYPE_INT64)
-    item->id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
-  if (item->id == NULL || *item->id == '\0')
-    return g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
-                        "features[%u] has no id (feature 'id' or properties.id)", index), FALSE;
-  item->geometry = json_object_get_member (feature, "geometry");
-  if (item->geometry != NULL && !JSON_NODE_HOLDS_NULL (item->geometry) &&
-      !JSON_NODE_HOLDS_OBJECT (item->geometry))
-    return g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
-                        "features[%u].geometry is not a GeoJSON geometry", index), FALSE;
-  item->stale_s = 300;
-  if (properties != NULL)
-    {
-      item->remove = json_object_get_boolean_member_with_default (properties, "_remove", FALSE);
-      item->stale_s = json_object_get_int_member_with_default (properties, "stale_after_s", 300);
-      json_object_remove_member (properties, "_remove");
-      json_object_remove_member (properties, "stale_after_s");
-    }
-  return TRUE;
-}
-
-static GArray *
-read_collection (JsonNode  *root,
-                 GError   **error)
-{
-  JsonObject *object = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonNode *features = object ? json_object_get_member (object, "features") : NULL;
-  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IngestItem));
-  JsonArray *array;
-
-  g_array_set_clear_func (items, (GDestroyNotify) ingest_item_clear);
-  if (object == NULL || g_strcmp0 (json_object_get_string_member_with_default (object, "type",
-                                                                               NULL),
-                                   "FeatureCollection") != 0 ||
-      features == NULL || !JSON_NODE_HOLDS_ARRAY (features))
-    {
-      g_set_error_literal (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
-                           "The body must be a GeoJSON FeatureCollection with 'features'");
-      return NULL;
-    }
-  array = json_node_get_array (features);
-  g_array_set_size (items, json_array_get_length (array));
-  for (guint i = 0; i < items->len; i++)
-    if (!read_feature (json_array_get_element (array, i), i,
-                       &g_array_index (items, IngestItem, i), error))
-      return NULL;
-  return g_steal_pointer (&items);
-}
-
 static void
 handle_ingest (PanoHubServer     *self,
                SoupServerMessage *msg,
                const char        *name)
 {
   SoupMessageBody *request = soup_server_message_get_request_body (msg);
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) items = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
   PanoLayerId layer;
   gint64 now = g_get_real_time ();
   guint64 seq;
@@ -463,11 +378,10 @@ handle_ingest (PanoHubServer     *self,
                    "Incidents change only through POST /v1/commands");
       return;
     }
-  text = g_strndup (request->data, request->length);
-  root = json_from_string (text, &error);
-  if (root == NULL || (items = read_collection (root, &error)) == NULL)
+  items = pano_hub_ingest_read (request->data, request->length, &error);
+  if (items == NULL)
     {
-      reply_error (msg, 400, "bad_request", error ? error->message : "The body is empty");
+      reply_error (msg, 400, "bad_request", error->message);
       return;
     }
   seq = pano_hub_store_get_seq (self->store, layer);
@@ -475,14 +389,15 @@ handle_ingest (PanoHubServer     *self,
   pano_hub_store_begin_batch (self->store);
   for (guint i = 0; i < items->len; i++)
     {
-      IngestItem *item = &g_array_index (items, IngestItem, i);
+      PanoHubIngestItem *item = &g_array_index (items, PanoHubIngestItem, i);
 
       if (item->remove)
         seq = pano_hub_store_remove (self->store, layer, item->id);
       else
-        seq = pano_hub_store_upsert (self->store, layer, item->id, item->geometry,
-                                     item->properties,
-                                     item->stale_s > 0 ? now + item->stale_s * G_USEC_PER_SEC : 0);
+        seq = pano_hub_store_upsert_raw (self->store, layer, item->id, item->geometry,
+                                         item->has_bbox ? item->bbox : NULL, item->properties,
+                                         item->stale_s > 0 ?
+                                         now + item->stale_s * G_USEC_PER_SEC : 0);
     }
   pano_hub_store_end_batch (self->store);
   reply (msg, 200, g_strdup_printf ("{\"accepted\":%u,\"seq\":%" G_GUINT64_FORMAT "}",

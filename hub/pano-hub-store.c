@@ -186,69 +186,6 @@ pano_hub_store_has_entity (PanoHubStore *self,
 }
 
 static void
-extend_bbox (JsonNode *node,
-             double   *bbox,
-             gboolean *found)
-{
-  JsonArray *array;
-  guint n;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  if (n >= 2 && JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)))
-    {
-      double x = json_array_get_double_element (array, 0);
-      double y = json_array_get_double_element (array, 1);
-
-      bbox[0] = *found ? MIN (bbox[0], x) : x;
-      bbox[1] = *found ? MIN (bbox[1], y) : y;
-      bbox[2] = *found ? MAX (bbox[2], x) : x;
-      bbox[3] = *found ? MAX (bbox[3], y) : y;
-      *found = TRUE;
-      return;
-    }
-  for (guint i = 0; i < n; i++)
-    extend_bbox (json_array_get_element (array, i), bbox, found);
-}
-
-/* Bounds of a GeoJSON geometry, through nested coordinate arrays and collections. */
-gboolean
-pano_hub_geometry_bbox (JsonNode *geometry,
-                        double   *bbox)
-{
-  gboolean found = FALSE;
-  JsonObject *object;
-
-  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
-    return FALSE;
-  object = json_node_get_object (geometry);
-  extend_bbox (json_object_get_member (object, "coordinates"), bbox, &found);
-  if (json_object_has_member (object, "geometries"))
-    {
-      JsonNode *list = json_object_get_member (object, "geometries");
-
-      for (guint i = 0; JSON_NODE_HOLDS_ARRAY (list) &&
-                        i < json_array_get_length (json_node_get_array (list)); i++)
-        {
-          double part[4];
-
-          if (pano_hub_geometry_bbox (json_array_get_element (json_node_get_array (list), i),
-                                      part))
-            {
-              bbox[0] = found ? MIN (bbox[0], part[0]) : part[0];
-              bbox[1] = found ? MIN (bbox[1], part[1]) : part[1];
-              bbox[2] = found ? MAX (bbox[2], part[2]) : part[2];
-              bbox[3] = found ? MAX (bbox[3], part[3]) : part[3];
-              found = TRUE;
-            }
-        }
-    }
-  return found;
-}
-
-static void
 emit_batch (PanoHubStore *self,
             PanoLayerId   layer,
             GPtrArray    *deltas)
@@ -370,8 +307,6 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
                            gint64        stale_after_us)
 {
   Layer *l = &self->layers[layer];
-  g_autofree char *now = pano_protocol_format_time (g_get_real_time ());
-  g_autofree char *stale = stale_after_us ? pano_protocol_format_time (stale_after_us) : NULL;
   GString *json = g_string_sized_new (256);
   Entity *entity = g_new0 (Entity, 1);
   Entity *before;
@@ -379,11 +314,19 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
 
   g_string_append (json, "{\"id\":");
   pano_protocol_append_quoted (json, id);
-  g_string_append_printf (json, ",\"geometry\":%s,\"properties\":%s,\"updated_at\":\"%s\","
-                          "\"stale_after\":", geometry_json ? geometry_json : "null",
-                          properties_json ? properties_json : "{}", now);
-  if (stale != NULL)
-    g_string_append_printf (json, "\"%s\"}", stale);
+  g_string_append (json, ",\"geometry\":");
+  g_string_append (json, geometry_json ? geometry_json : "null");
+  g_string_append (json, ",\"properties\":");
+  g_string_append (json, properties_json ? properties_json : "{}");
+  g_string_append (json, ",\"updated_at\":\"");
+  pano_protocol_append_time (json, g_get_real_time ());
+  g_string_append (json, "\",\"stale_after\":");
+  if (stale_after_us != 0)
+    {
+      g_string_append_c (json, '"');
+      pano_protocol_append_time (json, stale_after_us);
+      g_string_append (json, "\"}");
+    }
   else
     g_string_append (json, "null}");
   entity->json = g_string_free (json, FALSE);
@@ -404,28 +347,6 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
     return publish (self, layer, id, g_string_free (g_steal_pointer (&change), FALSE),
                     before ? &old : NULL, entity);
   }
-}
-
-guint64
-pano_hub_store_upsert (PanoHubStore *self,
-                       PanoLayerId   layer,
-                       const char   *id,
-                       JsonNode     *geometry,
-                       JsonNode     *properties,
-                       gint64        stale_after_us)
-{
-  g_autofree char *geometry_json = NULL;
-  g_autofree char *properties_json = NULL;
-  double bbox[4];
-  gboolean has_bbox;
-
-  has_bbox = pano_hub_geometry_bbox (geometry, bbox);
-  if (geometry != NULL && !JSON_NODE_HOLDS_NULL (geometry))
-    geometry_json = pano_protocol_to_string (geometry);
-  if (properties != NULL && JSON_NODE_HOLDS_OBJECT (properties))
-    properties_json = pano_protocol_to_string (properties);
-  return pano_hub_store_upsert_raw (self, layer, id, geometry_json, has_bbox ? bbox : NULL,
-                                    properties_json, stale_after_us);
 }
 
 guint64

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "pano-protocol.h"
 
 G_BEGIN_DECLS
@@ -55,12 +53,6 @@ guint64       pano_hub_store_upsert_raw       (PanoHubStore *self,
                                                const double *bbox,
                                                const char   *properties_json,
                                                gint64        stale_after_us);
-guint64       pano_hub_store_upsert           (PanoHubStore *self,
-                                               PanoLayerId   layer,
-                                               const char   *id,
-                                               JsonNode     *geometry,
-                                               JsonNode     *properties,
-                                               gint64        stale_after_us);
 guint64       pano_hub_store_remove           (PanoHubStore *self,
                                                PanoLayerId   layer,
                                                const char   *id);
@@ -74,8 +66,5 @@ GPtrArray    *pano_hub_store_deltas_after     (PanoHubStore *self,
                                                PanoLayerId   layer,
                                                guint64       after,
                                                guint64       upto);
-
-gboolean      pano_hub_geometry_bbox          (JsonNode     *geometry,
-                                               double       *bbox);
 
 G_END_DECLS

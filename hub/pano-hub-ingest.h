@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One feature of a POST /v1/ingest body, as the store takes it. */
+typedef struct
+{
+  char *id;
+  char *geometry;      /* GeoJSON text as posted, or NULL */
+  gboolean has_bbox;
+  double bbox[4];      /* lon/lat bounds of the geometry */
+  char *properties;    /* a JSON object's text without the control members, or NULL */
+  gboolean remove;
+  gint64 stale_s;
+} PanoHubIngestItem;
+
+GArray *pano_hub_ingest_read (const char  *body,
+                              gsize        length,
+                              GError     **error);
+
+G_END_DECLS
