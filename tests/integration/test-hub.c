@@ -556,6 +556,180 @@ test_ingest_repeated (void)
   hub_stop (hub);
 }
 
+#define COLLECTION "{\"type\":\"FeatureCollection\",\"features\":["
+#define GOOD_FEATURE "{\"type\":\"Feature\",\"id\":\"ok-1\",\"geometry\":{\"type\":\"Point\"," \
+                     "\"coordinates\":[110.7,32.6]},\"properties\":{\"v\":1}}"
+
+/* The traffic layer's seq from GET /v1/layers (the first layer listed). */
+static gint64
+traffic_seq (Hub *hub)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *layers;
+
+  g_assert_cmpuint (hub_rest (hub, "GET", "/v1/layers", "view-token", NULL, NULL, &answer, NULL),
+                    ==, 200);
+  layers = json_object_get_array_member (json_node_get_object (answer), "layers");
+  return json_object_get_int_member (json_array_get_object_element (layers, 0),
+                                     "seq");
+}
+
+/* A body the ingest must refuse: 400 bad_request, a message naming the byte, feature or field,
+ * and none of it applied, not even the valid features before the bad one. */
+static void
+assert_ingest_refused (Hub        *hub,
+                       const char *body,
+                       const char *words)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+
+  g_test_message ("expecting '%s'", words);
+  g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL, body,
+                              &answer, NULL), ==, 400);
+  object = json_node_get_object (answer);
+  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "bad_request");
+  if (strstr (json_object_get_string_member (object, "message"), words) == NULL)
+    g_error ("'%s' does not say '%s'", json_object_get_string_member (object, "message"), words);
+}
+
+/* A valid feature, then one whose properties nest arrays to @depth levels in all. */
+static char *
+nested_body (guint depth)
+{
+  g_autofree char *open = g_strnfill (depth - 5, '[');
+  g_autofree char *close = g_strnfill (depth - 5, ']');
+
+  return g_strconcat (COLLECTION GOOD_FEATURE ",{\"type\":\"Feature\",\"id\":\"deep\","
+                      "\"geometry\":null,\"properties\":{\"deep\":", open, close, "}}]}", NULL);
+}
+
+/* What the hub refuses on ingest: a body that is not JSON (named by its byte), a feature
+ * without an id, a coordinate that is not a number, nesting deeper than the reader's bound. */
+static void
+test_ingest_refused (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autofree char *deep = nested_body (70);
+  g_autofree char *within = nested_body (60);
+
+  /* byte 50 is the '}' where a member name must follow the ',' */
+  assert_ingest_refused (hub, COLLECTION "{\"id\":\"a\",}]}",
+                         "an object member without a string name at byte 50");
+  assert_ingest_refused (hub, COLLECTION GOOD_FEATURE, "at byte");
+  assert_ingest_refused (hub, "", "empty");
+  assert_ingest_refused (hub, "[" GOOD_FEATURE "]", "FeatureCollection");
+  assert_ingest_refused (hub, COLLECTION GOOD_FEATURE ",[1]]}", "features[1] is not an object");
+  assert_ingest_refused (hub, COLLECTION GOOD_FEATURE ",{\"type\":\"Feature\",\"geometry\":null,"
+                              "\"properties\":{\"v\":2}}]}", "features[1] has no id");
+  assert_ingest_refused (hub, COLLECTION "{\"id\":\"\",\"properties\":{}}]}",
+                         "features[0] has no id");
+  assert_ingest_refused (hub, COLLECTION "{\"id\":1.5,\"properties\":{}}]}",
+                         "features[0] has no id");
+  assert_ingest_refused (hub, COLLECTION GOOD_FEATURE ",{\"id\":\"b\",\"geometry\":[1,2]}]}",
+                         "features[1].geometry is not a GeoJSON geometry");
+  assert_ingest_refused (hub, COLLECTION GOOD_FEATURE ",{\"id\":\"c\",\"geometry\":"
+                              "{\"type\":\"Point\",\"coordinates\":[110.7,\"32.6\"]}}]}",
+                         "features[1].geometry has a coordinate that is not a number");
+  assert_ingest_refused (hub, COLLECTION "{\"id\":\"d\",\"geometry\":{\"type\":\"Polygon\","
+                              "\"coordinates\":[[[110.7,32.6],[110.8,32.6],[110.8,null]]]}}]}",
+                         "features[0].geometry has a coordinate that is not a number");
+  assert_ingest_refused (hub, COLLECTION "{\"id\":\"e\",\"geometry\":{\"type\":"
+                              "\"GeometryCollection\",\"geometries\":[{\"type\":\"Point\","
+                              "\"coordinates\":[true,32.6]}]}}]}",
+                         "features[0].geometry has a coordinate that is not a number");
+  assert_ingest_refused (hub, deep, "nesting deeper than 64 levels");
+  g_assert_cmpint (traffic_seq (hub), ==, 0);
+
+  /* 60 levels in all are within the bound */
+  g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL, within,
+                              NULL, NULL), ==, 200);
+  g_assert_cmpint (traffic_seq (hub), ==, 2);
+  hub_stop (hub);
+}
+
+/* The id an ingested feature is stored under, as docs/protocol.md says: its 'id' (string or
+ * integer), else properties.id. */
+static char *
+posted_id (JsonObject *feature)
+{
+  JsonNode *id = json_object_get_member (feature, "id");
+
+  if (id == NULL)
+    id = json_object_get_member (json_object_get_object_member (feature, "properties"), "id");
+  if (json_node_get_value_type (id) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+  return g_strdup (json_node_get_string (id));
+}
+
+/* Ids and properties written with escapes (\u, surrogate pairs, quotes, backslashes, an escaped
+ * member name) reach a subscriber exactly as posted, entity by entity; the control member
+ * stale_after_s is taken out, and a removal finds an entity by its escaped id. */
+static void
+test_ingest_escapes (void)
+{
+  Hub *hub = hub_start (NULL);
+  g_autoptr(Client) client = client_connect (hub, NULL);
+  static const char body[] = COLLECTION
+    "{\"type\":\"Feature\",\"id\":\"\\u8def\\u6bb5 \\\"7\\\" \\\\ \\/ \\ud83d\\ude97\","
+    " \"geometry\" : {\"type\":\"LineString\",\"coordinates\":[[110.7,32.6] , [110.71,32.61]]},"
+    "\"properties\":{\"name\":\"\\\"quoted\\\" \\u5341\\u5830\\n\",\"stale_after_s\":60,"
+    "\"tab\\there\":\"a\\\\b\\/c\\t\",\"n\\u0061me2\":{\"k\\\"\":[\"\\u00e9\",1e2,-0.5]}}},"
+    "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"id\":\"prop\\u002did\\\\\","
+    "\"x\":[1,2.5e1,-0.0]}},"
+    "{\"type\":\"Feature\",\"id\":42,\"geometry\":{\"type\":\"MultiPoint\","
+    "\"coordinates\":[[110.72,32.62]]},\"properties\":{\"\\u005fnote\":\"\\u005f\"}}]}";
+  g_autoptr(JsonNode) posted = json_from_string (body, NULL);
+  JsonArray *features = json_object_get_array_member (json_node_get_object (posted), "features");
+  JsonArray *changes;
+  JsonObject *frame, *change;
+
+  g_free (client_hello (client, "view-token"));
+  subscribe (client, "[\"traffic\"]", NULL, NULL);
+  client_next (client, "snapshot");
+  g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL, body, NULL,
+                              NULL), ==, 200);
+  frame = next_delta (client, 1, 3);
+  changes = json_object_get_array_member (frame, "changes");
+  g_assert_cmpuint (json_array_get_length (changes), ==, 3);
+  /* what the hub must send: the posted properties without the control member */
+  json_object_remove_member (json_object_get_object_member (
+                               json_array_get_object_element (features, 0), "properties"),
+                             "stale_after_s");
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      JsonObject *entity = json_object_get_object_member (
+                             json_array_get_object_element (changes, i), "entity");
+      g_autofree char *id = posted_id (feature);
+
+      g_assert_cmpstr (json_object_get_string_member (entity, "id"), ==, id);
+      g_assert_true (json_node_equal (json_object_get_member (entity, "geometry"),
+                                      json_object_get_member (feature, "geometry")));
+      g_assert_true (json_node_equal (json_object_get_member (entity, "properties"),
+                                      json_object_get_member (feature, "properties")));
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (entity, "updated_at"),
+                                       "Z"));
+    }
+  change = json_array_get_object_element (changes, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change,
+                                                                                 "entity"),
+                                                  "id"), ==, "路段 \"7\" \\ / \xf0\x9f\x9a\x97");
+  g_assert_true (json_object_has_member (json_object_get_object_member (change, "entity"),
+                                         "stale_after"));
+
+  g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/traffic", "admin-token", NULL, COLLECTION
+                              "{\"id\":\"\\u8def\\u6bb5 \\\"7\\\" \\\\ / \\ud83d\\ude97\","
+                              "\"properties\":{\"_remove\":true}}]}", NULL, NULL), ==, 200);
+  frame = next_delta (client, 4, 4);
+  change = json_array_get_object_element (json_object_get_array_member (frame, "changes"), 0);
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "remove");
+  g_assert_cmpstr (json_object_get_string_member (change, "id"), ==,
+                   "路段 \"7\" \\ / \xf0\x9f\x9a\x97");
+  g_assert_cmpint (traffic_seq (hub), ==, 4);
+  hub_stop (hub);
+}
+
 /* A clean stop tells stream clients (1001); the restarted hub is a new epoch and answers an
  * old epoch's resume with a snapshot. */
 static void
@@ -1290,6 +1464,8 @@ main (int   argc,
   g_test_add_func ("/hub/stream/ingest-bbox", test_ingest_bbox);
   g_test_add_func ("/hub/stream/ingest-split", test_ingest_split);
   g_test_add_func ("/hub/stream/ingest-repeated", test_ingest_repeated);
+  g_test_add_func ("/hub/stream/ingest-escapes", test_ingest_escapes);
+  g_test_add_func ("/hub/rest/ingest-refused", test_ingest_refused);
   g_test_add_func ("/hub/stream/restart-new-epoch", test_restart);
   g_test_add_func ("/hub/stream/heartbeat", test_heartbeat);
   g_test_add_func ("/hub/stream/slow-subscriber", test_slow_subscriber);
