@@ -373,7 +373,9 @@ pano_json_string_equals (PanoJsonSpan  value,
 
   if (!pano_json_is_string (value))
     return FALSE;
-  if ((gsize)(value.end - value.start) == n + 2 && memcmp (value.start + 1, text, n) == 0)
+  /* Raw text equals @text only if neither holds an escape. */
+  if ((gsize)(value.end - value.start) == n + 2 && memcmp (value.start + 1, text, n) == 0 &&
+      strchr (text, '\\') == NULL)
     return TRUE;
   if (memchr (value.start, '\\', value.end - value.start) == NULL)
     return FALSE;
@@ -449,10 +451,17 @@ pano_json_number (PanoJsonSpan  value,
 {
   char buffer[64];
   gsize n = value.end - value.start;
+  g_autofree char *copy = NULL;
 
-  if (value.start == NULL || !(*value.start == '-' || g_ascii_isdigit (*value.start)) ||
-      n >= sizeof buffer)
+  if (value.start == NULL || !(*value.start == '-' || g_ascii_isdigit (*value.start)))
     return FALSE;
+  /* RFC 8259 puts no limit on digits: a long number is still a number. */
+  if (n >= sizeof buffer)
+    {
+      copy = g_strndup (value.start, n);
+      *number = g_ascii_strtod (copy, NULL);
+      return TRUE;
+    }
   memcpy (buffer, value.start, n);
   buffer[n] = '\0';
   *number = g_ascii_strtod (buffer, NULL);
@@ -474,9 +483,13 @@ pano_json_int (PanoJsonSpan  value,
       *number = (gint64)d;
       return TRUE;
     }
-  /* Beyond 2^53 a double loses digits: read them exactly. */
+  /* Beyond 2^53 a double loses digits: read them exactly, which only plain digits allow
+   * (strtoll would read 2e16 as 2). */
+  for (const char *p = value.start; p < value.end; p++)
+    if (!g_ascii_isdigit (*p) && *p != '-')
+      return FALSE;
   *number = g_ascii_strtoll (value.start, NULL, 10);
-  return memchr (value.start, '.', value.end - value.start) == NULL;
+  return TRUE;
 }
 
 /* Returns: (transfer full): the value's text as it came */

@@ -146,6 +146,34 @@ test_reads (void)
   g_assert_true (pano_json_string_equals (key, "type"));
 }
 
+/* Three readings that were wrong: an exponent beyond 2^53 read by strtoll as its mantissa, a
+ * name holding a backslash compared with raw text, and a number too long for a stack buffer
+ * taken for no number at all. */
+static void
+test_reads_edges (void)
+{
+  const char *text = "[2e16, 9007199254740993, \"a\\nb\", "
+                     "110.780123456789012345678901234567890123456789012345678901234567890]";
+  PanoJsonSpan root, v;
+  PanoJsonIter iter;
+  gint64 n;
+  double d;
+
+  g_assert_true (check (text, &root, NULL));
+  pano_json_iter_init (&iter, root);
+  g_assert_true (pano_json_iter_next (&iter, NULL, &v));
+  g_assert_false (pano_json_int (v, &n) && n != G_GINT64_CONSTANT (20000000000000000));
+  g_assert_true (pano_json_iter_next (&iter, NULL, &v));
+  g_assert_true (pano_json_int (v, &n));
+  g_assert_cmpint (n, ==, G_GINT64_CONSTANT (9007199254740993));
+  g_assert_true (pano_json_iter_next (&iter, NULL, &v));
+  g_assert_true (pano_json_string_equals (v, "a\nb"));
+  g_assert_false (pano_json_string_equals (v, "a\\nb"));
+  g_assert_true (pano_json_iter_next (&iter, NULL, &v));
+  g_assert_true (pano_json_number (v, &d));
+  g_assert_cmpfloat_with_epsilon (d, 110.780123456789, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,5 +183,6 @@ main (int   argc,
   g_test_add_func ("/json/refuses-naming-the-byte", test_refuses);
   g_test_add_func ("/json/depth-bound", test_depth_bound);
   g_test_add_func ("/json/reads-in-place", test_reads);
+  g_test_add_func ("/json/reads-edges", test_reads_edges);
   return g_test_run ();
 }
