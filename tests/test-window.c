@@ -80,10 +80,15 @@ pixel_matches (gpointer data)
 {
   PixelWait *w = data;
   g_autoptr(GdkTexture) texture = snapshot_map (w->window);
+  guint32 pixel;
 
   if (texture == NULL)
     return FALSE;
-  return colors_match (texture_pixel (texture, w->x, w->y), w->color, w->tolerance) == w->equal;
+  pixel = texture_pixel (texture, w->x, w->y);
+  if (g_getenv ("PANO_TEST_TRACE"))
+    g_printerr ("pixel (%d, %d) = %06x, want %s%06x\n", w->x, w->y, pixel, w->equal ? "" : "not ",
+                w->color);
+  return colors_match (pixel, w->color, w->tolerance) == w->equal;
 }
 
 /* @a over @b at @alpha, channel by channel */
@@ -100,12 +105,21 @@ blend (guint32 a,
   return out;
 }
 
+static gboolean
+map_is_allocated (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (pano_window_get_map (data))) > 0;
+}
+
+/* Where the point is in the map widget: the map must have its size first, or every point is
+ * at (0, 0) (on a busy machine the first layout can come after the layers have loaded). */
 static void
 point_widget_coords (PanoWindow *window, int *x, int *y)
 {
   ShumateMap *map = pano_window_get_map (window);
   double fx, fy;
 
+  pano_test_wait_until (map_is_allocated, window);
   shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (map), GTK_WIDGET (map),
                                               point_xy[1], point_xy[0], &fx, &fy);
   *x = (int)fx, *y = (int)fy;
@@ -172,7 +186,9 @@ test_console (void)
   wait = (PixelWait) { window, wait.x, wait.y, blend (0x0000ff, base, 0.4), TRUE, 3 };
   pano_test_wait_until (pixel_matches, &wait);
   pano_static_layer_set_opacity (top, 1);
-  wait = (PixelWait) { window, wait.x, wait.y, 0x0000ff, FALSE, 0 };
+  wait = (PixelWait) { window, wait.x, wait.y, 0x0000ff, TRUE, 0 };
+  pano_test_wait_until (pixel_matches, &wait);
+  wait.equal = FALSE;
 
   /* lowered under the base map, the opaque base hides it; raised again, it shows */
   g_assert_true (pano_layer_stack_move (pano_window_get_layer_stack (window), top, 2));
