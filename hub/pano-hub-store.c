@@ -286,6 +286,35 @@ publish (PanoHubStore *self,
   return delta->seq;
 }
 
+#define UPSERT_HEAD "{\"op\":\"upsert\",\"entity\":"
+
+/* The entity's JSON, appended to @out without a printf: this runs for every update. */
+static void
+append_entity (GString    *out,
+               const char *id,
+               const char *geometry_json,
+               const char *properties_json,
+               gint64      stale_after_us)
+{
+  g_string_append (out, "{\"id\":");
+  pano_protocol_append_quoted (out, id);
+  g_string_append (out, ",\"geometry\":");
+  g_string_append (out, geometry_json ? geometry_json : "null");
+  g_string_append (out, ",\"properties\":");
+  g_string_append (out, properties_json ? properties_json : "{}");
+  g_string_append (out, ",\"updated_at\":\"");
+  pano_protocol_append_time (out, g_get_real_time ());
+  g_string_append (out, "\",\"stale_after\":");
+  if (stale_after_us != 0)
+    {
+      g_string_append_c (out, '"');
+      pano_protocol_append_time (out, stale_after_us);
+      g_string_append (out, "\"}");
+    }
+  else
+    g_string_append (out, "null}");
+}
+
 /**
  * pano_hub_store_upsert_raw:
  * @geometry_json: (nullable): a serialised GeoJSON geometry
@@ -293,7 +322,8 @@ publish (PanoHubStore *self,
  * @properties_json: a serialised JSON object
  * @stale_after_us: when the state goes stale, or 0 for never
  *
- * The fast path for producers that already hold text (simulator, ingest).
+ * The fast path for producers that already hold text (simulator, ingest): the change is
+ * written once, and the entity's state is copied out of it.
  *
  * Returns: the seq of the change
  */
@@ -307,46 +337,33 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
                            gint64        stale_after_us)
 {
   Layer *l = &self->layers[layer];
-  GString *json = g_string_sized_new (256);
-  Entity *entity = g_new0 (Entity, 1);
-  Entity *before;
-  g_autoptr(GString) change = g_string_sized_new (300);
+  Entity *entity = g_hash_table_lookup (l->entities, id);
+  Entity old = { NULL, entity ? entity->has_bbox : FALSE, { 0 } };
+  gboolean existed = entity != NULL;
+  GString *change = g_string_sized_new (strlen (UPSERT_HEAD) + 160 + 2 * strlen (id) +
+                                        (geometry_json ? strlen (geometry_json) : 4) +
+                                        (properties_json ? strlen (properties_json) : 2));
 
-  g_string_append (json, "{\"id\":");
-  pano_protocol_append_quoted (json, id);
-  g_string_append (json, ",\"geometry\":");
-  g_string_append (json, geometry_json ? geometry_json : "null");
-  g_string_append (json, ",\"properties\":");
-  g_string_append (json, properties_json ? properties_json : "{}");
-  g_string_append (json, ",\"updated_at\":\"");
-  pano_protocol_append_time (json, g_get_real_time ());
-  g_string_append (json, "\",\"stale_after\":");
-  if (stale_after_us != 0)
+  g_string_append (change, UPSERT_HEAD);
+  append_entity (change, id, geometry_json, properties_json, stale_after_us);
+  g_string_append_c (change, '}');
+  /* An entity seen before is updated in place: no second hash lookup, no key copy. */
+  if (existed)
     {
-      g_string_append_c (json, '"');
-      pano_protocol_append_time (json, stale_after_us);
-      g_string_append (json, "\"}");
+      memcpy (old.bbox, entity->bbox, sizeof old.bbox);
+      g_free (entity->json);
     }
   else
-    g_string_append (json, "null}");
-  entity->json = g_string_free (json, FALSE);
-  if (bbox != NULL)
     {
-      entity->has_bbox = TRUE;
-      memcpy (entity->bbox, bbox, sizeof entity->bbox);
+      entity = g_new0 (Entity, 1);
+      g_hash_table_insert (l->entities, g_strdup (id), entity);
     }
-
-  g_string_append_printf (change, "{\"op\":\"upsert\",\"entity\":%s}", entity->json);
-  before = g_hash_table_lookup (l->entities, id);
-  {
-    Entity old = { NULL, before ? before->has_bbox : FALSE, { 0 } };
-
-    if (before != NULL)
-      memcpy (old.bbox, before->bbox, sizeof old.bbox);
-    g_hash_table_replace (l->entities, g_strdup (id), entity);
-    return publish (self, layer, id, g_string_free (g_steal_pointer (&change), FALSE),
-                    before ? &old : NULL, entity);
-  }
+  entity->json = g_strndup (change->str + strlen (UPSERT_HEAD),
+                            change->len - strlen (UPSERT_HEAD) - 1);
+  entity->has_bbox = bbox != NULL;
+  if (bbox != NULL)
+    memcpy (entity->bbox, bbox, sizeof entity->bbox);
+  return publish (self, layer, id, g_string_free (change, FALSE), existed ? &old : NULL, entity);
 }
 
 guint64
