@@ -43,7 +43,15 @@ struct _PanoLiveMapLayer
   guint frame;
   guint tick_id;
   gboolean gliding;
+
+  /* Lines: the last picture, larger than the view, moved while panning and drawn again only
+   * when the data, the filter or the zoom change or the view leaves it. */
+  GdkTexture *lines;
+  double lines_zoom, lines_x, lines_y;   /* the picture's top-left in world pixels */
+  gboolean lines_dirty;
 };
+
+#define LINES_MARGIN 256   /* px of picture kept beyond each edge of the view */
 
 typedef struct
 {
@@ -660,6 +668,56 @@ draw_lines (PanoLiveMapLayer *self,
       }
 }
 
+/* Draws the lines of a view @LINES_MARGIN px larger than @v on every side into a texture. */
+static void
+draw_lines_picture (PanoLiveMapLayer *self,
+                    const View       *v)
+{
+  View big = *v;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  big.origin_x = round (v->origin_x) - LINES_MARGIN;
+  big.origin_y = round (v->origin_y) - LINES_MARGIN;
+  big.width = v->width + 2 * LINES_MARGIN;
+  big.height = v->height + 2 * LINES_MARGIN;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, big.width, big.height);
+  cr = cairo_create (surface);
+  draw_lines (self, cr, &big);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  g_clear_object (&self->lines);
+  self->lines = pano_texture_new_for_surface (surface);
+  cairo_surface_destroy (surface);
+  self->lines_zoom = v->zoom;
+  self->lines_x = big.origin_x;
+  self->lines_y = big.origin_y;
+  self->lines_dirty = FALSE;
+}
+
+static void
+place_lines (PanoLiveMapLayer *self,
+             GtkSnapshot      *snapshot,
+             const View       *v)
+{
+  double dx, dy;
+
+  self->aggregated = FALSE;
+  dx = self->lines_x - round (v->origin_x);
+  dy = self->lines_y - round (v->origin_y);
+  if (self->lines == NULL || self->lines_dirty || self->lines_zoom != v->zoom ||
+      dx > 0 || dy > 0 || dx + gdk_texture_get_width (self->lines) < v->width ||
+      dy + gdk_texture_get_height (self->lines) < v->height)
+    {
+      draw_lines_picture (self, v);
+      dx = dy = -LINES_MARGIN;
+    }
+  gtk_snapshot_append_texture (snapshot, self->lines,
+                               &GRAPHENE_RECT_INIT (dx, dy, gdk_texture_get_width (self->lines),
+                                                    gdk_texture_get_height (self->lines)));
+}
+
 static void
 pano_live_map_layer_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
@@ -677,11 +735,7 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
 
   if (self->style->symbol == PANO_LIVE_SYMBOL_LINE)
     {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                               &GRAPHENE_RECT_INIT (0, 0, v.width, v.height));
-      self->aggregated = FALSE;
-      draw_lines (self, cr, &v);
-      cairo_destroy (cr);
+      place_lines (self, snapshot, &v);
       return;
     }
 
@@ -703,6 +757,7 @@ on_store_changed (PanoLiveStore    *store,
                   const char       *layer,
                   PanoLiveMapLayer *self)
 {
+  self->lines_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -733,6 +788,7 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_pointer (&self->glides, g_hash_table_unref);
   g_clear_pointer (&self->sprites, g_hash_table_unref);
   g_clear_pointer (&self->bin_sprites, g_hash_table_unref);
+  g_clear_object (&self->lines);
   if (self->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
@@ -793,6 +849,7 @@ pano_live_map_layer_set_class_mask (PanoLiveMapLayer *self,
   if (self->class_mask == mask)
     return;
   self->class_mask = mask;
+  self->lines_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -4,6 +4,7 @@
  * thirty thousand sensors drawn as a few counted bins instead of one dot each. */
 #include "pano-gis-loader.h"
 #include "pano-grid-choropleth.h"
+#include "pano-live-classify.h"
 #include "pano-live-map-layer.h"
 #include "pano-test-util.h"
 #include "pano-tile-source.h"
@@ -202,6 +203,29 @@ test_traffic_colours (void)
   texture = render (s);
   g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);   /* 严重拥堵 */
   g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0x00b050);   /* 畅通 */
+  g_clear_object (&texture);
+
+  /* The picture is kept while panning, but a change, a pan off its edge or a filter redraws. */
+  apply (s->store, "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":2,\"seq\":2,"
+                   "\"changes\":[{\"op\":\"upsert\",\"entity\":{\"id\":\"road-2\","
+                   "\"geometry\":{\"type\":\"LineString\","
+                   "\"coordinates\":[[110.780,32.632],[110.800,32.632]]},"
+                   "\"properties\":{\"congestion\":\"拥堵\"}}}]}");
+  shumate_map_center_on (s->map, 32.63, 110.795);
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0xff6600);   /* 拥堵 */
+  g_clear_object (&texture);
+
+  shumate_map_center_on (s->map, 32.63, 110.81);   /* 350 px east: past the margin */
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.799, NULL), ==, 0x8b0000);
+  g_clear_object (&texture);
+
+  pano_live_map_layer_set_class_mask (s->traffic, ~(1u << PANO_CONGESTION_JAMMED));
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.799, NULL), !=, 0x8b0000);
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.799, NULL), ==, 0xff6600);
   scene_free (s);
 }
 

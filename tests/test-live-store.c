@@ -180,7 +180,8 @@ test_decode_entity (void)
   const char *text =
     "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":3,\"seq\":4,\"coalesced\":1,"
     "\"changes\":[{\"op\":\"upsert\",\"entity\":{\"id\":\"road-\\u4e00\","
-    "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[110.7,32.6],[110.8,32.65],[110.9,32.7]]},"
+    "\"geometry\":{\"type\":\"LineString\","
+    "\"coordinates\":[[110.7,32.6],[110.8,32.65],[110.9,32.7]]},"
     "\"properties\":{\"name\":\"\\\"北京路\\\"\",\"level\":\"拥堵\",\"class\":\"arterial\"},"
     "\"updated_at\":\"2026-12-01T22:13:47.123Z\",\"stale_after\":\"2026-12-01T22:18:47.123Z\"}},"
     "{\"op\":\"remove\",\"id\":\"road-9\"},{\"op\":\"upsert\",\"entity\":{\"name\":\"no id\"}}]}";
