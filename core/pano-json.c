@@ -263,7 +263,8 @@ skip_value (const char *p)
         default:
           if (depth == 0)
             {
-              while (strchr ("0123456789+-.eEtruefalsn", *p) && *p)
+              /* a number or a literal: checked, so it ends at the first other byte */
+              while (g_ascii_isalnum (*p) || *p == '-' || *p == '+' || *p == '.')
                 p++;
               return p;
             }
