@@ -16,6 +16,11 @@
 #define DEFAULT_HEARTBEAT_MS 10000
 #define DEFAULT_TIMEOUT_MS 30000
 #define APPLY_BUDGET_US 8000   /* per main-loop slice, so drawing always gets its turn */
+/* New frames are applied before the next paint (GTK paints at G_PRIORITY_HIGH_IDLE + 20), so
+ * an update is on screen one frame after it arrived, not two; a backlog left over when a
+ * slice's budget is spent waits behind the paint instead, so drawing is never starved. */
+#define APPLY_PRIORITY G_PRIORITY_HIGH_IDLE
+#define BACKLOG_PRIORITY G_PRIORITY_DEFAULT_IDLE
 #define MAX_INCOMING (8 * 1024 * 1024)
 #define MAX_BACKLOG 50000   /* frames received but not yet applied */
 
@@ -314,7 +319,10 @@ apply_decoded (gpointer user_data)
 
   if ((self->current || g_async_queue_length (self->decoded) > 0) &&
       !g_atomic_int_exchange (&self->apply_scheduled, TRUE))
-    return G_SOURCE_CONTINUE;
+    {
+      g_source_set_priority (g_main_current_source (), BACKLOG_PRIORITY);
+      return G_SOURCE_CONTINUE;
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -331,7 +339,7 @@ decode_in_thread (gpointer data,
   g_clear_pointer (&d->bytes, g_bytes_unref);
   g_async_queue_push (self->decoded, d);
   if (!g_atomic_int_exchange (&self->apply_scheduled, TRUE))
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_decoded, g_object_ref (self), g_object_unref);
+    g_idle_add_full (APPLY_PRIORITY, apply_decoded, g_object_ref (self), g_object_unref);
 }
 
 static void
