@@ -17,7 +17,7 @@
 #define INDIVIDUAL_LIMIT 5000    /* more in view than this: aggregate … */
 #define AGGREGATE_UNTIL 3500     /* … and stay aggregated until fewer than this, so a pan
                                   * across the threshold does not flip every frame */
-#define BIN_PX 96.0
+#define BIN_PX 128.0             /* each bin is a texture of its own: ~150 on a 1920×1080 wall */
 #define LABEL_ZOOM 14.0
 #define LABEL_LIMIT 1500         /* more symbols in view than this: no value labels */
 #define GLYPH_ZOOM 13.0
