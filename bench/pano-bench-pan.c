@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* Frame cost of panning a 1920×1080 map over many features: our static layers (features
- * loaded from GeoPackages by the real loader, drawn into cached tiles by PanoTileSource) next
- * to ShumateMarker widgets, the baseline the issue compares against.
+ * loaded from GeoPackages by the real loader, composed into cached tiles by PanoTileLayer)
+ * next to ShumateMarker widgets, the baseline the issue compares against.
  *
- * The figure that matters is the main thread's work per frame, from the frame clock's
- * ::before-paint to its ::after-paint: the update (our tick callback moves the view), layout
- * and paint (snapshot and GSK render). Under Xvfb the frame clock is paced to 60 Hz, so frame
- * intervals alone would only say "60 Hz" until the work exceeds 16.7 ms; they are printed
- * too. Every scenario pans the same circle at the same speed, after warm-up loops that let
- * every tile on the path be rendered and cached. Prints figures; never fails on a time. */
+ * The frame time is the interval from one frame's ::after-paint to the next one's: what a
+ * user sees, paced to 60 Hz under Xvfb. The main thread's work (::before-paint to
+ * ::after-paint) is printed beside it; with GL on llvmpipe it understates a frame, because
+ * the rasteriser finishes after the swap (see pano-bench-frames.c). Every scenario pans the
+ * same circle at the same speed, after warm-up loops that let every tile on the path be
+ * rendered and cached. Prints figures; never fails on a time. */
 #define G_LOG_DOMAIN "panorama-bench"
 
 #include "pano-bench-common.h"
@@ -332,8 +332,10 @@ print_results (Bench *b)
       print_row (&scenarios[i]);
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     if (scenarios[i].ran && g_str_equal (scenarios[i].key, "c"))
-      g_print ("\nGoal: 1 M points pan p95 <= %.1f ms - %s (p95 %.1f ms of work)\n", GOAL_MS,
-               scenarios[i].work_p95 <= GOAL_MS ? "met" : "NOT met", scenarios[i].work_p95);
+      g_print ("\nGoal: 1 M points pan p95 <= %.1f ms - %s "
+               "(frame p95 %.1f ms, work p95 %.1f ms)\n", GOAL_MS,
+               scenarios[i].interval_p95 <= GOAL_MS ? "met" : "NOT met",
+               scenarios[i].interval_p95, scenarios[i].work_p95);
 }
 
 static gboolean

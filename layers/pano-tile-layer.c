@@ -401,8 +401,8 @@ place (GtkSnapshot *snapshot,
   gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (x, y, px, px));
 }
 
-/* Stands in for a tile not composed yet: an ancestor scaled up, else the children scaled down,
- * clipped to the tile. */
+/* Stands in for a tile not composed yet: the nearest ancestor scaled up, with any children
+ * already composed scaled down over it, clipped to the tile. */
 static void
 draw_stand_in (PanoTileLayer *self,
                GtkSnapshot   *snapshot,
