@@ -2,7 +2,8 @@
 /* The console's feed client against the real hub on 127.0.0.1: the store follows the hub
  * entity by entity; after a disconnect it resumes with exactly the missed deltas (no new
  * snapshot); after the hub is killed and restarted it reconnects by itself, sees the new
- * epoch, resnapshots, and again equals the hub's snapshot; a bad token is refused in words. */
+ * epoch, resnapshots, and again equals the hub's snapshot; a bad token is refused in words;
+ * frames keep arriving and being decoded while the main thread is busy (a long paint). */
 #include "pano-feed-client.h"
 #include "pano-live-classify.h"
 #include "pano-mercator.h"
@@ -194,6 +195,45 @@ test_bad_token (void)
   pano_test_hub_free (hub);
 }
 
+/* A long paint must not hold frames back: while the main thread never returns to its loop, the
+ * hub's deltas are still received and decoded, waiting to be applied the moment it does. */
+static void
+test_receives_while_main_busy (void)
+{
+  static const char * const layers[] = { "environment", NULL };
+  Fixture f = { 0 };
+  gint64 applied;
+  gint64 deadline;
+
+  f.hub = pano_test_hub_start (tmpdir, NULL);
+  ingest (&f, 0, 200, 0, FALSE);
+  f.store = pano_live_store_new (layers);
+  f.client = pano_feed_client_new (f.hub->url, "view", f.store);
+  pano_feed_client_start (f.client);
+  pano_test_wait_until (caught_up, &f);
+  applied = pano_live_store_get_seq (f.store, "environment");
+
+  /* The main loop is not run from here until the frames are queued: the request to the hub is
+   * synchronous on a context of its own. Polled rather than slept, so a slow machine only
+   * waits longer. */
+  ingest (&f, 0, 200, 1, FALSE);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (pano_feed_client_get_queue_length (f.client) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_assert_cmpint (pano_live_store_get_seq (f.store, "environment"), ==, applied);
+
+  pano_test_wait_until (caught_up, &f);
+  assert_store_equals_hub (&f);
+  g_assert_cmpint (pano_live_store_get_seq (f.store, "environment"), >, applied);
+
+  g_object_unref (f.client);
+  g_object_unref (f.store);
+  pano_test_hub_free (f.hub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,6 +243,7 @@ main (int argc, char **argv)
   tmpdir = pano_test_make_tmpdir ();
   g_test_add_func ("/feed-hub/follow-resume-restart", test_follow_resume_restart);
   g_test_add_func ("/feed-hub/bad-token", test_bad_token);
+  g_test_add_func ("/feed-hub/receives-while-main-busy", test_receives_while_main_busy);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
