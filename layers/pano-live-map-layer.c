@@ -39,6 +39,7 @@ struct _PanoLiveMapLayer
 
   GHashTable *sprites;     /* sprite key → GdkTexture */
   GHashTable *bin_sprites; /* "class/radius/count" → GdkTexture */
+  GHashTable *labels;      /* "value[/stale]" → GskRenderNode */
   GHashTable *glides;      /* id → Glide, for resources */
   guint frame;
   guint tick_id;
@@ -223,6 +224,7 @@ trace_resource (cairo_t *cr,
 /* ---- sprites: every symbol is drawn once with cairo, then placed as a texture ---- */
 
 #define MAX_BIN_SPRITES 4096
+#define MAX_LABELS 4096
 
 typedef struct
 {
@@ -356,24 +358,38 @@ place_sprite (PanoLiveMapLayer *self,
                                &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
 }
 
+/* A value label, its text node made once per text and kept: shaping a few hundred labels
+ * with Pango on every frame of a pan cost more than drawing them. */
 static void
-place_text (GtkSnapshot   *snapshot,
-            PangoLayout   *layout,
-            const char    *text,
-            double         x,
-            double         y,
-            gboolean       centred,
-            const GdkRGBA *color)
+place_label (PanoLiveMapLayer *self,
+             GtkSnapshot      *snapshot,
+             PangoLayout      *layout,
+             double            value,
+             gboolean          stale,
+             double            x,
+             double            y)
 {
-  int w = 0, h = 0;
+  g_autofree char *key = g_strdup_printf ("%.0f%s", value, stale ? "/stale" : "");
+  GskRenderNode *node = g_hash_table_lookup (self->labels, key);
 
-  pango_layout_set_text (layout, text, -1);
-  if (centred)
-    pango_layout_get_pixel_size (layout, &w, &h);
+  if (node == NULL)
+    {
+      g_autoptr(GtkSnapshot) label = gtk_snapshot_new ();
+      g_autofree char *text = g_strdup_printf ("%.0f", value);
+
+      pango_layout_set_text (layout, text, -1);
+      gtk_snapshot_append_layout (label, layout,
+                                  &(GdkRGBA) { 0.1, 0.1, 0.1, stale ? STALE_ALPHA : 1 });
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&label));
+      if (node == NULL)
+        return;
+      if (g_hash_table_size (self->labels) > MAX_LABELS)
+        g_hash_table_remove_all (self->labels);
+      g_hash_table_insert (self->labels, g_steal_pointer (&key), node);
+    }
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT (round (x - w / 2.0), round (y - h / 2.0)));
-  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x), round (y)));
+  gtk_snapshot_append_node (snapshot, node);
   gtk_snapshot_restore (snapshot);
 }
 
@@ -556,12 +572,8 @@ draw_dot (Drawing *d,
   place_sprite (self, d->snapshot, &s, x, y);
 
   if (style->label_value && d->view->zoom >= LABEL_ZOOM && d->labels)
-    {
-      g_autofree char *text = g_strdup_printf ("%.0f", pano_live_layer_get_value (layer, slot));
-
-      place_text (d->snapshot, d->layout, text, x + s.radius + 4, y - 7, FALSE,
-                  &(GdkRGBA) { 0.1, 0.1, 0.1, s.stale ? STALE_ALPHA : 1 });
-    }
+    place_label (self, d->snapshot, d->layout, pano_live_layer_get_value (layer, slot), s.stale,
+                 x + s.radius + 4, y - 7);
 }
 
 static gboolean
@@ -788,6 +800,7 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_pointer (&self->glides, g_hash_table_unref);
   g_clear_pointer (&self->sprites, g_hash_table_unref);
   g_clear_pointer (&self->bin_sprites, g_hash_table_unref);
+  g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_object (&self->lines);
   if (self->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
@@ -811,6 +824,8 @@ pano_live_map_layer_init (PanoLiveMapLayer *self)
   self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sprites = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->bin_sprites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)gsk_render_node_unref);
 }
 
 PanoLiveMapLayer *
