@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+
+#include "pano-feed-frame.h"
+
+G_BEGIN_DECLS
+
+/* The feed client's connection to the hub, on a thread of its own (pano-feed-link.c). Private
+ * to core/: only pano-feed-client.c uses it, and only on the thread that made the link. */
+typedef struct _PanoFeedLink PanoFeedLink;
+
+/* A text frame as the link thread read it, in arrival order. */
+typedef struct
+{
+  guint generation;           /* of the connection it came on */
+  PanoFeedFrame *frame;       /* NULL if it could not be decoded: then @error says why */
+  GError *error;
+} PanoFeedLinkDecoded;
+
+/* What became of the connection asked for at @generation. */
+typedef struct
+{
+  guint generation;
+  gboolean connected;         /* else lost, because of @why */
+  gboolean fell_behind;
+  char *why;
+} PanoFeedLinkReport;
+
+/* Both run on the main thread with the owner given to pano_feed_link_new (), never after it let
+ * go of the link. An apply returns whether frames are left for another slice. */
+typedef gboolean (*PanoFeedLinkApplyFunc)  (gpointer                  owner);
+typedef void     (*PanoFeedLinkReportFunc) (const PanoFeedLinkReport *report,
+                                            gpointer                  owner);
+
+PanoFeedLink *pano_feed_link_new          (GAsyncQueue            *decoded,
+                                           int                     apply_priority,
+                                           int                     backlog_priority,
+                                           PanoFeedLinkApplyFunc   apply,
+                                           PanoFeedLinkReportFunc  report,
+                                           gpointer                owner);
+void          pano_feed_link_connect      (PanoFeedLink           *link,
+                                           guint                   generation,
+                                           const char             *url,
+                                           char                   *uri,
+                                           char                   *hello);
+void          pano_feed_link_send         (PanoFeedLink           *link,
+                                           guint                   generation,
+                                           char                   *text);
+void          pano_feed_link_disconnect   (PanoFeedLink           *link);
+void          pano_feed_link_free         (PanoFeedLink           *link);
+void          pano_feed_link_decoded_free (PanoFeedLinkDecoded    *decoded);
+
+G_END_DECLS
