@@ -118,6 +118,20 @@ ingest (Fixture *f, guint first, guint n, guint round, gboolean remove_odd)
   pano_test_hub_ingest (f->hub, "environment", fc);
 }
 
+/* A hub holding @n environment sensors and a client on it that has caught up with them. */
+static void
+fixture_follow (Fixture            *f,
+                const char * const *layers,
+                guint               n)
+{
+  f->hub = pano_test_hub_start (tmpdir, NULL);
+  ingest (f, 0, n, 0, FALSE);
+  f->store = pano_live_store_new (layers);
+  f->client = pano_feed_client_new (f->hub->url, "view", f->store);
+  pano_feed_client_start (f->client);
+  pano_test_wait_until (caught_up, f);
+}
+
 static void
 test_follow_resume_restart (void)
 {
@@ -127,12 +141,7 @@ test_follow_resume_restart (void)
   const char *restart_args[] = { "--listen", NULL, NULL };
   guint snapshots;
 
-  f.hub = pano_test_hub_start (tmpdir, NULL);
-  ingest (&f, 0, 300, 0, FALSE);
-  f.store = pano_live_store_new (layers);
-  f.client = pano_feed_client_new (f.hub->url, "view", f.store);
-  pano_feed_client_start (f.client);
-  pano_test_wait_until (caught_up, &f);
+  fixture_follow (&f, layers, 300);
   assert_store_equals_hub (&f);
 
   /* live updates and removals arrive as deltas */
@@ -205,12 +214,7 @@ test_receives_while_main_busy (void)
   gint64 applied;
   gint64 deadline;
 
-  f.hub = pano_test_hub_start (tmpdir, NULL);
-  ingest (&f, 0, 200, 0, FALSE);
-  f.store = pano_live_store_new (layers);
-  f.client = pano_feed_client_new (f.hub->url, "view", f.store);
-  pano_feed_client_start (f.client);
-  pano_test_wait_until (caught_up, &f);
+  fixture_follow (&f, layers, 200);
   applied = pano_live_store_get_seq (f.store, "environment");
 
   /* The main loop is not run from here until the frames are queued: the request to the hub is
