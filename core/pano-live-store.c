@@ -240,9 +240,6 @@ begin_frame (LayerState     *state,
              PanoFeedFrame  *frame,
              GError        **error)
 {
-  /* Parts of one chunked coalesced delta share from_seq and seq. */
-  gboolean next_part = frame->chunk > 0 && frame->seq == state->seq;
-
   switch (frame->type)
     {
     case PANO_FEED_FRAME_SNAPSHOT:
@@ -263,7 +260,7 @@ begin_frame (LayerState     *state,
       if (state->seq < 0)
         return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
                             "layer “%s” got a delta before its snapshot", frame->layer), FALSE;
-      if (!next_part && frame->from_seq != state->seq + 1)
+      if (frame->from_seq != state->seq + 1)
         return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
                             "layer “%s” jumped from seq %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
                             frame->layer, state->seq, frame->from_seq), FALSE;

@@ -161,7 +161,7 @@ pano_hub_batch_build_frames (PanoHubBatch *batch,
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   Builder b = { batch->layer, max_frame > 0 ? max_frame : G_MAXSIZE,
                 g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref),
-                changes, index, 0, 0, after + 1 };
+                changes, index, 0, batch->coalesced, after + 1 };
 
   for (guint i = 0; i < batch->deltas->len; i++)
     {

@@ -14,6 +14,7 @@ typedef struct
   guint64 from_seq;
   guint64 seq;
   GPtrArray *deltas;     /* PanoHubDelta in ascending seq, all within from_seq … seq */
+  guint coalesced;       /* updates replaced before the batch was made (a slow subscriber's) */
   GPtrArray *frames;     /* GBytes: the frames for the whole range, built on first use */
   gsize frames_limit;
 } PanoHubBatch;

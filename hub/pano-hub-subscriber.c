@@ -247,43 +247,20 @@ compare_seq (gconstpointer a,
   return da->seq < db->seq ? -1 : da->seq > db->seq;
 }
 
+/* What a slow subscriber missed in a layer goes out as one batch from its last seq to the
+ * latest: the same frames, split the same way, as any other batch. */
 static void
-send_coalesced_chunks (PanoHubSubscriber *self,
-                       PanoLayerId        layer,
-                       GPtrArray         *deltas)
+send_coalesced_layer (PanoHubSubscriber *self,
+                      PanoLayerId        layer,
+                      GPtrArray         *deltas)
 {
-  guint64 from = self->sent_seq[layer] + 1, to = self->pending_seq[layer];
-  g_autoptr(GPtrArray) chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_free);
-  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(PanoHubBatch) batch = NULL;
 
   g_ptr_array_sort (deltas, compare_seq);
-  for (guint i = 0; i < deltas->len; i++)
-    {
-      PanoHubDelta *delta = deltas->pdata[i];
-
-      if (changes->len > 0 && changes->len + strlen (delta->change) + 256 >
-                              self->settings->max_frame_out)
-        {
-          g_ptr_array_add (chunks, g_strdup (changes->str));
-          g_string_truncate (changes, 0);
-        }
-      g_string_append_printf (changes, "%s%s", changes->len ? "," : "", delta->change);
-    }
-  g_ptr_array_add (chunks, g_strdup (changes->str));
-  for (guint i = 0; i < chunks->len; i++)
-    {
-      g_autoptr(GString) frame = g_string_new (NULL);
-
-      g_string_append_printf (frame, "{\"type\":\"delta\",\"layer\":\"%s\",\"from_seq\":%"
-                              G_GUINT64_FORMAT ",\"seq\":%" G_GUINT64_FORMAT
-                              ",\"coalesced\":%u,", pano_layer_name (layer), from, to,
-                              self->pending_coalesced[layer]);
-      if (chunks->len > 1)
-        g_string_append_printf (frame, "\"chunk\":%u,\"chunks\":%u,", i, chunks->len);
-      g_string_append_printf (frame, "\"changes\":[%s]}", (char *) chunks->pdata[i]);
-      send_text (self, g_string_free (g_steal_pointer (&frame), FALSE));
-    }
-  self->sent_seq[layer] = to;
+  batch = pano_hub_batch_new (layer, self->sent_seq[layer] + 1, self->pending_seq[layer],
+                              g_ptr_array_ref (deltas));
+  batch->coalesced = self->pending_coalesced[layer];
+  send_batch (self, batch);
   self->pending_coalesced[layer] = 0;
 }
 
@@ -307,7 +284,7 @@ send_coalesced (PanoHubSubscriber *self)
     {
       if (by_layer[layer] == NULL)
         continue;
-      send_coalesced_chunks (self, layer, by_layer[layer]);
+      send_coalesced_layer (self, layer, by_layer[layer]);
       g_ptr_array_unref (by_layer[layer]);
     }
 }
