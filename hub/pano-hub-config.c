@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "panorama-hub-config"
 
+#include "pano-hub-capabilities.h"
 #include "pano-hub-config.h"
 
 struct _PanoHubConfig
@@ -40,6 +41,7 @@ pano_hub_config_finalize (GObject *object)
   g_free (self->settings.city);
   g_free (self->settings.tls_certificate);
   g_free (self->settings.tls_key);
+  g_clear_pointer (&self->settings.capabilities, g_ptr_array_unref);
   g_hash_table_unref (self->tokens);
   G_OBJECT_CLASS (pano_hub_config_parent_class)->finalize (object);
 }
@@ -69,6 +71,7 @@ pano_hub_config_init (PanoHubConfig *self)
   s->overdue_check_ms = 1000;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
+  s->capabilities = pano_hub_capabilities_new_default ();
 }
 
 PanoHubConfig *
@@ -204,6 +207,7 @@ pano_hub_config_load_file (PanoHubConfig  *self,
   g_autofree char *base = g_path_get_dirname (path);
   g_autofree char *listen = NULL;
   PanoHubSettings *s = &self->settings;
+  GPtrArray *capabilities;
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
     {
@@ -230,5 +234,51 @@ pano_hub_config_load_file (PanoHubConfig  *self,
     read_uint (file, "limits", pano_incident_status_name (i), &s->stage_limit_s[i]);
   s->max_frame_out = MAX (s->max_frame_out, 16384);
   s->heartbeat_interval_ms = MAX (s->heartbeat_interval_ms, 10);
+  if ((capabilities = pano_hub_capabilities_read (file, error)) == NULL)
+    return FALSE;
+  g_ptr_array_unref (s->capabilities);
+  s->capabilities = capabilities;
   return read_tokens (self, file, error);
+}
+
+/**
+ * pano_hub_config_get_capabilities:
+ *
+ * Returns: (transfer none) (element-type PanoHubCapability): the [capabilities] table in
+ * configuration order; its categories are the ones `create` accepts.
+ */
+GPtrArray *
+pano_hub_config_get_capabilities (PanoHubConfig *self)
+{
+  return self->settings.capabilities;
+}
+
+/* Returns: (nullable): the row of @category, or %NULL if it is not a configured category. */
+const PanoHubCapability *
+pano_hub_settings_find_capability (const PanoHubSettings *settings,
+                                   const char            *category)
+{
+  for (guint i = 0; category != NULL && i < settings->capabilities->len; i++)
+    {
+      const PanoHubCapability *capability = settings->capabilities->pdata[i];
+
+      if (g_str_equal (capability->category, category))
+        return capability;
+    }
+  return NULL;
+}
+
+/* Returns: "a, b, c": the categories, for messages that list them. */
+char *
+pano_hub_settings_dup_category_list (const PanoHubSettings *settings)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < settings->capabilities->len; i++)
+    {
+      const PanoHubCapability *capability = settings->capabilities->pdata[i];
+
+      g_string_append_printf (text, "%s%s", i ? ", " : "", capability->category);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }

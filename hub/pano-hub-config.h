@@ -21,6 +21,14 @@ typedef struct
   PanoHubRole role;
 } PanoHubToken;
 
+/* One row of [capabilities]: the unit kinds (of the `resources` layer) that can handle an
+ * incident of @category. The rows' categories are the hub's category list. */
+typedef struct
+{
+  char *category;
+  GStrv unit_kinds;
+} PanoHubCapability;
+
 /* Everything the configuration file sets, with the documented defaults. */
 typedef struct
 {
@@ -40,6 +48,7 @@ typedef struct
   guint send_buffer;
   guint overdue_check_ms;
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
+  GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */
 } PanoHubSettings;
 
 #define PANO_HUB_CONFIG_ERROR (pano_hub_config_error_quark ())
@@ -69,5 +78,10 @@ const PanoHubToken    *pano_hub_config_lookup_token (PanoHubConfig *self,
                                                      const char    *token);
 guint                  pano_hub_config_get_n_tokens (PanoHubConfig *self);
 const char            *pano_hub_role_name          (PanoHubRole     role);
+
+GPtrArray             *pano_hub_config_get_capabilities   (PanoHubConfig         *self);
+const PanoHubCapability *pano_hub_settings_find_capability (const PanoHubSettings *settings,
+                                                            const char            *category);
+char                  *pano_hub_settings_dup_category_list (const PanoHubSettings *settings);
 
 G_END_DECLS

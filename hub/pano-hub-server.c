@@ -5,6 +5,7 @@
 
 #include "pano-hub-batch.h"
 #include "pano-hub-ingest.h"
+#include "pano-hub-rest.h"
 #include "pano-hub-server.h"
 #include "pano-hub-subscriber.h"
 
@@ -509,6 +510,7 @@ route (PanoHubServer     *self,
   const char *method = soup_server_message_get_method (msg);
   gboolean get = g_str_equal (method, "GET"), post = g_str_equal (method, "POST");
   const PanoHubToken *token;
+  PanoHubRole needed;
 
   if (post && soup_server_message_get_request_body (msg)->length > MAX_BODY)
     reply_error (msg, 413, "payload_too_large", "Request bodies are limited to 16 MiB");
@@ -527,6 +529,11 @@ route (PanoHubServer     *self,
         handle_history (self, msg, query);
       else
         handle_snapshot (self, msg, path + strlen ("/v1/snapshot/"), query);
+    }
+  else if (get && pano_hub_rest_incidents_serves (path, &needed))
+    {
+      if (authorize (self, msg, path, needed) != NULL)
+        pano_hub_rest_incidents_route (self->incidents, msg, path, query);
     }
   else if (post && g_str_has_prefix (path, "/v1/ingest/"))
     {
