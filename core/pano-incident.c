@@ -3,6 +3,8 @@
 
 #include "pano-incident.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (pano-incident-error-quark, pano_incident_error)
 
 typedef struct
@@ -114,4 +116,40 @@ pano_incident_check_transition (PanoIncidentStatus   from,
                  "An incident in '%s' cannot move to '%s'; allowed: %s",
                  stages[from].name, stages[to].name, allowed);
   return FALSE;
+}
+
+/**
+ * pano_incident_clock:
+ * @deadline_ms: the stage's deadline, 0 when it has none (a final stage)
+ * @flagged_overdue: the hub's `overdue` flag: overdue even if this machine's clock lags
+ *
+ * Reads the stage clock at @now_ms. An extension moves the deadline, so the share is taken of
+ * the time from stage entry to the current deadline.
+ */
+void
+pano_incident_clock (gint64          stage_since_ms,
+                     gint64          deadline_ms,
+                     gboolean        flagged_overdue,
+                     gint64          now_ms,
+                     PanoStageClock *clock)
+{
+  gint64 span = deadline_ms - stage_since_ms;
+
+  memset (clock, 0, sizeof *clock);
+  if (deadline_ms <= 0 || stage_since_ms <= 0 || span <= 0)
+    {
+      clock->state = flagged_overdue ? PANO_CLOCK_OVERDUE : PANO_CLOCK_NONE;
+      return;
+    }
+  clock->remaining_ms = deadline_ms - now_ms;
+  clock->share = (double) (now_ms - stage_since_ms) / span;
+  if (flagged_overdue || clock->remaining_ms < 0)
+    {
+      clock->state = PANO_CLOCK_OVERDUE;
+      clock->overdue_factor = MAX (clock->share, 1.0);
+    }
+  else if (clock->share >= PANO_CLOCK_DUE_SOON_SHARE)
+    clock->state = PANO_CLOCK_DUE_SOON;
+  else
+    clock->state = PANO_CLOCK_ON_TIME;
 }

@@ -43,4 +43,30 @@ gboolean     pano_incident_check_transition    (PanoIncidentStatus  from,
                                                 gboolean            by_dispatch,
                                                 GError            **error);
 
+/* The stage clock an operator reads: green below 80 % of the stage's time, yellow from 80 %,
+ * red once the deadline has passed. */
+typedef enum
+{
+  PANO_CLOCK_NONE,        /* final stage, or no deadline */
+  PANO_CLOCK_ON_TIME,
+  PANO_CLOCK_DUE_SOON,
+  PANO_CLOCK_OVERDUE,
+} PanoClockState;
+
+#define PANO_CLOCK_DUE_SOON_SHARE 0.8
+
+typedef struct
+{
+  PanoClockState state;
+  double share;           /* of the stage's time used: 0 at entry, 1 at the deadline */
+  gint64 remaining_ms;    /* negative once overdue */
+  double overdue_factor;  /* 超时倍数: how many times the stage's time has run, when overdue */
+} PanoStageClock;
+
+void         pano_incident_clock               (gint64              stage_since_ms,
+                                                gint64              deadline_ms,
+                                                gboolean            flagged_overdue,
+                                                gint64              now_ms,
+                                                PanoStageClock     *clock);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "panorama-core"
 
 #include "pano-live-classify.h"
+#include "pano-feed-frame.h"
 
 typedef struct
 {
@@ -148,7 +149,7 @@ category_code (PanoJsonSpan p)
   return 0;
 }
 
-/* Events and incidents: the class is the stage (overdue above all), the value the category. */
+/* Events: the class is the stage (overdue above all), the value the category. */
 static guint
 classify_events (PanoJsonSpan  p,
                  float        *value)
@@ -159,6 +160,76 @@ classify_events (PanoJsonSpan  p,
   if (pano_json_member (p, "overdue", &overdue) && pano_json_is_true (overdue))
     return PANO_EVENT_OVERDUE;
   return lookup (event_names, p, "status");
+}
+
+static gint64
+time_member (PanoJsonSpan  p,
+             const char   *name)
+{
+  PanoJsonSpan v;
+  g_autofree char *text = NULL;
+
+  if (!pano_json_member (p, name, &v) || !pano_json_is_string (v))
+    return 0;
+  text = pano_json_dup_string (v);
+  return pano_feed_parse_time (text);
+}
+
+guint
+pano_incident_class_for_clock (PanoClockState state,
+                               gboolean       final)
+{
+  if (final)
+    return PANO_INCIDENT_CLASS_CLOSED;
+  switch (state)
+    {
+    case PANO_CLOCK_OVERDUE:
+      return PANO_INCIDENT_CLASS_OVERDUE;
+    case PANO_CLOCK_DUE_SOON:
+      return PANO_INCIDENT_CLASS_DUE_SOON;
+    case PANO_CLOCK_ON_TIME:
+    case PANO_CLOCK_NONE:
+    default:
+      return PANO_INCIDENT_CLASS_ON_TIME;
+    }
+}
+
+/* Incidents: the class is the stage clock as it reads now; the console re-reads it as time
+ * passes (PanoIncidentModel). The value is the category. */
+static guint
+classify_incident (PanoJsonSpan  p,
+                   float        *value)
+{
+  PanoJsonSpan overdue;
+  PanoStageClock clock;
+  guint stage = lookup (event_names, p, "status");
+
+  *value = category_code (p);
+  if (stage == 0)
+    return PANO_INCIDENT_CLASS_UNKNOWN;
+  pano_incident_clock (time_member (p, "stage_since"), time_member (p, "deadline"),
+                       pano_json_member (p, "overdue", &overdue) && pano_json_is_true (overdue),
+                       g_get_real_time () / 1000, &clock);
+  return pano_incident_class_for_clock (clock.state, stage == PANO_EVENT_CLOSED);
+}
+
+/* Returns: whether an entity of @layer in @klass is an open event or incident */
+gboolean
+pano_live_class_is_open (const char *layer,
+                         guint       klass)
+{
+  if (g_strcmp0 (layer, "incidents") == 0)
+    return klass >= PANO_INCIDENT_CLASS_ON_TIME;
+  return klass != PANO_EVENT_UNKNOWN && klass != PANO_EVENT_CLOSED;
+}
+
+gboolean
+pano_live_class_is_overdue (const char *layer,
+                            guint       klass)
+{
+  if (g_strcmp0 (layer, "incidents") == 0)
+    return klass == PANO_INCIDENT_CLASS_OVERDUE;
+  return klass == PANO_EVENT_OVERDUE;
 }
 
 /**
@@ -195,8 +266,10 @@ pano_live_classify (const char   *layer,
         return PANO_RESOURCE_AVAILABLE;
       return status;
     }
-  if (g_str_equal (layer, "events") || g_str_equal (layer, "incidents"))
+  if (g_str_equal (layer, "events"))
     return classify_events (p, value);
+  if (g_str_equal (layer, "incidents"))
+    return classify_incident (p, value);
   if (g_str_equal (layer, "grid"))
     {
       *value = number_member (p, "open_events", 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "pano-incident.h"
 #include "pano-json.h"
 
 G_BEGIN_DECLS
@@ -72,7 +73,24 @@ typedef enum
   PANO_EVENT_OVERDUE,
 } PanoEventClass;
 
+/* Incidents: drawn in the colours of their stage clock (docs/operations.md), so the map and
+ * the queue say the same thing. */
+typedef enum
+{
+  PANO_INCIDENT_CLASS_UNKNOWN,
+  PANO_INCIDENT_CLASS_CLOSED,     /* closed or cancelled */
+  PANO_INCIDENT_CLASS_ON_TIME,    /* below 80 % of the stage's time */
+  PANO_INCIDENT_CLASS_DUE_SOON,   /* from 80 % */
+  PANO_INCIDENT_CLASS_OVERDUE,
+} PanoIncidentClass;
+
 PanoAqiBand pano_aqi_band_for_value (double aqi);
+guint       pano_incident_class_for_clock (PanoClockState state,
+                                           gboolean       final);
+gboolean    pano_live_class_is_open    (const char *layer,
+                                        guint       klass);
+gboolean    pano_live_class_is_overdue (const char *layer,
+                                        guint       klass);
 double      pano_congestion_index   (const guint *counts);
 const char *pano_event_category_glyph (guint code);
 guint       pano_live_classify      (const char   *layer,

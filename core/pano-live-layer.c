@@ -531,6 +531,29 @@ pano_live_layer_remove (PanoLiveLayer *self,
   return TRUE;
 }
 
+/* Moves a live entity to another class, as when an incident's stage clock turns yellow with
+ * no update from the hub; the cell counts follow. */
+void
+pano_live_layer_set_class (PanoLiveLayer *self,
+                           guint          slot,
+                           guint          klass)
+{
+  Slot *s;
+
+  g_return_if_fail (slot < self->slots->len);
+  s = slot_at (self, slot);
+  g_return_if_fail (s->live);
+  klass = MIN (klass, PANO_LIVE_MAX_CLASSES - 1);
+  if (s->cell != NONE)
+    {
+      Cell *c = cell_at (self, s->cell);
+
+      c->class_counts[s->klass]--;
+      c->class_counts[klass]++;
+    }
+  s->klass = klass;
+}
+
 /* Drops every entity, as before a snapshot replaces the layer. */
 void
 pano_live_layer_clear (PanoLiveLayer *self)

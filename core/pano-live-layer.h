@@ -51,6 +51,9 @@ guint          pano_live_layer_upsert           (PanoLiveLayer       *self,
 gboolean       pano_live_layer_remove           (PanoLiveLayer       *self,
                                                  const char          *id);
 void           pano_live_layer_clear            (PanoLiveLayer       *self);
+void           pano_live_layer_set_class        (PanoLiveLayer       *self,
+                                                 guint                slot,
+                                                 guint                klass);
 int            pano_live_layer_lookup           (PanoLiveLayer       *self,
                                                  const char          *id);
 const char    *pano_live_layer_get_id           (PanoLiveLayer       *self,

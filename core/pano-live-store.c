@@ -17,6 +17,8 @@ typedef struct
   guint64 coalesced;
   guint n_snapshots;
   gboolean touched;
+  GHashTable *changed_ids;  /* ids upserted or removed since the last take, when tracked */
+  gboolean replaced;        /* a snapshot replaced the layer since the last take */
 } LayerState;
 
 struct _PanoLiveStore
@@ -43,6 +45,7 @@ layer_state_free (LayerState *state)
 {
   g_clear_object (&state->layer);
   g_clear_object (&state->staging);
+  g_clear_pointer (&state->changed_ids, g_hash_table_unref);
   g_free (state);
 }
 
@@ -199,6 +202,7 @@ pano_live_store_get_n_snapshots (PanoLiveStore *self,
 /* Applies changes from *@next on, checking the clock every 256; returns whether all were. */
 static gboolean
 apply_changes (PanoLiveLayer *layer,
+               GHashTable    *changed_ids,
                PanoFeedFrame *frame,
                guint         *next,
                gint64         deadline_us)
@@ -216,6 +220,8 @@ apply_changes (PanoLiveLayer *layer,
         pano_live_layer_remove (layer, change->entity.id);
       else
         pano_live_layer_upsert (layer, &change->entity);
+      if (changed_ids != NULL)
+        g_hash_table_add (changed_ids, g_strdup (change->entity.id));
     }
   *next = frame->changes->len;
   return TRUE;
@@ -232,6 +238,9 @@ finish_snapshot (LayerState    *state,
   state->seq = frame->seq;
   state->n_snapshots++;
   state->touched = TRUE;
+  state->replaced = TRUE;
+  if (state->changed_ids != NULL)
+    g_hash_table_remove_all (state->changed_ids);
 }
 
 /* Checks a frame before its first change is applied. */
@@ -299,7 +308,8 @@ pano_live_store_apply_until (PanoLiveStore  *self,
     return FALSE;
   if (frame->type == PANO_FEED_FRAME_SNAPSHOT || frame->type == PANO_FEED_FRAME_DELTA)
     {
-      if (!apply_changes (snapshot ? state->staging : state->layer, frame, next, deadline_us))
+      if (!apply_changes (snapshot ? state->staging : state->layer,
+                          snapshot ? NULL : state->changed_ids, frame, next, deadline_us))
         return FALSE;
       if (snapshot)
         finish_snapshot (state, frame);
@@ -344,4 +354,64 @@ pano_live_store_flush (PanoLiveStore *self)
       state->touched = FALSE;
       g_signal_emit (self, signals[CHANGED], g_quark_from_string (self->names[i]), self->names[i]);
     }
+}
+
+/* Keeps the ids that change in @layer, for a listener that follows entities one by one (the
+ * incident queue) rather than redrawing a whole layer. */
+void
+pano_live_store_track_changes (PanoLiveStore *self,
+                               const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  g_return_if_fail (state != NULL);
+  if (state->changed_ids == NULL)
+    state->changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * pano_live_store_take_changes:
+ * @replaced: (out): whether a snapshot replaced the whole layer meanwhile (then every entity
+ *   may have changed and the ids returned are only those changed after it)
+ *
+ * Returns: (transfer full) (element-type utf8): the ids upserted or removed in @layer since
+ *   the last call; the layer must be tracked (pano_live_store_track_changes())
+ */
+GPtrArray *
+pano_live_store_take_changes (PanoLiveStore *self,
+                              const char    *layer,
+                              gboolean      *replaced)
+{
+  LayerState *state = state_for (self, layer);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer id;
+
+  g_return_val_if_fail (state != NULL && state->changed_ids != NULL, ids);
+  *replaced = state->replaced;
+  state->replaced = FALSE;
+  g_hash_table_iter_init (&iter, state->changed_ids);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_ptr_array_add (ids, id);
+    }
+  return ids;
+}
+
+/* Re-classes one entity of @layer (see pano_live_layer_set_class()); listeners hear of it at
+ * the next flush, like of any other change. */
+void
+pano_live_store_set_class (PanoLiveStore *self,
+                           const char    *layer,
+                           guint          slot,
+                           guint          klass)
+{
+  LayerState *state = state_for (self, layer);
+
+  g_return_if_fail (state != NULL);
+  if (pano_live_layer_get_class (state->layer, slot) == klass)
+    return;
+  pano_live_layer_set_class (state->layer, slot, klass);
+  state->touched = TRUE;
 }

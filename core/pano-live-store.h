@@ -49,5 +49,14 @@ gboolean          pano_live_store_apply          (PanoLiveStore   *self,
                                                   PanoFeedFrame   *frame,
                                                   GError         **error);
 void              pano_live_store_flush          (PanoLiveStore   *self);
+void              pano_live_store_track_changes  (PanoLiveStore   *self,
+                                                  const char      *layer);
+GPtrArray        *pano_live_store_take_changes   (PanoLiveStore   *self,
+                                                  const char      *layer,
+                                                  gboolean        *replaced);
+void              pano_live_store_set_class      (PanoLiveStore   *self,
+                                                  const char      *layer,
+                                                  guint            slot,
+                                                  guint            klass);
 
 G_END_DECLS

@@ -56,7 +56,9 @@ count_entity (PanoLiveLayer *layer,
   const char *code;
   Counts *c;
 
-  if (klass == PANO_EVENT_CLOSED || klass == PANO_EVENT_UNKNOWN || properties == NULL)
+  const char *name = pano_live_layer_get_name (layer);
+
+  if (!pano_live_class_is_open (name, klass) || properties == NULL)
     return TRUE;
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, properties, -1, NULL) ||
@@ -71,7 +73,7 @@ count_entity (PanoLiveLayer *layer,
       g_hash_table_insert (self->counts, g_strdup (code), c);
     }
   c->open++;
-  if (klass == PANO_EVENT_OVERDUE)
+  if (pano_live_class_is_overdue (name, klass))
     c->overdue++;
   return TRUE;
 }

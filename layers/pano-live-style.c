@@ -39,11 +39,12 @@ static const PanoLiveStyle styles[] = {
     7, 14, FALSE,
   },
   {
+    /* The stage clock's colours, as in the incident queue (PanoIncidentClass). */
     "incidents", PANO_LIVE_SYMBOL_EVENT,
-    { GREY, RGB (120, 144, 156), RGB (255, 179, 0), RGB (251, 140, 0), RGB (30, 136, 229),
-      RGB (94, 53, 177), RGB (0, 137, 123), RGB (213, 0, 0) },
-    { "未知", "已结案", "上报", "受理", "派遣", "处置", "核查", "超时" },
-    7, 16, FALSE,
+    { GREY, RGB (120, 144, 156), RGB (46, 125, 50), RGB (249, 168, 37), RGB (213, 0, 0), GREY,
+      GREY, GREY },
+    { "未知", "已结案", "正常", "即将超时", "超时", NULL },
+    4, 16, FALSE,
   },
   {
     "alerts", PANO_LIVE_SYMBOL_DOT,
