@@ -135,10 +135,22 @@ pano_hub_subscriber_get_queue_depth (PanoHubSubscriber *self)
   return self->queued + (self->pending ? g_hash_table_size (self->pending) : 0);
 }
 
+/* libsoup starts closing a connection (a write failed, the peer's close frame came, ours went)
+ * well before it emits "closed"; from then on its socket may be closed, and nothing may be sent
+ * to it or waited for on it. */
+static gboolean
+is_open (PanoHubSubscriber *self)
+{
+  return !self->closing &&
+         soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
 static void
 send_bytes (PanoHubSubscriber *self,
             GBytes            *frame)
 {
+  if (!is_open (self))
+    return;
   soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_TEXT, frame);
   self->stats->frames_sent++;
 }
@@ -177,7 +189,8 @@ pano_hub_subscriber_close (PanoHubSubscriber *self,
 static gboolean
 writable (PanoHubSubscriber *self)
 {
-  return self->output == NULL || g_pollable_output_stream_is_writable (self->output);
+  return is_open (self) &&
+         (self->output == NULL || g_pollable_output_stream_is_writable (self->output));
 }
 
 static gboolean
@@ -194,7 +207,7 @@ on_writable (GObject  *stream,
 static void
 wait_writable (PanoHubSubscriber *self)
 {
-  if (self->writable_source != NULL || self->output == NULL)
+  if (self->writable_source != NULL || self->output == NULL || !is_open (self))
     return;
   self->writable_source = g_pollable_output_stream_create_source (self->output, NULL);
   g_source_set_callback (self->writable_source, G_SOURCE_FUNC (on_writable), self, NULL);
@@ -745,6 +758,21 @@ on_closed (SoupWebsocketConnection *connection,
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
+/* The connection is going: drop the backlog and stop waiting on its socket at once. */
+static void
+on_state (SoupWebsocketConnection *connection,
+          GParamSpec              *pspec,
+          gpointer                 user_data)
+{
+  PanoHubSubscriber *self = user_data;
+
+  if (self->closing ||
+      soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  self->closing = TRUE;
+  drop_backlog (self);
+}
+
 /* Called a few times per heartbeat interval: send ours, and declare a silent peer dead. */
 void
 pano_hub_subscriber_tick (PanoHubSubscriber *self,
@@ -796,5 +824,6 @@ pano_hub_subscriber_new (SoupWebsocketConnection *connection,
     connection, MAX ((guint64) self->settings->max_frame_in * 4, 1 << 20));
   g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  g_signal_connect (connection, "notify::state", G_CALLBACK (on_state), self);
   return self;
 }

@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "panorama-test-hub"
 
-#include <glib/gstdio.h>
-#include <signal.h>
-#include <sys/prctl.h>
-
 #include "hub-fixture.h"
 
 /* Waits are bounded only to turn a hang into a failure message; nothing asserts on time. */
@@ -30,55 +26,6 @@ wait_until (GMainContext *context,
   g_main_context_pop_thread_default (context);
 }
 
-static gboolean
-port_file_ready (gpointer user_data)
-{
-  Hub *hub = user_data;
-  g_autofree char *path = g_build_filename (hub->dir, "port", NULL);
-  g_autofree char *text = NULL;
-
-  if (g_subprocess_get_identifier (hub->process) == NULL)
-    g_error ("panorama-hub exited during start-up");
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return FALSE;
-  hub->port = (guint) g_ascii_strtoull (text, NULL, 10);
-  return hub->port != 0;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-spawn (Hub *hub)
-{
-  g_autofree char *port_file = g_build_filename (hub->dir, "port", NULL);
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("PANO_HUB");
-
-  g_assert_nonnull (binary);
-  g_unlink (port_file);
-  hub->port = 0;
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-
-  /* If the test dies, so does its hub: nothing outlives the run. */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-
-  g_strv_builder_add_many (builder, binary, "--config", hub->config, "--port-file", port_file,
-                           NULL);
-  if (hub->args != NULL)
-    g_strv_builder_addv (builder, (const char **) hub->args);
-  argv = g_strv_builder_end (builder);
-  hub->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-  wait_until (NULL, port_file_ready, hub, "the hub to listen");
-}
-
 Hub *
 hub_start (const char *extra_config)
 {
@@ -89,81 +36,43 @@ Hub *
 hub_start_args (const char         *extra_config,
                 const char * const *args)
 {
-  Hub *hub = g_new0 (Hub, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *db = NULL;
+  Hub *hub = pano_test_hub_new (NULL);
 
-  hub->dir = g_dir_make_tmp ("pano-hub-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (hub->dir, "hub.db", NULL);
-  text = g_strdup_printf ("[hub]\nlisten=127.0.0.1:0\ndatabase=%s\n%s\n"
-                          "[tokens]\nviewer1=viewer:view-token\ndispatcher1=dispatcher:disp-token\n"
-                          "admin1=admin:admin-token\n", db, extra_config ? extra_config : "");
-  hub->config = g_build_filename (hub->dir, "hub.conf", NULL);
-  g_file_set_contents (hub->config, text, -1, &error);
-  g_assert_no_error (error);
-  hub->session = soup_session_new ();
-  hub->args = g_strdupv ((GStrv) args);
-  spawn (hub);
+  pano_test_hub_set_config (hub, extra_config);
+  pano_test_hub_set_args (hub, args);
+  pano_test_hub_spawn (hub);
   return hub;
-}
-
-static void
-reap (Hub *hub)
-{
-  g_subprocess_wait (hub->process, NULL, NULL);
-  g_clear_object (&hub->process);
 }
 
 void
 hub_kill9 (Hub *hub)
 {
-  g_subprocess_force_exit (hub->process);
-  reap (hub);
+  pano_test_hub_kill (hub);
 }
 
 void
 hub_respawn (Hub *hub)
 {
-  spawn (hub);
+  pano_test_hub_spawn (hub);
 }
 
 void
 hub_restart (Hub *hub)
 {
-  g_subprocess_send_signal (hub->process, SIGTERM);
-  reap (hub);
-  spawn (hub);
+  pano_test_hub_terminate (hub);
+  pano_test_hub_spawn (hub);
 }
 
 void
 hub_stop (Hub *hub)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (hub->process != NULL)
-    hub_kill9 (hub);
-  dir = g_dir_open (hub->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (hub->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (hub->dir);
-  g_object_unref (hub->session);
-  g_free (hub->dir);
-  g_free (hub->config);
-  g_strfreev (hub->args);
-  g_free (hub);
+  pano_test_hub_free (hub);
 }
 
 char *
 hub_db_path (Hub *hub)
 {
-  return g_build_filename (hub->dir, "hub.db", NULL);
+  return pano_test_hub_db_path (hub);
 }
 
 guint
@@ -176,40 +85,7 @@ hub_rest (Hub         *hub,
           JsonNode   **response,
           gboolean    *replayed)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", hub->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-  if (key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", key);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  reply = soup_session_send_and_read (hub->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (replayed != NULL)
-    *replayed = g_strcmp0 (soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                         "Idempotent-Replayed"), "true") == 0;
-  if (response != NULL)
-    {
-      gsize size;
-      const char *data = g_bytes_get_data (reply, &size);
-      g_autofree char *text = g_strndup (data, size);
-
-      *response = json_from_string (text, NULL);
-    }
-  return soup_message_get_status (msg);
+  return pano_test_hub_rest (hub, method, path, token, key, body, response, replayed);
 }
 
 /* TRUE when a plain-HTTP request to @path gets no HTTP answer at all. */
@@ -229,13 +105,7 @@ hub_rest_expect_failure (Hub        *hub,
 char *
 hub_metrics (Hub *hub)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/metrics", hub->port);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) reply = soup_session_send_and_read (hub->session, msg, NULL, NULL);
-  gsize size;
-  const char *data = g_bytes_get_data (reply, &size);
-
-  return g_strndup (data, size);
+  return pano_test_hub_metrics (hub);
 }
 
 guint64

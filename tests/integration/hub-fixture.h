@@ -4,18 +4,13 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "pano-test-hub.h"
+
 G_BEGIN_DECLS
 
-/* The real panorama-hub process on 127.0.0.1 with a free port and a temporary database. */
-typedef struct
-{
-  char *dir;
-  char *config;
-  GSubprocess *process;
-  guint port;
-  SoupSession *session;
-  GStrv args;
-} Hub;
+/* The hub process and REST are tests/pano-test-hub.[ch], shared with the console's tests; these
+ * short names are kept for the hub's own tests. */
+typedef PanoTestHub Hub;
 
 typedef struct
 {
