@@ -8,6 +8,7 @@
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
 #include "pano-hub-incidents.h"
+#include "pano-hub-router.h"
 #include "pano-hub-server.h"
 #include "pano-hub-simulator.h"
 #include "pano-hub-store.h"
@@ -140,6 +141,22 @@ configure (PanoHubConfig  *config,
   return TRUE;
 }
 
+/* The road graph of the city's roads. */
+static PanoHubRouter *
+make_router (PanoHubSettings  *settings,
+             PanoHubCity      *city,
+             PanoHubStore     *store,
+             GError          **error)
+{
+  PanoRoadGraph *graph = city ? pano_hub_city_get_road_graph (city) : NULL;
+
+  if (graph == NULL || pano_road_graph_get_n_segments (graph) == 0)
+    return NULL;
+  g_message ("Routing on %u road segments, %u nodes", pano_road_graph_get_n_segments (graph),
+             pano_road_graph_get_n_nodes (graph));
+  return pano_hub_router_new (graph, store);
+}
+
 static int
 run (PanoHubConfig *config,
      Options       *options)
@@ -150,6 +167,7 @@ run (PanoHubConfig *config,
   g_autoptr(PanoHubCity) city = NULL;
   g_autoptr(PanoHubStore) store = pano_hub_store_new (settings->window);
   g_autoptr(PanoHubIncidents) incidents = NULL;
+  g_autoptr(PanoHubRouter) router = NULL;
   g_autoptr(PanoHubServer) server = NULL;
   g_autoptr(PanoHubSimulator) simulator = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -164,6 +182,9 @@ run (PanoHubConfig *config,
   g_message ("%u incidents loaded from %s", pano_hub_incidents_load (incidents),
              settings->database);
   server = pano_hub_server_new (config, store, db, incidents);
+  if ((router = make_router (settings, city, store, &error)) == NULL && error != NULL)
+    goto fail;
+  pano_hub_server_set_router (server, router);
   if (!pano_hub_server_listen (server, &error))
     goto fail;
   url = pano_hub_server_dup_url (server);
@@ -184,6 +205,7 @@ run (PanoHubConfig *config,
         }
       simulator = pano_hub_simulator_new (city, store, incidents, (guint64) options->seed,
                                           options->speed, (guint) options->entities);
+      pano_hub_simulator_set_router (simulator, router);
       pano_hub_simulator_start (simulator);
     }
   shutdown = (Shutdown) { loop, server };

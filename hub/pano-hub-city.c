@@ -5,17 +5,10 @@
 #include "pano-gis-layer.h"
 #include "pano-gis-loader.h"
 #include "pano-mercator.h"
+#include "pano-road-graph.h"
 
 /* The demo city as the hub needs it: grid cells to place incidents, facilities to seed the
  * simulator, and the road network to drive units along. Read once with the core GIS loader. */
-
-typedef struct
-{
-  guint to;
-  guint road;
-  gboolean forward;
-  double length;
-} Edge;
 
 struct _PanoHubCity
 {
@@ -24,8 +17,7 @@ struct _PanoHubCity
   PanoGisLayer *cells;
   PanoGisLayer *roads;
   PanoGisLayer *facilities;
-  GArray *nodes;         /* lon, lat pairs */
-  GPtrArray *adjacency;  /* node → GArray of Edge */
+  PanoRoadGraph *graph;  /* from roads: segment i is road feature i */
 };
 
 G_DEFINE_FINAL_TYPE (PanoHubCity, pano_hub_city, G_TYPE_OBJECT)
@@ -36,8 +28,7 @@ pano_hub_city_finalize (GObject *object)
   PanoHubCity *self = PANO_HUB_CITY (object);
 
   g_clear_pointer (&self->layers, g_ptr_array_unref);
-  g_clear_pointer (&self->nodes, g_array_unref);
-  g_clear_pointer (&self->adjacency, g_ptr_array_unref);
+  g_clear_pointer (&self->graph, pano_road_graph_unref);
   G_OBJECT_CLASS (pano_hub_city_parent_class)->finalize (object);
 }
 
@@ -50,8 +41,6 @@ pano_hub_city_class_init (PanoHubCityClass *klass)
 static void
 pano_hub_city_init (PanoHubCity *self)
 {
-  self->nodes = g_array_new (FALSE, FALSE, sizeof (double));
-  self->adjacency = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 }
 
 static const char *
@@ -64,66 +53,82 @@ value (PanoGisLayer *layer,
   return index < 0 ? NULL : pano_gis_layer_get_value (layer, feature, index);
 }
 
+static void
+append_road_points (PanoHubCity *self,
+                    guint        road,
+                    gboolean     forward,
+                    GArray      *points)
+{
+  PanoGeometry g;
+  guint n;
+
+  /* part_starts index the layer's shared coordinate array */
+  pano_gis_layer_get_geometry (self->roads, road, &g);
+  n = g.part_starts[1] - g.part_starts[0];
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = g.part_starts[0] + (forward ? i : n - 1 - i);
+      double p[2] = { pano_mercator_lon_from_x (g.coords[2 * k]),
+                      pano_mercator_lat_from_y (g.coords[2 * k + 1]) };
+
+      g_array_append_vals (points, p, 2);
+    }
+}
+
 static guint
-node_index (PanoHubCity *self,
-            GHashTable  *ids,
-            const char  *id,
-            double       x,
-            double       y)
+node_index (PanoRoadGraphBuilder *builder,
+            GHashTable           *ids,
+            const char           *id,
+            const double         *lonlat)
 {
   gpointer found;
   guint index;
-  double lonlat[2] = { pano_mercator_lon_from_x (x), pano_mercator_lat_from_y (y) };
 
   if (g_hash_table_lookup_extended (ids, id, NULL, &found))
     return GPOINTER_TO_UINT (found);
-  index = self->adjacency->len;
+  index = pano_road_graph_builder_add_node (builder, lonlat[0], lonlat[1]);
   g_hash_table_insert (ids, g_strdup (id), GUINT_TO_POINTER (index));
-  g_array_append_vals (self->nodes, lonlat, 2);
-  g_ptr_array_add (self->adjacency, g_array_new (FALSE, FALSE, sizeof (Edge)));
   return index;
 }
 
-static void
-add_edge (PanoHubCity *self,
-          guint        from,
-          guint        to,
-          guint        road,
-          gboolean     forward,
-          double       length)
-{
-  Edge edge = { to, road, forward, length };
-
-  g_array_append_val (g_ptr_array_index (self->adjacency, from), edge);
-}
-
+/* The city's noded roads (tools/pano-citygen.c): from_node/to_node name the ends, oneway=1
+ * allows from → to only, speed_limit in km/h, else the class default. Road feature i is road
+ * id i of the graph, so the traffic layer's `road-<i>` speeds reach its segment. */
 static void
 build_graph (PanoHubCity *self)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(PanoRoadGraphBuilder) builder = pano_road_graph_builder_new ();
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint r = 0; self->roads && r < pano_gis_layer_get_n_features (self->roads); r++)
     {
-      PanoGeometry g;
       const char *from = value (self->roads, r, "from_node");
       const char *to = value (self->roads, r, "to_node");
       const char *length = value (self->roads, r, "length_m");
-      const char *oneway = value (self->roads, r, "oneway");
-      guint a, b, first, last;
-      double len;
+      const char *limit = value (self->roads, r, "speed_limit");
+      double speed = limit ? g_ascii_strtod (limit, NULL) : 0;
+      const double *p;
+      guint a, b, n;
+
+      PanoGeometry g;
 
       pano_gis_layer_get_geometry (self->roads, r, &g);
       if (from == NULL || to == NULL || g.n_parts == 0)
         continue;
-      first = g.part_starts[0];
-      last = g.part_starts[1] - 1;
-      a = node_index (self, ids, from, g.coords[2 * first], g.coords[2 * first + 1]);
-      b = node_index (self, ids, to, g.coords[2 * last], g.coords[2 * last + 1]);
-      len = length ? g_ascii_strtod (length, NULL) : 1.0;
-      add_edge (self, a, b, r, TRUE, len);
-      if (oneway == NULL || g_strcmp0 (oneway, "1") != 0)
-        add_edge (self, b, a, r, FALSE, len);
+      g_array_set_size (points, 0);
+      append_road_points (self, r, TRUE, points);
+      n = points->len / 2;
+      p = (const double *) points->data;
+      a = node_index (builder, ids, from, p);
+      b = node_index (builder, ids, to, &p[2 * n - 2]);
+      if (speed <= 0)
+        speed = pano_road_class_speed_kmh (value (self->roads, r, "class"));
+      pano_road_graph_builder_add_segment (builder, r, a, b, p, n,
+                                           length ? g_ascii_strtod (length, NULL) : 0, speed,
+                                           g_strcmp0 (value (self->roads, r, "oneway"), "1") == 0);
     }
+  self->graph = pano_road_graph_builder_finish (g_steal_pointer (&builder));
 }
 
 PanoHubCity *
@@ -151,7 +156,7 @@ pano_hub_city_load (const char  *path,
   build_graph (self);
   g_debug ("%s: %u grid cells, %u roads, %u road nodes, %u facilities", path,
            self->cells ? pano_gis_layer_get_n_features (self->cells) : 0,
-           pano_hub_city_get_n_roads (self), self->adjacency->len,
+           pano_hub_city_get_n_roads (self), pano_road_graph_get_n_nodes (self->graph),
            self->facilities ? pano_gis_layer_get_n_features (self->facilities) : 0);
   return g_steal_pointer (&self);
 }
@@ -254,28 +259,6 @@ pano_hub_city_get_road_value (PanoHubCity *self,
   return value (self->roads, road, field);
 }
 
-static void
-append_road_points (PanoHubCity *self,
-                    guint        road,
-                    gboolean     forward,
-                    GArray      *points)
-{
-  PanoGeometry g;
-  guint n;
-
-  /* part_starts index the layer's shared coordinate array */
-  pano_gis_layer_get_geometry (self->roads, road, &g);
-  n = g.part_starts[1] - g.part_starts[0];
-  for (guint i = 0; i < n; i++)
-    {
-      guint k = g.part_starts[0] + (forward ? i : n - 1 - i);
-      double p[2] = { pano_mercator_lon_from_x (g.coords[2 * k]),
-                      pano_mercator_lat_from_y (g.coords[2 * k + 1]) };
-
-      g_array_append_vals (points, p, 2);
-    }
-}
-
 /* GeoJSON LineString text of a road, with its lon/lat bounds. */
 char *
 pano_hub_city_road_geometry (PanoHubCity *self,
@@ -302,147 +285,13 @@ pano_hub_city_road_geometry (PanoHubCity *self,
   return g_string_free (json, FALSE);
 }
 
-static guint
-nearest_node (PanoHubCity *self,
-              double       lon,
-              double       lat)
-{
-  const double *p = (const double *) self->nodes->data;
-  double best = G_MAXDOUBLE;
-  guint found = 0;
-
-  for (guint i = 0; i < self->adjacency->len; i++)
-    {
-      double dx = (p[2 * i] - lon) * cos (lat * G_PI / 180.0), dy = p[2 * i + 1] - lat;
-
-      if (dx * dx + dy * dy < best)
-        {
-          best = dx * dx + dy * dy;
-          found = i;
-        }
-    }
-  return found;
-}
-
-typedef struct
-{
-  double distance;
-  guint node;
-} HeapItem;
-
-static void
-heap_push (GArray   *heap,
-           HeapItem  item)
-{
-  HeapItem *h;
-  guint i;
-
-  g_array_append_val (heap, item);
-  h = (HeapItem *) heap->data;
-  for (i = heap->len - 1; i > 0 && h[(i - 1) / 2].distance > h[i].distance; i = (i - 1) / 2)
-    {
-      HeapItem t = h[i];
-
-      h[i] = h[(i - 1) / 2];
-      h[(i - 1) / 2] = t;
-    }
-}
-
-static HeapItem
-heap_pop (GArray *heap)
-{
-  HeapItem *h = (HeapItem *) heap->data;
-  HeapItem top = h[0];
-  guint i = 0;
-
-  h[0] = h[heap->len - 1];
-  g_array_set_size (heap, heap->len - 1);
-  for (;;)
-    {
-      guint l = 2 * i + 1, r = l + 1, m = i;
-
-      if (l < heap->len && h[l].distance < h[m].distance)
-        m = l;
-      if (r < heap->len && h[r].distance < h[m].distance)
-        m = r;
-      if (m == i)
-        break;
-      HeapItem t = h[i];
-      h[i] = h[m];
-      h[m] = t;
-      i = m;
-    }
-  return top;
-}
-
 /**
- * pano_hub_city_route:
+ * pano_hub_city_get_road_graph:
  *
- * The shortest path by length along the road network (Dijkstra), from the node nearest the
- * start to the node nearest the end, as lon/lat pairs; a straight line where the network does
- * not connect them.
- *
- * Returns: (transfer full) (element-type double): the polyline
+ * Returns: (transfer none): the road network of the city's `roads` (road id = feature index)
  */
-GArray *
-pano_hub_city_route (PanoHubCity *self,
-                     double       from_lon,
-                     double       from_lat,
-                     double       to_lon,
-                     double       to_lat)
+PanoRoadGraph *
+pano_hub_city_get_road_graph (PanoHubCity *self)
 {
-  GArray *points = g_array_new (FALSE, FALSE, sizeof (double));
-  guint n = self->adjacency->len, a, b;
-  g_autofree double *dist = NULL;
-  g_autofree Edge *via = NULL;
-  g_autofree guint *prev = NULL;
-  g_autoptr(GArray) heap = g_array_new (FALSE, FALSE, sizeof (HeapItem));
-  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint));
-  double start[2] = { from_lon, from_lat }, end[2] = { to_lon, to_lat };
-
-  g_array_append_vals (points, start, 2);
-  if (n == 0)
-    goto straight;
-  a = nearest_node (self, from_lon, from_lat);
-  b = nearest_node (self, to_lon, to_lat);
-  dist = g_new (double, n);
-  via = g_new0 (Edge, n);
-  prev = g_new (guint, n);
-  for (guint i = 0; i < n; i++)
-    dist[i] = G_MAXDOUBLE, prev[i] = G_MAXUINT;
-  dist[a] = 0;
-  heap_push (heap, (HeapItem) { 0, a });
-  while (heap->len > 0)
-    {
-      HeapItem top = heap_pop (heap);
-      GArray *edges = g_ptr_array_index (self->adjacency, top.node);
-
-      if (top.distance > dist[top.node] || top.node == b)
-        continue;
-      for (guint e = 0; e < edges->len; e++)
-        {
-          Edge *edge = &g_array_index (edges, Edge, e);
-
-          if (top.distance + edge->length < dist[edge->to])
-            {
-              dist[edge->to] = top.distance + edge->length;
-              prev[edge->to] = top.node;
-              via[edge->to] = *edge;
-              heap_push (heap, (HeapItem) { dist[edge->to], edge->to });
-            }
-        }
-    }
-  if (dist[b] == G_MAXDOUBLE)
-    goto straight;
-  for (guint v = b; v != a; v = prev[v])
-    g_array_prepend_val (path, v);
-  for (guint i = 0; i < path->len; i++)
-    {
-      guint v = g_array_index (path, guint, i);
-
-      append_road_points (self, via[v].road, via[v].forward, points);
-    }
-straight:
-  g_array_append_vals (points, end, 2);
-  return points;
+  return self->graph;
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "pano-road-graph.h"
+
 G_BEGIN_DECLS
 
 /* Where a point lies in the four-level grid 市 → 区 → 街道 → 网格. */
@@ -43,7 +45,7 @@ const char  *pano_hub_city_get_facility_value (PanoHubCity  *self,
                                                const char   *field);
 GArray      *pano_hub_city_get_facilities  (PanoHubCity     *self);
 
-/* Road network: segments and shortest paths. */
+/* Road network: segments and the routing graph built from them. */
 guint        pano_hub_city_get_n_roads     (PanoHubCity     *self);
 const char  *pano_hub_city_get_road_value  (PanoHubCity     *self,
                                             guint            road,
@@ -51,10 +53,6 @@ const char  *pano_hub_city_get_road_value  (PanoHubCity     *self,
 char        *pano_hub_city_road_geometry   (PanoHubCity     *self,
                                             guint            road,
                                             double          *bbox);
-GArray      *pano_hub_city_route           (PanoHubCity     *self,
-                                            double           from_lon,
-                                            double           from_lat,
-                                            double           to_lon,
-                                            double           to_lat);
+PanoRoadGraph *pano_hub_city_get_road_graph (PanoHubCity   *self);
 
 G_END_DECLS

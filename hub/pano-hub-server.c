@@ -5,6 +5,7 @@
 
 #include "pano-hub-batch.h"
 #include "pano-hub-ingest.h"
+#include "pano-hub-recommend.h"
 #include "pano-hub-rest.h"
 #include "pano-hub-server.h"
 #include "pano-hub-subscriber.h"
@@ -21,6 +22,7 @@ struct _PanoHubServer
   PanoHubStore *store;
   PanoHubDb *db;
   PanoHubIncidents *incidents;
+  PanoHubRouter *router;
   SoupServer *server;
   GPtrArray *subscribers;
   PanoHubStats stats;
@@ -49,6 +51,7 @@ pano_hub_server_dispose (GObject *object)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->incidents);
+  g_clear_object (&self->router);
   g_clear_object (&self->db);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
@@ -501,6 +504,31 @@ handle_metrics (PanoHubServer     *self,
                                     text->str, text->len);
 }
 
+/* GET /v1/incidents/{id}/recommendations?limit=N */
+static void
+handle_recommendations (PanoHubServer     *self,
+                        SoupServerMessage *msg,
+                        const char        *path,
+                        GHashTable        *query)
+{
+  const char *text = query ? g_hash_table_lookup (query, "limit") : NULL;
+  gsize start = strlen ("/v1/incidents/"), end = strlen (path) - strlen ("/recommendations");
+  g_autofree char *id = g_strndup (path + start, end > start ? end - start : 0);
+  guint64 limit = 10;
+  guint status;
+  char *body;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, PANO_HUB_RECOMMEND_MAX_LIMIT,
+                                                   &limit, NULL))
+    {
+      reply_error (msg, 400, "bad_request", "limit must be an integer from 1 to 200");
+      return;
+    }
+  body = pano_hub_recommend (self->router, self->incidents, self->store, self->settings, id,
+                             (guint) limit, &status);
+  reply (msg, status, body);
+}
+
 static void
 route (PanoHubServer     *self,
        SoupServerMessage *msg,
@@ -529,6 +557,12 @@ route (PanoHubServer     *self,
         handle_history (self, msg, query);
       else
         handle_snapshot (self, msg, path + strlen ("/v1/snapshot/"), query);
+    }
+  else if (get && g_str_has_prefix (path, "/v1/incidents/") &&
+           g_str_has_suffix (path, "/recommendations"))
+    {
+      if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) != NULL)
+        handle_recommendations (self, msg, path, query);
     }
   else if (get && pano_hub_rest_incidents_serves (path, &needed))
     {
@@ -574,6 +608,14 @@ pano_hub_server_new (PanoHubConfig    *config,
   self->incidents = g_object_ref (incidents);
   g_signal_connect (store, "published", G_CALLBACK (on_published), self);
   return self;
+}
+
+/* The road graph recommendations rank units on; without one every unit is unreachable. */
+void
+pano_hub_server_set_router (PanoHubServer *self,
+                            PanoHubRouter *router)
+{
+  g_set_object (&self->router, router);
 }
 
 static gboolean

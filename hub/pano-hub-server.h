@@ -6,6 +6,7 @@
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
 #include "pano-hub-incidents.h"
+#include "pano-hub-router.h"
 #include "pano-hub-store.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ PanoHubServer *pano_hub_server_new       (PanoHubConfig    *config,
                                           PanoHubStore     *store,
                                           PanoHubDb        *db,
                                           PanoHubIncidents *incidents);
+void           pano_hub_server_set_router (PanoHubServer  *self,
+                                           PanoHubRouter  *router);
 gboolean       pano_hub_server_listen    (PanoHubServer    *self,
                                           GError          **error);
 char          *pano_hub_server_dup_url   (PanoHubServer    *self);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "pano-hub-router.h"
 #include "pano-hub-simulator.h"
 #include "pano-incident.h"
 
@@ -11,7 +12,7 @@
 
 #define TICK_MS 1000
 #define SIM_START_S (7 * 3600.0)      /* the simulated day starts at 07:00 */
-#define UNIT_SPEED_MS (40.0 / 3.6)
+#define UNIT_SPEED_MS (40.0 / 3.6)   /* off the road network */
 #define EVENT_MEAN_GAP_S 180.0
 
 typedef struct
@@ -50,7 +51,9 @@ typedef struct
   UnitState state;
   char *incident;
   GArray *route;        /* lon, lat pairs */
+  GArray *speeds;       /* m/s per leg of route: the road's live speed or limit */
   guint leg;
+  double speed;         /* m/s on the current leg */
   gboolean moved;
 } Unit;
 
@@ -67,6 +70,7 @@ struct _PanoHubSimulator
   PanoHubCity *city;
   PanoHubStore *store;
   PanoHubIncidents *incidents;
+  PanoHubRouter *router;  /* NULL: units drive straight lines */
   GRand *rand;
   double speed;
   guint n_sensors;
@@ -164,5 +168,8 @@ void      pano_hub_sim_drive_to (PanoHubSimulator *self,
                                  UnitState        state);
 gboolean  pano_hub_sim_advance_unit (Unit   *unit,
                                      double dt);
+Unit     *pano_hub_sim_quickest_unit (PanoHubSimulator *self,
+                                      const char       *kind,
+                                      const double     *target);
 Unit      *pano_hub_sim_find_unit (PanoHubSimulator *self,
                                    const char       *id);

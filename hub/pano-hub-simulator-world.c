@@ -266,7 +266,7 @@ pano_hub_sim_publish_unit (PanoHubSimulator *self,
   quoted (props, unit->incident);
   g_string_append_printf (props, ",\"speed_kmh\":%.0f}",
                           unit->state == UNIT_EN_ROUTE || unit->state == UNIT_RETURNING ?
-                          UNIT_SPEED_MS * 3.6 : 0.0);
+                          unit->speed * 3.6 : 0.0);
   upsert_point (self, PANO_LAYER_RESOURCES, unit->id, unit->pos[0], unit->pos[1], props->str,
                 120);
 }
@@ -383,48 +383,130 @@ pano_hub_sim_distance_m (const double *a,
   return sqrt (dx * dx + dy * dy);
 }
 
+/* The quickest road route now, or a straight line at UNIT_SPEED_MS where there is none. */
 void
 pano_hub_sim_drive_to (PanoHubSimulator *self,
-          Unit             *unit,
-          const double     *target,
-          UnitState         state)
+                       Unit             *unit,
+                       const double     *target,
+                       UnitState         state)
 {
+  PanoRoadPath path = { 0 };
+
   g_clear_pointer (&unit->route, g_array_unref);
-  unit->route = pano_hub_city_route (self->city, unit->pos[0], unit->pos[1], target[0],
-                                     target[1]);
+  g_clear_pointer (&unit->speeds, g_array_unref);
+  if (self->router != NULL && pano_hub_router_route (self->router, unit->pos, target, &path))
+    {
+      unit->route = g_steal_pointer (&path.points);
+      unit->speeds = g_steal_pointer (&path.speeds);
+    }
+  else
+    {
+      double speed = UNIT_SPEED_MS;
+
+      pano_road_path_clear (&path);
+      unit->route = g_array_new (FALSE, FALSE, sizeof (double));
+      unit->speeds = g_array_new (FALSE, FALSE, sizeof (double));
+      g_array_append_vals (unit->route, unit->pos, 2);
+      g_array_append_vals (unit->route, target, 2);
+      g_array_append_val (unit->speeds, speed);
+    }
   unit->leg = 1;
+  unit->speed = g_array_index (unit->speeds, double, 0);
   unit->state = state;
   pano_hub_sim_publish_unit (self, unit);
 }
 
-/* Moves a unit along its route by the distance it covers in @dt; TRUE when it arrived. */
+/* Moves a unit along its route for @dt seconds, each leg at its road's speed; TRUE when it
+ * arrived. */
 gboolean
 pano_hub_sim_advance_unit (Unit   *unit,
-              double  dt)
+                           double  dt)
 {
-  double budget = UNIT_SPEED_MS * dt;
   const double *p = (const double *) unit->route->data;
   guint n = unit->route->len / 2;
 
-  while (unit->leg < n && budget > 0)
+  while (unit->leg < n && dt > 0)
     {
+      double speed = MAX (g_array_index (unit->speeds, double, unit->leg - 1), 0.5);
       double d = pano_hub_sim_distance_m (unit->pos, &p[2 * unit->leg]);
 
-      if (d <= budget)
+      unit->speed = speed;
+      if (d <= speed * dt)
         {
           unit->pos[0] = p[2 * unit->leg];
           unit->pos[1] = p[2 * unit->leg + 1];
-          budget -= d;
+          dt -= d / speed;
           unit->leg++;
         }
       else
         {
-          unit->pos[0] += (p[2 * unit->leg] - unit->pos[0]) * budget / d;
-          unit->pos[1] += (p[2 * unit->leg + 1] - unit->pos[1]) * budget / d;
-          budget = 0;
+          unit->pos[0] += (p[2 * unit->leg] - unit->pos[0]) * speed * dt / d;
+          unit->pos[1] += (p[2 * unit->leg + 1] - unit->pos[1]) * speed * dt / d;
+          dt = 0;
         }
     }
   return unit->leg >= n;
+}
+
+/* The straight-line nearest, for a city without roads or units off the network. */
+static Unit *
+nearest_available (PanoHubSimulator *self,
+                   const char       *kind,
+                   const double     *target)
+{
+  Unit *best = NULL;
+  double best_d = G_MAXDOUBLE;
+
+  for (guint i = 0; i < self->units->len; i++)
+    {
+      Unit *unit = self->units->pdata[i];
+      double d;
+
+      if (unit->state != UNIT_AVAILABLE || !g_str_equal (unit->kind, kind))
+        continue;
+      d = pano_hub_sim_distance_m (unit->pos, target);
+      if (d < best_d)
+        best = unit, best_d = d;
+    }
+  return best;
+}
+
+/* The free unit of @kind with the shortest road ETA to @target: one search from the target
+ * over the reversed graph for all of them. Ties go to the first unit. */
+Unit *
+pano_hub_sim_quickest_unit (PanoHubSimulator *self,
+                            const char       *kind,
+                            const double     *target)
+{
+  PanoRoadGraph *graph = self->router ? pano_hub_router_get_graph (self->router) : NULL;
+  g_autoptr(GArray) sources = g_array_new (FALSE, FALSE, sizeof (PanoRoadSnap));
+  g_autoptr(GPtrArray) units = g_ptr_array_new ();
+  g_autofree PanoRoadEta *etas = NULL;
+  PanoRoadSnap to, snap;
+  guint best = G_MAXUINT;
+
+  if (graph == NULL || !pano_road_graph_snap (graph, target[0], target[1],
+                                              PANO_HUB_ROUTER_MAX_SNAP_M, &to))
+    return nearest_available (self, kind, target);
+  for (guint i = 0; i < self->units->len; i++)
+    {
+      Unit *unit = self->units->pdata[i];
+
+      if (unit->state != UNIT_AVAILABLE || !g_str_equal (unit->kind, kind) ||
+          !pano_road_graph_snap (graph, unit->pos[0], unit->pos[1],
+                                 PANO_HUB_ROUTER_MAX_SNAP_M, &snap))
+        continue;
+      g_array_append_val (sources, snap);
+      g_ptr_array_add (units, unit);
+    }
+  etas = g_new (PanoRoadEta, MAX (sources->len, 1));
+  pano_road_search_rank (pano_hub_router_get_search (self->router), &to,
+                         (const PanoRoadSnap *) sources->data, sources->len,
+                         g_get_real_time (), etas);
+  for (guint i = 0; i < units->len; i++)
+    if (etas[i].reachable && (best == G_MAXUINT || etas[i].eta_s < etas[best].eta_s))
+      best = i;
+  return best != G_MAXUINT ? units->pdata[best] : nearest_available (self, kind, target);
 }
 
 Unit *

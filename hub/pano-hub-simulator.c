@@ -31,6 +31,7 @@ unit_free (Unit *unit)
   g_free (unit->station);
   g_free (unit->incident);
   g_clear_pointer (&unit->route, g_array_unref);
+  g_clear_pointer (&unit->speeds, g_array_unref);
   g_free (unit);
 }
 
@@ -52,6 +53,7 @@ pano_hub_simulator_dispose (GObject *object)
   g_clear_object (&self->city);
   g_clear_object (&self->store);
   g_clear_object (&self->incidents);
+  g_clear_object (&self->router);
   G_OBJECT_CLASS (pano_hub_simulator_parent_class)->dispose (object);
 }
 
@@ -172,28 +174,6 @@ raise_event (PanoHubSimulator *self)
   g_ptr_array_add (self->owned, incident);
 }
 
-static Unit *
-nearest_available (PanoHubSimulator *self,
-                   const char       *kind,
-                   const double     *target)
-{
-  Unit *best = NULL;
-  double best_d = G_MAXDOUBLE;
-
-  for (guint i = 0; i < self->units->len; i++)
-    {
-      Unit *unit = self->units->pdata[i];
-      double d;
-
-      if (unit->state != UNIT_AVAILABLE || !g_str_equal (unit->kind, kind))
-        continue;
-      d = pano_hub_sim_distance_m (unit->pos, target);
-      if (d < best_d)
-        best = unit, best_d = d;
-    }
-  return best;
-}
-
 static void
 location_of (JsonObject *incident,
              double     *target)
@@ -233,7 +213,7 @@ advance_incident (PanoHubSimulator *self,
       g_autofree char *body = NULL;
 
       location_of (incident, target);
-      if ((unit = nearest_available (self, owned->unit_kind, target)) == NULL)
+      if ((unit = pano_hub_sim_quickest_unit (self, owned->unit_kind, target)) == NULL)
         return TRUE;   /* nobody free: try again at the next due time */
       body = g_strdup_printf ("{\"command\":\"dispatch\",\"incident\":\"%s\",\"units\":[\"%s\"]}",
                               owned->id, unit->id);
@@ -497,6 +477,14 @@ pano_hub_simulator_new (PanoHubCity      *city,
              "(seed %" G_GUINT64_FORMAT ", speed %.1f)", self->roads->len, self->stations->len,
              self->units->len, self->n_sensors, seed, speed);
   return self;
+}
+
+/* Units then drive the quickest road route and are dispatched by road ETA. */
+void
+pano_hub_simulator_set_router (PanoHubSimulator *self,
+                               PanoHubRouter    *router)
+{
+  g_set_object (&self->router, router);
 }
 
 /* Publishes the whole initial state, then ticks once per second. */

@@ -3,6 +3,7 @@
 
 #include "pano-hub-city.h"
 #include "pano-hub-incidents.h"
+#include "pano-hub-router.h"
 #include "pano-hub-store.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ PanoHubSimulator *pano_hub_simulator_new   (PanoHubCity      *city,
                                             guint64           seed,
                                             double            speed,
                                             guint             entities);
+void              pano_hub_simulator_set_router (PanoHubSimulator *self,
+                                                 PanoHubRouter    *router);
 void              pano_hub_simulator_start (PanoHubSimulator *self);
 void              pano_hub_simulator_step  (PanoHubSimulator *self);
 

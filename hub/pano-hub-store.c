@@ -256,7 +256,8 @@ publish (PanoHubStore *self,
          const char   *id,
          char         *change,
          const Entity *before,
-         const Entity *after)
+         const Entity *after,
+         gint64        stale_after_us)
 {
   Layer *l = &self->layers[layer];
   PanoHubDelta *delta = g_new0 (PanoHubDelta, 1);
@@ -267,6 +268,7 @@ publish (PanoHubStore *self,
   delta->seq = ++l->seq;
   delta->id = g_strdup (id);
   delta->change = change;
+  delta->stale_after_us = stale_after_us;
   if (after != NULL && after->has_bbox)
     {
       delta->has_bbox = TRUE;
@@ -363,7 +365,27 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
   entity->has_bbox = bbox != NULL;
   if (bbox != NULL)
     memcpy (entity->bbox, bbox, sizeof entity->bbox);
-  return publish (self, layer, id, g_string_free (change, FALSE), existed ? &old : NULL, entity);
+  return publish (self, layer, id, g_string_free (change, FALSE), existed ? &old : NULL, entity,
+                  stale_after_us);
+}
+
+/* Every current entity of @layer, in no particular order. */
+void
+pano_hub_store_foreach (PanoHubStore     *self,
+                        PanoLayerId       layer,
+                        PanoHubStoreFunc  func,
+                        gpointer          user_data)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->layers[layer].entities);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entity *entity = value;
+
+      func (key, entity->json, entity->has_bbox ? entity->bbox : NULL, user_data);
+    }
 }
 
 guint64
@@ -384,7 +406,7 @@ pano_hub_store_remove (PanoHubStore *self,
   g_hash_table_remove (l->entities, id);
   pano_protocol_append_quoted (change, id);
   g_string_append_c (change, '}');
-  return publish (self, layer, id, g_string_free (change, FALSE), &old, NULL);
+  return publish (self, layer, id, g_string_free (change, FALSE), &old, NULL, 0);
 }
 
 static GBytes *

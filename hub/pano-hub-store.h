@@ -17,6 +17,7 @@ typedef struct
   double bbox[4];    /* lon/lat bounds of the new state */
   gboolean had_bbox;
   double old_bbox[4];
+  gint64 stale_after_us;  /* of the new state; 0 for never or a remove */
 } PanoHubDelta;
 
 PanoHubDelta *pano_hub_delta_ref    (PanoHubDelta *delta);
@@ -42,6 +43,17 @@ guint64       pano_hub_store_get_published    (PanoHubStore *self,
 gboolean      pano_hub_store_has_entity       (PanoHubStore *self,
                                                PanoLayerId   layer,
                                                const char   *id);
+
+/* @bbox is NULL for an entity without geometry. */
+typedef void (*PanoHubStoreFunc) (const char   *id,
+                                  const char   *entity_json,
+                                  const double *bbox,
+                                  gpointer      user_data);
+
+void          pano_hub_store_foreach          (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               PanoHubStoreFunc func,
+                                               gpointer      user_data);
 
 void          pano_hub_store_begin_batch      (PanoHubStore *self);
 void          pano_hub_store_end_batch        (PanoHubStore *self);
