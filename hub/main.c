@@ -173,14 +173,16 @@ run (PanoHubConfig *config,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *url = NULL;
   Shutdown shutdown;
+  guint n_incidents;
 
   if ((db = pano_hub_db_open (settings->database, &error)) == NULL)
     goto fail;
   if (settings->city != NULL && (city = pano_hub_city_load (settings->city, &error)) == NULL)
     goto fail;
   incidents = pano_hub_incidents_new (db, store, city, settings);
-  g_message ("%u incidents loaded from %s", pano_hub_incidents_load (incidents),
-             settings->database);
+  if (!pano_hub_incidents_load (incidents, &n_incidents, &error))
+    goto fail;
+  g_message ("%u open or recent incidents loaded from %s", n_incidents, settings->database);
   server = pano_hub_server_new (config, store, db, incidents);
   if ((router = make_router (settings, city, store, &error)) == NULL && error != NULL)
     goto fail;

@@ -69,6 +69,8 @@ pano_hub_config_init (PanoHubConfig *self)
   s->max_frame_in = 65536;
   s->max_frame_out = 1048576;
   s->overdue_check_ms = 1000;
+  s->incident_live_hours = 24;
+  s->manual_share = 0.5;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
   s->capabilities = pano_hub_capabilities_new_default ();
@@ -134,21 +136,98 @@ pano_hub_config_get_n_tokens (PanoHubConfig *self)
   return g_hash_table_size (self->tokens);
 }
 
-static void
-read_uint (GKeyFile   *file,
-           const char *group,
-           const char *key,
-           guint      *value)
+/* Numbers that would break the hub (a zero timeout, a window of nothing) are refused at start
+ * with the key named, rather than accepted and found out later. */
+static const struct
 {
-  g_autoptr(GError) error = NULL;
-  gint64 v = g_key_file_get_int64 (file, group, key, &error);
+  const char *group;
+  const char *key;
+  gsize offset;
+  guint min;
+} uint_keys[] = {
+  { "stream", "window", G_STRUCT_OFFSET (PanoHubSettings, window), 1 },
+  { "stream", "queue-limit", G_STRUCT_OFFSET (PanoHubSettings, queue_limit), 1 },
+  { "stream", "coalesce-limit", G_STRUCT_OFFSET (PanoHubSettings, coalesce_limit), 1 },
+  { "stream", "heartbeat-interval-ms",
+    G_STRUCT_OFFSET (PanoHubSettings, heartbeat_interval_ms), 10 },
+  { "stream", "heartbeat-timeout-ms", G_STRUCT_OFFSET (PanoHubSettings, heartbeat_timeout_ms),
+    1 },
+  { "stream", "max-frame-in", G_STRUCT_OFFSET (PanoHubSettings, max_frame_in), 256 },
+  { "stream", "max-frame-out", G_STRUCT_OFFSET (PanoHubSettings, max_frame_out), 16384 },
+  { "stream", "send-buffer", G_STRUCT_OFFSET (PanoHubSettings, send_buffer), 0 },
+  { "limits", "overdue-check-ms", G_STRUCT_OFFSET (PanoHubSettings, overdue_check_ms), 0 },
+  { "limits", "incident-live-hours", G_STRUCT_OFFSET (PanoHubSettings, incident_live_hours), 1 },
+};
 
-  if (error == NULL && v >= 0 && v <= G_MAXUINT)
-    *value = (guint) v;
-  else if (error != NULL && !g_error_matches (error, G_KEY_FILE_ERROR,
-                                              G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
-           !g_error_matches (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
-    g_warning ("Ignoring [%s] %s: %s", group, key, error->message);
+static gboolean
+read_uint (GKeyFile    *file,
+           const char  *group,
+           const char  *key,
+           guint        min,
+           guint       *value,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = g_key_file_get_value (file, group, key, NULL);
+  guint64 v;
+
+  if (text == NULL)
+    return TRUE;
+  if (g_ascii_string_to_unsigned (g_strstrip (text), 10, min, G_MAXUINT, &v, &local_error))
+    {
+      *value = (guint) v;
+      return TRUE;
+    }
+  g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
+               "[%s] %s = %s is refused: it must be a whole number from %u to %u", group, key,
+               text, min, G_MAXUINT);
+  return FALSE;
+}
+
+static gboolean
+read_numbers (PanoHubSettings  *s,
+              GKeyFile         *file,
+              GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  double share;
+
+  for (guint i = 0; i < G_N_ELEMENTS (uint_keys); i++)
+    if (!read_uint (file, uint_keys[i].group, uint_keys[i].key, uint_keys[i].min,
+                    G_STRUCT_MEMBER_P (s, uint_keys[i].offset), error))
+      return FALSE;
+  for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
+    if (!read_uint (file, "limits", pano_incident_status_name (i), 1, &s->stage_limit_s[i],
+                    error))
+      return FALSE;
+  if (s->heartbeat_timeout_ms < s->heartbeat_interval_ms)
+    {
+      g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
+                   "[stream] heartbeat-timeout-ms = %u is refused: it must be at least "
+                   "heartbeat-interval-ms (%u), or every client is dropped",
+                   s->heartbeat_timeout_ms, s->heartbeat_interval_ms);
+      return FALSE;
+    }
+  if (!g_key_file_has_key (file, "simulator", "manual-share", NULL))
+    return TRUE;
+  share = g_key_file_get_double (file, "simulator", "manual-share", &local_error);
+  return pano_hub_config_set_manual_share (s, local_error ? -1 : share, error);
+}
+
+/* [simulator] manual-share and --manual-share: 0 … 1. */
+gboolean
+pano_hub_config_set_manual_share (PanoHubSettings  *settings,
+                                  double            share,
+                                  GError          **error)
+{
+  if (share >= 0 && share <= 1)
+    {
+      settings->manual_share = share;
+      return TRUE;
+    }
+  g_set_error_literal (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
+                       "[simulator] manual-share is refused: it must be a number from 0 to 1");
+  return FALSE;
 }
 
 static void
@@ -221,19 +300,8 @@ pano_hub_config_load_file (PanoHubConfig  *self,
   read_path (file, "city", base, &s->city);
   read_path (file, "tls-certificate", base, &s->tls_certificate);
   read_path (file, "tls-key", base, &s->tls_key);
-  read_uint (file, "stream", "window", &s->window);
-  read_uint (file, "stream", "queue-limit", &s->queue_limit);
-  read_uint (file, "stream", "coalesce-limit", &s->coalesce_limit);
-  read_uint (file, "stream", "heartbeat-interval-ms", &s->heartbeat_interval_ms);
-  read_uint (file, "stream", "heartbeat-timeout-ms", &s->heartbeat_timeout_ms);
-  read_uint (file, "stream", "max-frame-in", &s->max_frame_in);
-  read_uint (file, "stream", "max-frame-out", &s->max_frame_out);
-  read_uint (file, "stream", "send-buffer", &s->send_buffer);
-  read_uint (file, "limits", "overdue-check-ms", &s->overdue_check_ms);
-  for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
-    read_uint (file, "limits", pano_incident_status_name (i), &s->stage_limit_s[i]);
-  s->max_frame_out = MAX (s->max_frame_out, 16384);
-  s->heartbeat_interval_ms = MAX (s->heartbeat_interval_ms, 10);
+  if (!read_numbers (s, file, error))
+    return FALSE;
   if ((capabilities = pano_hub_capabilities_read (file, error)) == NULL)
     return FALSE;
   g_ptr_array_unref (s->capabilities);

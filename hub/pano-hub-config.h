@@ -47,6 +47,8 @@ typedef struct
   guint max_frame_out;
   guint send_buffer;
   guint overdue_check_ms;
+  guint incident_live_hours;
+  double manual_share;       /* [simulator]: share of its incidents left to operators */
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
   GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */
 } PanoHubSettings;
@@ -78,6 +80,9 @@ const PanoHubToken    *pano_hub_config_lookup_token (PanoHubConfig *self,
                                                      const char    *token);
 guint                  pano_hub_config_get_n_tokens (PanoHubConfig *self);
 const char            *pano_hub_role_name          (PanoHubRole     role);
+gboolean               pano_hub_config_set_manual_share (PanoHubSettings *settings,
+                                                         double           share,
+                                                         GError         **error);
 
 GPtrArray             *pano_hub_config_get_capabilities   (PanoHubConfig         *self);
 const PanoHubCapability *pano_hub_settings_find_capability (const PanoHubSettings *settings,

@@ -47,7 +47,8 @@ gboolean    pano_hub_db_lookup_command        (PanoHubDb             *self,
                                                const char            *key,
                                                char                 **request_hash,
                                                guint                 *status,
-                                               char                 **response);
+                                               char                 **response,
+                                               GError               **error);
 gboolean    pano_hub_db_store_command         (PanoHubDb             *self,
                                                const char            *key,
                                                const char            *request_hash,
@@ -62,11 +63,98 @@ gboolean    pano_hub_db_put_incident          (PanoHubDb             *self,
                                                GError               **error);
 gint64      pano_hub_db_next_incident_number  (PanoHubDb             *self,
                                                GError               **error);
-void        pano_hub_db_foreach_incident      (PanoHubDb             *self,
+char       *pano_hub_db_get_incident          (PanoHubDb             *self,
+                                               const char            *id,
+                                               GError               **error);
+gboolean    pano_hub_db_foreach_incident      (PanoHubDb             *self,
+                                               gint64                 final_since,
                                                PanoHubDbIncidentFunc  func,
-                                               gpointer               user_data);
+                                               gpointer               user_data,
+                                               GError               **error);
+gboolean    pano_hub_db_put_mark              (PanoHubDb             *self,
+                                               const char            *layer,
+                                               const char            *id,
+                                               const char            *members,
+                                               GError               **error);
+gboolean    pano_hub_db_foreach_mark          (PanoHubDb             *self,
+                                               const char            *layer,
+                                               PanoHubDbIncidentFunc  func,
+                                               gpointer               user_data,
+                                               GError               **error);
 gboolean    pano_hub_db_audit                 (PanoHubDb             *self,
                                                const PanoHubAudit    *record,
+                                               GError               **error);
+
+/* pano-hub-db-history.c: the per-incident KPI columns, kept in each command's transaction,
+ * and the reads of the durable history (timeline, audit view, KPIs). */
+typedef enum
+{
+  PANO_HUB_KPI_ACCEPTED,
+  PANO_HUB_KPI_DISPATCHED,
+  PANO_HUB_KPI_VERIFIED,
+  PANO_HUB_KPI_CLOSED,
+  PANO_HUB_KPI_CANCELLED,
+  PANO_HUB_KPI_OVERDUE,
+  PANO_HUB_KPI_HANDLING_OVERDUE,
+} PanoHubKpiTime;
+
+typedef enum
+{
+  PANO_HUB_KPI_MOVE_DISPATCH,
+  PANO_HUB_KPI_MOVE_RETURN,
+  PANO_HUB_KPI_MOVE_REWORK,
+} PanoHubKpiMove;
+
+typedef struct
+{
+  const char *scope;    /* grid-code prefix, "" for the whole city */
+  gint64 from_ms;
+  gint64 to_ms;
+  gint64 now_ms;
+} PanoHubKpiQuery;
+
+typedef struct
+{
+  gint64 reported, accepted, in_progress, overdue, closed, due, closed_on_time, handled,
+         handled_on_time, rework, dispatched, returned;
+  gint64 n_accept, n_dispatch, n_close;   /* how many means were taken over */
+  double mean_accept_ms, mean_dispatch_ms, mean_close_ms;
+} PanoHubKpiCounts;
+
+typedef struct
+{
+  const char *actor;
+  const char *incident;
+  gint64 from_ms;       /* 0: no bound */
+  gint64 to_ms;         /* 0: no bound */
+  gint64 before_id;     /* 0: newest */
+  guint limit;
+} PanoHubAuditQuery;
+
+gboolean    pano_hub_db_kpi_create            (PanoHubDb             *self,
+                                               const char            *id,
+                                               const char            *grid_code,
+                                               gint64                 reported_ms,
+                                               GError               **error);
+gboolean    pano_hub_db_kpi_time              (PanoHubDb             *self,
+                                               const char            *id,
+                                               PanoHubKpiTime         what,
+                                               gint64                 at_ms,
+                                               GError               **error);
+gboolean    pano_hub_db_kpi_move              (PanoHubDb             *self,
+                                               const char            *id,
+                                               PanoHubKpiMove         move,
+                                               gint64                 at_ms,
+                                               GError               **error);
+gboolean    pano_hub_db_kpi_query             (PanoHubDb             *self,
+                                               const PanoHubKpiQuery *query,
+                                               PanoHubKpiCounts      *counts,
+                                               GError               **error);
+char       *pano_hub_db_timeline              (PanoHubDb             *self,
+                                               const char            *incident,
+                                               GError               **error);
+char       *pano_hub_db_audit_page            (PanoHubDb             *self,
+                                               const PanoHubAuditQuery *query,
                                                GError               **error);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pano-hub-incidents.h"
+#include "pano-hub-marks.h"
 
 /* Shared between pano-hub-incidents.c (transactions, idempotency, audit, overdue) and
  * pano-hub-incidents-commands.c (what each command does to an incident). */
@@ -13,7 +14,8 @@ struct _PanoHubIncidents
   PanoHubStore *store;
   PanoHubCity *city;
   const PanoHubSettings *settings;
-  GHashTable *incidents;   /* id → JsonNode (object) */
+  PanoHubMarks *alert_marks;
+  GHashTable *incidents;   /* id → JsonNode (object): the live layer's incidents */
   guint64 accepted;
   guint64 refused;
   guint64 replayed;
@@ -23,7 +25,13 @@ typedef struct
 {
   const char *actor;
   JsonObject *request;
-  JsonNode *incident;     /* the working copy; NULL before create */
+  gint64 now;             /* one time for everything the command records */
+  JsonNode *before;       /* a deep copy of the incident (or alert entity) as it was */
+  JsonNode *incident;     /* the working copy, deep: the live one is untouched until commit */
+  JsonNode *alert;        /* acknowledge_alert: the alert entity as it becomes */
+  const char *target;     /* what a command without an incident acted on */
+  char *mark_id;          /* an alert whose marks change once the command is committed */
+  JsonObject *mark;
   guint status;           /* 200 or 201 */
 } Command;
 
@@ -39,6 +47,9 @@ typedef struct
 } PanoHubCommandSpec;
 
 const PanoHubCommandSpec *pano_hub_command_find           (const char  *name);
+JsonNode                 *pano_hub_json_deep_copy         (JsonNode    *node);
+void                      pano_hub_incidents_publish      (PanoHubIncidents *self,
+                                                           JsonNode         *incident);
 void                      pano_hub_command_set_time       (JsonObject  *object,
                                                            const char  *member,
                                                            gint64       unix_us);

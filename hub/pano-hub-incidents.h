@@ -20,6 +20,10 @@ typedef enum
   PANO_HUB_COMMAND_ERROR_UNIT_NOT_ASSIGNED,
   PANO_HUB_COMMAND_ERROR_IDEMPOTENCY_MISMATCH,
   PANO_HUB_COMMAND_ERROR_STORAGE,
+  PANO_HUB_COMMAND_ERROR_UNKNOWN_CATEGORY,
+  PANO_HUB_COMMAND_ERROR_VERSION_CONFLICT,
+  PANO_HUB_COMMAND_ERROR_UNKNOWN_ALERT,
+  PANO_HUB_COMMAND_ERROR_ALREADY_ACKNOWLEDGED,
 } PanoHubCommandError;
 
 typedef struct
@@ -37,7 +41,9 @@ PanoHubIncidents *pano_hub_incidents_new        (PanoHubDb            *db,
                                                  PanoHubStore         *store,
                                                  PanoHubCity          *city,
                                                  const PanoHubSettings *settings);
-guint             pano_hub_incidents_load       (PanoHubIncidents     *self);
+gboolean          pano_hub_incidents_load       (PanoHubIncidents     *self,
+                                                 guint                *n_loaded,
+                                                 GError              **error);
 void              pano_hub_incidents_execute    (PanoHubIncidents     *self,
                                                  const char           *actor,
                                                  PanoHubRole           role,
@@ -46,6 +52,10 @@ void              pano_hub_incidents_execute    (PanoHubIncidents     *self,
                                                  gsize                 length,
                                                  PanoHubCommandResult *result);
 guint             pano_hub_incidents_check_overdue (PanoHubIncidents  *self);
+guint             pano_hub_incidents_expire     (PanoHubIncidents     *self);
+char             *pano_hub_incidents_dup_json   (PanoHubIncidents     *self,
+                                                 const char           *id,
+                                                 GError              **error);
 JsonObject       *pano_hub_incidents_lookup     (PanoHubIncidents     *self,
                                                  const char           *id);
 GList            *pano_hub_incidents_list_ids   (PanoHubIncidents     *self);

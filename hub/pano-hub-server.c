@@ -147,6 +147,7 @@ on_overdue (gpointer user_data)
   PanoHubServer *self = user_data;
 
   pano_hub_incidents_check_overdue (self->incidents);
+  pano_hub_incidents_expire (self->incidents);
   return G_SOURCE_CONTINUE;
 }
 

@@ -21,6 +21,8 @@ typedef struct
   guint64 published;
   GHashTable *entities;   /* id → Entity */
   PanoHubDelta **ring;    /* ring[seq % window] */
+  PanoHubStoreDecorator decorator;
+  gpointer decorator_data;
 } Layer;
 
 struct _PanoHubStore
@@ -185,6 +187,65 @@ pano_hub_store_has_entity (PanoHubStore *self,
   return g_hash_table_contains (self->layers[layer].entities, id);
 }
 
+/* Returns: (transfer full) (nullable): the entity as sent to clients, or %NULL */
+char *
+pano_hub_store_dup_entity (PanoHubStore *self,
+                           PanoLayerId   layer,
+                           const char   *id)
+{
+  Entity *entity = g_hash_table_lookup (self->layers[layer].entities, id);
+
+  return entity ? g_strdup (entity->json) : NULL;
+}
+
+/**
+ * pano_hub_store_set_decorator:
+ *
+ * Every later upsert of @layer passes its properties through @decorator first. @user_data
+ * must outlive the store's use of it (unset with a %NULL decorator).
+ */
+void
+pano_hub_store_set_decorator (PanoHubStore          *self,
+                              PanoLayerId            layer,
+                              PanoHubStoreDecorator  decorator,
+                              gpointer               user_data)
+{
+  self->layers[layer].decorator = decorator;
+  self->layers[layer].decorator_data = user_data;
+}
+
+/* Re-publishes an entity as it is, through the layer's decorator: after the decorator's
+ * answer for @id changed. Returns: %FALSE if there is no such entity. */
+gboolean
+pano_hub_store_redecorate (PanoHubStore *self,
+                           PanoLayerId   layer,
+                           const char   *id)
+{
+  Entity *entity = g_hash_table_lookup (self->layers[layer].entities, id);
+  g_autoptr(JsonNode) node = entity ? json_from_string (entity->json, NULL) : NULL;
+  g_autoptr(GDateTime) stale = NULL;
+  g_autofree char *geometry = NULL;
+  g_autofree char *properties = NULL;
+  double bbox[4];
+  gboolean has_bbox;
+  JsonObject *object;
+  const char *stale_text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  geometry = json_to_string (json_object_get_member (object, "geometry"), FALSE);
+  properties = json_to_string (json_object_get_member (object, "properties"), FALSE);
+  stale_text = json_object_get_string_member_with_default (object, "stale_after", NULL);
+  stale = stale_text ? g_date_time_new_from_iso8601 (stale_text, NULL) : NULL;
+  has_bbox = entity->has_bbox;
+  memcpy (bbox, entity->bbox, sizeof bbox);
+  pano_hub_store_upsert_raw (self, layer, id, geometry, has_bbox ? bbox : NULL, properties,
+                             stale ? g_date_time_to_unix (stale) * G_USEC_PER_SEC +
+                                     g_date_time_get_microsecond (stale) : 0);
+  return TRUE;
+}
+
 static void
 emit_batch (PanoHubStore *self,
             PanoLayerId   layer,
@@ -342,7 +403,13 @@ pano_hub_store_upsert_raw (PanoHubStore *self,
   Entity *entity = g_hash_table_lookup (l->entities, id);
   Entity old = { NULL, entity ? entity->has_bbox : FALSE, { 0 } };
   gboolean existed = entity != NULL;
-  GString *change = g_string_sized_new (strlen (UPSERT_HEAD) + 160 + 2 * strlen (id) +
+  g_autofree char *decorated = l->decorator ? l->decorator (id, properties_json,
+                                                             l->decorator_data) : NULL;
+  GString *change;
+
+  if (decorated != NULL)
+    properties_json = decorated;
+  change = g_string_sized_new (strlen (UPSERT_HEAD) + 160 + 2 * strlen (id) +
                                         (geometry_json ? strlen (geometry_json) : 4) +
                                         (properties_json ? strlen (properties_json) : 2));
 

@@ -27,6 +27,13 @@ gboolean      pano_hub_delta_in_bbox (const PanoHubDelta *delta,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PanoHubDelta, pano_hub_delta_unref)
 
+/* Rewrites the properties of an upsert before the store keeps and sends it: how the hub keeps
+ * members it owns (an alert's acknowledgement) on entities that producers keep updating.
+ * Returns: (transfer full) (nullable): new properties JSON, or %NULL to keep them as they are */
+typedef char *(*PanoHubStoreDecorator) (const char *id,
+                                        const char *properties_json,
+                                        gpointer    user_data);
+
 #define PANO_TYPE_HUB_STORE (pano_hub_store_get_type ())
 G_DECLARE_FINAL_TYPE (PanoHubStore, pano_hub_store, PANO, HUB_STORE, GObject)
 
@@ -54,6 +61,16 @@ void          pano_hub_store_foreach          (PanoHubStore *self,
                                                PanoLayerId   layer,
                                                PanoHubStoreFunc func,
                                                gpointer      user_data);
+char         *pano_hub_store_dup_entity       (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id);
+void          pano_hub_store_set_decorator    (PanoHubStore          *self,
+                                               PanoLayerId            layer,
+                                               PanoHubStoreDecorator  decorator,
+                                               gpointer               user_data);
+gboolean      pano_hub_store_redecorate       (PanoHubStore *self,
+                                               PanoLayerId   layer,
+                                               const char   *id);
 
 void          pano_hub_store_begin_batch      (PanoHubStore *self);
 void          pano_hub_store_end_batch        (PanoHubStore *self);
