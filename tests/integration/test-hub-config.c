@@ -96,6 +96,23 @@ test_bad_capabilities (void)
   g_assert_nonnull (strstr (empty, "[capabilities] 火灾 needs at least one unit kind"));
 }
 
+/* Issue 9 item 15: numbers that break the hub are refused at start, naming the key. */
+static void
+test_bad_numbers (void)
+{
+  g_autofree char *timeout = refused_start ("[stream]\nheartbeat-timeout-ms=0\n");
+  g_autofree char *negative = refused_start ("[limits]\nhandling=-5\n");
+  g_autofree char *words = refused_start ("[stream]\nwindow=lots\n");
+  g_autofree char *hours = refused_start ("[limits]\nincident-live-hours=0\n");
+  g_autofree char *share = refused_start ("[simulator]\nmanual-share=1.5\n");
+
+  g_assert_nonnull (strstr (timeout, "[stream] heartbeat-timeout-ms = 0 is refused"));
+  g_assert_nonnull (strstr (negative, "[limits] handling = -5 is refused"));
+  g_assert_nonnull (strstr (words, "[stream] window = lots is refused"));
+  g_assert_nonnull (strstr (hours, "[limits] incident-live-hours = 0 is refused"));
+  g_assert_nonnull (strstr (share, "[simulator] manual-share is refused"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,5 +121,6 @@ main (int   argc,
   g_test_add_func ("/hub-config/categories/default", test_default_categories);
   g_test_add_func ("/hub-config/categories/configured", test_configured_categories);
   g_test_add_func ("/hub-config/capabilities/refused", test_bad_capabilities);
+  g_test_add_func ("/hub-config/numbers/refused", test_bad_numbers);
   return g_test_run ();
 }
