@@ -473,6 +473,7 @@ test_audit_failure (void)
   g_autoptr(JsonNode) now = NULL;
   JsonObject *incident;
 
+  pano_test_hub_expect_log (hub, "audit disk full");
   sql (hub, "CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN "
             "SELECT RAISE(ABORT, 'audit disk full'); END;");
   g_assert_cmpuint (hub_rest (hub, "POST", "/v1/commands", "disp-token", "af-1", body, &a, NULL),
@@ -499,6 +500,7 @@ test_prepare_failure (void)
   g_autofree char *path = hub_db_path (hub);
   g_autoptr(JsonNode) a = NULL;
 
+  pano_test_hub_expect_log (hub, "no such table: commands");
   sql (hub, "ALTER TABLE commands RENAME TO commands_gone;");
   a = send (hub, "disp-token", 500, "{\"command\":\"create\",\"category\":\"事故灾难\","
                                     "\"severity\":3,\"location\":[110.79,32.65]}");
