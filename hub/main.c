@@ -19,6 +19,7 @@ typedef struct
   char *listen;
   char *database;
   char *city;
+  char *roads;
   char *port_file;
   gboolean simulate;
   gint64 seed;
@@ -67,6 +68,9 @@ parse_options (int       *argc,
       "SQLite database for incidents, commands and audit", "FILE" },
     { "city", 0, 0, G_OPTION_ARG_FILENAME, &options->city,
       "City GeoPackage (grid_cells, roads, facilities)", "FILE" },
+    { "roads", 0, 0, G_OPTION_ARG_FILENAME, &options->roads,
+      "Route on this road file instead of the city's roads: an OpenStreetMap extract "
+      "(.osm, .osm.pbf) or a GeoPackage with a noded roads layer", "FILE" },
     { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &options->port_file,
       "Write the bound port number to FILE once listening", "FILE" },
     { "simulate", 0, 0, G_OPTION_ARG_NONE, &options->simulate,
@@ -136,24 +140,36 @@ configure (PanoHubConfig  *config,
       g_free (settings->city);
       settings->city = resolve_city (options->city);
     }
+  if (options->roads != NULL)
+    {
+      g_free (settings->roads);
+      settings->roads = g_strdup (options->roads);
+    }
   if (pano_hub_config_get_n_tokens (config) == 0)
     g_warning ("No [tokens] configured: every client will be refused");
   return TRUE;
 }
 
-/* The road graph of the city's roads. */
+/* The road graph of `roads` if set, else of the city's roads; NULL without either. */
 static PanoHubRouter *
 make_router (PanoHubSettings  *settings,
              PanoHubCity      *city,
              PanoHubStore     *store,
              GError          **error)
 {
-  PanoRoadGraph *graph = city ? pano_hub_city_get_road_graph (city) : NULL;
+  g_autoptr(PanoRoadGraph) graph = NULL;
+  gint64 start = g_get_monotonic_time ();
 
+  if (settings->roads != NULL)
+    graph = pano_road_graph_load (settings->roads, error);
+  else if (city != NULL)
+    graph = pano_road_graph_ref (pano_hub_city_get_road_graph (city));
   if (graph == NULL || pano_road_graph_get_n_segments (graph) == 0)
     return NULL;
-  g_message ("Routing on %u road segments, %u nodes", pano_road_graph_get_n_segments (graph),
-             pano_road_graph_get_n_nodes (graph));
+  g_message ("Routing on %u road segments, %u nodes from %s (%.1f s)",
+             pano_road_graph_get_n_segments (graph), pano_road_graph_get_n_nodes (graph),
+             settings->roads ? settings->roads : settings->city,
+             (g_get_monotonic_time () - start) / 1e6);
   return pano_hub_router_new (graph, store);
 }
 
@@ -228,6 +244,7 @@ options_clear (Options *options)
   g_free (options->listen);
   g_free (options->database);
   g_free (options->city);
+  g_free (options->roads);
   g_free (options->port_file);
 }
 

@@ -39,6 +39,7 @@ pano_hub_config_finalize (GObject *object)
   g_free (self->settings.host);
   g_free (self->settings.database);
   g_free (self->settings.city);
+  g_free (self->settings.roads);
   g_free (self->settings.tls_certificate);
   g_free (self->settings.tls_key);
   g_clear_pointer (&self->settings.capabilities, g_ptr_array_unref);
@@ -298,6 +299,7 @@ pano_hub_config_load_file (PanoHubConfig  *self,
     return FALSE;
   read_path (file, "database", base, &s->database);
   read_path (file, "city", base, &s->city);
+  read_path (file, "roads", base, &s->roads);
   read_path (file, "tls-certificate", base, &s->tls_certificate);
   read_path (file, "tls-key", base, &s->tls_key);
   if (!read_numbers (s, file, error))

@@ -36,6 +36,7 @@ typedef struct
   guint port;
   char *database;
   char *city;
+  char *roads;          /* routing graph file; NULL: the city's roads */
   char *tls_certificate;
   char *tls_key;
   guint window;

@@ -349,6 +349,95 @@ test_snap (void)
     }
 }
 
+static double
+time_between (const double *a,
+              const double *b,
+              double        kmh)
+{
+  return pano_road_distance_m (a[0], a[1], b[0], b[1]) / (kmh / 3.6);
+}
+
+static double
+eta_between (PanoRoadGraph *graph,
+             const double  *from,
+             const double  *to)
+{
+  g_autoptr(PanoRoadSearch) search = pano_road_search_new (graph);
+  g_auto(PanoRoadPath) path = { 0 };
+
+  if (!pano_road_search_route (search, from[0], from[1], to[0], to[1], 50, NOW, &path))
+    return -1;
+  return path.eta_s;
+}
+
+/* A hand-made OpenStreetMap file through GDAL: ways cut at shared vertices, the footway left
+ * out, one-way both ways round, maxspeed in km/h and mph, class defaults. */
+static void
+test_osm (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PANORAMA_TEST_DATA_DIR"), "roads.osm",
+                                            NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PanoRoadGraph) graph = pano_road_graph_load (path, &error);
+  const double a[2] = { 110.70, 32.60 }, b[2] = { 110.71, 32.60 }, c[2] = { 110.72, 32.60 };
+  const double d[2] = { 110.70, 32.61 }, e[2] = { 110.71, 32.61 }, f[2] = { 110.72, 32.61 };
+  const double m[2] = { 110.705, 32.599 };
+  double expected;
+  PanoRoadSnap snap;
+  guint from, to;
+  double length;
+  gboolean oneway;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (pano_road_graph_get_n_nodes (graph), ==, 6);
+  g_assert_cmpuint (pano_road_graph_get_n_segments (graph), ==, 7);
+  g_assert_cmpuint (pano_road_graph_get_n_arcs (graph), ==, 12);
+  /* E -> B: not up the one-way w12, nor along w13 against its reversed direction: round by
+   * D (30 km/h residential), A (30 mph living street), M and B (60) */
+  expected = time_between (e, d, 30) + time_between (d, a, 30 * 1.609344) +
+             time_between (a, m, 60) + time_between (m, b, 60);
+  g_assert_cmpfloat_with_epsilon (eta_between (graph, e, b), expected, 1e-6);
+  /* B -> E straight up the one-way secondary (class default 50) */
+  g_assert_cmpfloat_with_epsilon (eta_between (graph, b, e), time_between (b, e, 50), 1e-6);
+  /* C -> F along w13 (drawn F -> C with oneway=-1) at its maxspeed 20 */
+  g_assert_cmpfloat_with_epsilon (eta_between (graph, c, f), time_between (c, f, 20), 1e-6);
+  expected = time_between (f, e, 30) + time_between (e, d, 30) +
+             time_between (d, a, 30 * 1.609344) + time_between (a, m, 60) +
+             time_between (m, b, 60) + time_between (b, c, 60);
+  g_assert_cmpfloat_with_epsilon (eta_between (graph, f, c), expected, 1e-6);
+  /* the footway's bend is nearest to the living street, 94 m away, not on a road itself */
+  g_assert_true (pano_road_graph_snap (graph, 110.699, 32.605, 0, &snap));
+  g_assert_cmpfloat (snap.distance_m, >, 90);
+  pano_road_graph_get_segment (graph, snap.segment, &from, &to, &length, &oneway);
+  g_assert_cmpuint (pano_road_graph_get_segment_road (graph, snap.segment), ==, 15);
+  /* live speeds name the way by its OSM id: every segment of w10 */
+  g_assert_cmpuint (pano_road_graph_set_live_speed (graph, 10, 6, NOW + 1), ==, 2);
+}
+
+/* The demo city's noded roads, read through GDAL rather than the city loader. */
+static void
+test_noded (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PANORAMA_DATA_DIR"), "shiyan.gpkg",
+                                            NULL);
+  g_autofree char *base = g_build_filename (g_getenv ("PANORAMA_DATA_DIR"), "base.gpkg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PanoRoadGraph) graph = pano_road_graph_load (path, &error);
+  PanoRoadGraph *none;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (pano_road_graph_get_n_segments (graph), ==, 2642);
+  /* 194 of them one-way */
+  g_assert_cmpuint (pano_road_graph_get_n_arcs (graph), ==, 2 * 2642 - 194);
+  none = pano_road_graph_load (base, &error);
+  g_assert_null (none);
+  g_assert_error (error, PANO_ROAD_GRAPH_ERROR, PANO_ROAD_GRAPH_ERROR_NO_ROADS);
+  g_assert_nonnull (strstr (error->message, "base.gpkg"));
+  g_clear_error (&error);
+  g_assert_null (pano_road_graph_load ("/nonexistent/roads.osm.pbf", &error));
+  g_assert_error (error, PANO_ROAD_GRAPH_ERROR, PANO_ROAD_GRAPH_ERROR_UNREADABLE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,5 +446,7 @@ main (int   argc,
   g_test_add_func ("/road-graph/brute-force", test_brute_force);
   g_test_add_func ("/road-graph/oneway-and-live-speed", test_oneway);
   g_test_add_func ("/road-graph/snap", test_snap);
+  g_test_add_func ("/road-graph/osm", test_osm);
+  g_test_add_func ("/road-graph/noded-file", test_noded);
   return g_test_run ();
 }

@@ -479,6 +479,59 @@ test_refusals (void)
   hub_stop (hub);
 }
 
+static gboolean
+route_passes (JsonObject *unit,
+              double      lon,
+              double      lat)
+{
+  JsonArray *points = json_object_get_array_member (json_object_get_object_member (unit,
+                                                                                   "route"),
+                                                    "coordinates");
+
+  for (guint i = 0; i < json_array_get_length (points); i++)
+    {
+      JsonArray *p = json_array_get_array_element (points, i);
+
+      if (fabs (json_array_get_double_element (p, 0) - lon) < 1e-6 &&
+          fabs (json_array_get_double_element (p, 1) - lat) < 1e-6)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* `roads = FILE` routes on an OpenStreetMap extract: from E the one-way up to B does not lead
+ * back down, so the unit drives round by D and A (tests/data/roads.osm). */
+static void
+test_osm_roads (void)
+{
+  g_autofree char *osm = g_build_filename (g_getenv ("PANORAMA_TEST_DATA_DIR"), "roads.osm",
+                                           NULL);
+  g_autofree char *config = g_strdup_printf ("roads=%s\n", osm);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *incident = NULL, *path = NULL;
+  Hub *hub = hub_start (config);
+  JsonObject *unit;
+
+  g_assert_cmpuint (hub_rest (hub, "POST", "/v1/ingest/resources", "admin-token", NULL,
+                              "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+                              "\"Feature\",\"id\":\"police-e\",\"geometry\":{\"type\":\"Point\","
+                              "\"coordinates\":[110.71,32.6101]},\"properties\":{\"kind\":"
+                              "\"police\"}}]}", NULL, NULL), ==, 200);
+  incident = command (hub, "{\"command\":\"create\",\"category\":\"社会安全\",\"severity\":1,"
+                           "\"location\":[110.71,32.5999]}");
+  path = g_strdup_printf ("/v1/incidents/%s/recommendations", incident);
+  g_assert_cmpuint (hub_rest (hub, "GET", path, "view-token", NULL, NULL, &answer, NULL), ==, 200);
+  unit = json_array_get_object_element (json_object_get_array_member (
+                                          json_node_get_object (answer), "units"), 0);
+  g_assert_cmpstr (json_object_get_string_member (unit, "id"), ==, "police-e");
+  g_assert_true (json_object_get_boolean_member (unit, "reachable"));
+  /* about 3.3 km round, not the 1.1 km straight down */
+  g_assert_cmpfloat (json_object_get_double_member (unit, "distance_m"), >, 3000);
+  g_assert_true (route_passes (unit, 110.70, 32.61));
+  g_assert_true (route_passes (unit, 110.70, 32.60));
+  hub_stop (hub);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,5 +539,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/recommendations/brute-force-order", test_recommendations);
   g_test_add_func ("/hub/recommendations/refusals", test_refusals);
+  g_test_add_func ("/hub/recommendations/osm-roads", test_osm_roads);
   return g_test_run ();
 }
