@@ -80,6 +80,16 @@ move_to (PanoHubIncidents   *self,
   return TRUE;
 }
 
+/* A JSON number: json-glib's typed getters assert on anything else. */
+gboolean
+pano_hub_command_is_number (JsonNode *node)
+{
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node)
+                                                           : G_TYPE_INVALID;
+
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
 static gboolean
 read_location (JsonObject  *request,
                double      *lon,
@@ -90,8 +100,8 @@ read_location (JsonObject  *request,
   JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
   if (array != NULL && json_array_get_length (array) == 2 &&
-      JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)) &&
-      JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 1)))
+      pano_hub_command_is_number (json_array_get_element (array, 0)) &&
+      pano_hub_command_is_number (json_array_get_element (array, 1)))
     {
       *lon = json_array_get_double_element (array, 0);
       *lat = json_array_get_double_element (array, 1);

@@ -140,6 +140,39 @@ refuse (PanoHubIncidents *self,
   self->refused++;
 }
 
+/* The JSON type of every command member docs/protocol.md section 5 names, checked once here:
+ * the commands then read them with json-glib's typed getters, which assert on any other type.
+ * Null counts as absent. */
+static gboolean
+check_member_types (JsonObject  *request,
+                    GError     **error)
+{
+  /* s: a string, i: an integer, a: an array */
+  static const struct { const char *name; char type; } members[] = {
+    { "command", 's' }, { "incident", 's' }, { "to", 's' }, { "reason", 's' }, { "unit", 's' },
+    { "text", 's' }, { "note", 's' }, { "alert", 's' }, { "category", 's' }, { "title", 's' },
+    { "description", 's' }, { "source", 's' }, { "severity", 'i' }, { "version", 'i' },
+    { "seconds", 'i' }, { "units", 'a' }, { "location", 'a' },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      JsonNode *node = json_object_get_member (request, members[i].name);
+      char type = members[i].type;
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+          (type == 'a' && JSON_NODE_HOLDS_ARRAY (node)) ||
+          (type == 's' && json_node_get_value_type (node) == G_TYPE_STRING) ||
+          (type == 'i' && json_node_get_value_type (node) == G_TYPE_INT64))
+        continue;
+      return g_set_error (error, PANO_HUB_COMMAND_ERROR, PANO_HUB_COMMAND_ERROR_BAD_REQUEST,
+                          "'%s' must be %s", members[i].name,
+                          type == 's' ? "a string" : type == 'i' ? "an integer" : "an array"),
+             FALSE;
+    }
+  return TRUE;
+}
+
 /* Returns: the parsed request, or %NULL after refusing it (400, not stored). */
 static JsonNode *
 parse_request (PanoHubIncidents *self,
@@ -147,10 +180,17 @@ parse_request (PanoHubIncidents *self,
 {
   g_autoptr(JsonNode) root = json_from_string (x->text, NULL);
   g_autoptr(GError) error = NULL;
+  JsonObject *request = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root)
+                                                              : NULL;
 
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+  if (request != NULL && !check_member_types (request, &error))
+    {
+      refuse (self, x, NULL, error, NULL);
+      return NULL;
+    }
+  if (request != NULL &&
       (x->spec = pano_hub_command_find (json_object_get_string_member_with_default (
-                   json_node_get_object (root), "command", NULL))) != NULL)
+                   request, "command", NULL))) != NULL)
     {
       x->name = x->spec->name;
       return g_steal_pointer (&root);

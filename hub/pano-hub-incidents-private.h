@@ -53,6 +53,7 @@ void                      pano_hub_incidents_publish      (PanoHubIncidents *sel
 void                      pano_hub_command_set_time       (JsonObject  *object,
                                                            const char  *member,
                                                            gint64       unix_us);
+gboolean                  pano_hub_command_is_number      (JsonNode    *node);
 const char               *pano_hub_command_require_string (JsonObject  *request,
                                                            const char  *member,
                                                            GError     **error);

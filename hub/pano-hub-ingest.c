@@ -92,37 +92,33 @@ add_geometry (PanoJsonSpan  geometry,
   return TRUE;
 }
 
-/* Returns: (nullable): a string id decoded, or an integer one written as a string */
+/* Returns: (nullable): a string id decoded, or a number's text as it was written: ids are
+ * names, never computed with, so 1e3 and 1000 are two ids, and 20 digits keep all 20. */
 static char *
 read_id (PanoJsonSpan id)
 {
-  gint64 number;
+  double number;
 
   if (pano_json_is_string (id))
     return pano_json_dup_string (id);
-  /* 1.0 or 1e3 were never ids: only integers written as such are. */
-  for (const char *p = id.start; p < id.end; p++)
-    if (!g_ascii_isdigit (*p) && !(*p == '-' && p == id.start))
-      return NULL;
-  if (!pano_json_int (id, &number))
-    return NULL;
-  return g_strdup_printf ("%" G_GINT64_FORMAT, number);
+  if (pano_json_number (id, &number))
+    return pano_json_dup_text (id);
+  return NULL;
 }
 
-/* `stale_after_s` as the hub always read it: numbers truncated, true 1, false or a string 0,
- * anything else the default. */
-static gint64
-read_stale_s (PanoJsonSpan value)
+/* `stale_after_s`: seconds from 0 (never stale) to a year; fractions allowed.
+ * Returns: FALSE for anything else, which is refused rather than guessed at */
+static gboolean
+read_stale (PanoJsonSpan  value,
+            gint64       *stale_us)
 {
   double seconds;
 
-  if (pano_json_number (value, &seconds))
-    return (gint64) CLAMP (seconds, -1e12, 1e12);
-  if (pano_json_is_true (value))
-    return 1;
-  if (*value.start == 'f' || pano_json_is_string (value))
-    return 0;
-  return 300;
+  if (!pano_json_number (value, &seconds) || seconds < 0 || seconds > PANO_HUB_INGEST_MAX_STALE_S)
+    return FALSE;
+  /* Any time at all, however short, is not "never". */
+  *stale_us = seconds > 0 ? MAX ((gint64) (seconds * G_USEC_PER_SEC), 1) : 0;
+  return TRUE;
 }
 
 /* The properties' text without the control members, which are not stored. */
@@ -152,25 +148,29 @@ dup_properties (PanoJsonSpan properties,
   return g_string_free (text, FALSE);
 }
 
-/* Reads the control members and the properties' text into @item.
- * Returns: properties.id, or a span of %NULL */
-static PanoJsonSpan
-read_properties (PanoJsonSpan       properties,
-                 PanoHubIngestItem *item)
+/* Reads the control members and the properties' text into @item; @id gets properties.id, or
+ * a span of %NULL. */
+static gboolean
+read_properties (PanoJsonSpan        properties,
+                 guint               index,
+                 PanoHubIngestItem  *item,
+                 PanoJsonSpan       *id,
+                 GError            **error)
 {
-  PanoJsonSpan id = { NULL, NULL }, key, value;
+  PanoJsonSpan key, value;
   PanoJsonIter iter;
   guint n_control = 0;
   double number;
 
-  item->stale_s = 300;
+  *id = (PanoJsonSpan) { NULL, NULL };
+  item->stale_us = PANO_HUB_INGEST_DEFAULT_STALE_S * G_USEC_PER_SEC;
   if (properties.start == NULL || !pano_json_is_object (properties))
-    return id;
+    return TRUE;
   pano_json_iter_init (&iter, properties);
   while (pano_json_iter_next (&iter, &key, &value))
     {
       if (pano_json_string_equals (key, "id"))
-        id = value;
+        *id = value;
       else if (pano_json_string_equals (key, "_remove"))
         {
           item->remove = pano_json_is_true (value) ||
@@ -179,12 +179,16 @@ read_properties (PanoJsonSpan       properties,
         }
       else if (pano_json_string_equals (key, "stale_after_s"))
         {
-          item->stale_s = read_stale_s (value);
+          if (!read_stale (value, &item->stale_us))
+            return g_set_error (error, PANO_PROTOCOL_ERROR, PANO_PROTOCOL_ERROR_BAD_FRAME,
+                                "features[%u].properties.stale_after_s must be a number of "
+                                "seconds from 0 (never stale) to %d (a year)", index,
+                                PANO_HUB_INGEST_MAX_STALE_S), FALSE;
           n_control++;
         }
     }
   item->properties = dup_properties (properties, n_control);
-  return id;
+  return TRUE;
 }
 
 static gboolean
@@ -211,7 +215,8 @@ read_feature (PanoJsonSpan        feature,
       else if (pano_json_string_equals (key, "properties"))
         properties = value;
     }
-  properties_id = read_properties (properties, item);
+  if (!read_properties (properties, index, item, &properties_id, error))
+    return FALSE;
   if (id.start == NULL)
     id = properties_id;
   if (id.start != NULL)

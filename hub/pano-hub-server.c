@@ -401,8 +401,7 @@ handle_ingest (PanoHubServer     *self,
       else
         seq = pano_hub_store_upsert_raw (self->store, layer, item->id, item->geometry,
                                          item->has_bbox ? item->bbox : NULL, item->properties,
-                                         item->stale_s > 0 ?
-                                         now + item->stale_s * G_USEC_PER_SEC : 0);
+                                         item->stale_us > 0 ? now + item->stale_us : 0);
     }
   pano_hub_store_end_batch (self->store);
   reply (msg, 200, g_strdup_printf ("{\"accepted\":%u,\"seq\":%" G_GUINT64_FORMAT "}",

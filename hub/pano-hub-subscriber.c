@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "panorama-hub-subscriber"
 
+#include "pano-hub-frame.h"
 #include "pano-hub-subscriber.h"
 
 /* One stream client. Frames go to the socket only while the kernel takes them; behind that is a
@@ -44,7 +45,7 @@ struct _PanoHubSubscriber
   guint pending_coalesced[PANO_N_LAYERS];
 
   gint64 last_received;
-  gint64 last_heartbeat;
+  guint heartbeat_id;
 };
 
 G_DEFINE_FINAL_TYPE (PanoHubSubscriber, pano_hub_subscriber, G_TYPE_OBJECT)
@@ -87,6 +88,7 @@ pano_hub_subscriber_dispose (GObject *object)
   PanoHubSubscriber *self = PANO_HUB_SUBSCRIBER (object);
 
   drop_backlog (self);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_object (&self->connection);
@@ -445,10 +447,11 @@ send_welcome (PanoHubSubscriber *self)
   for (guint i = 0; i < PANO_N_LAYERS; i++)
     g_string_append_printf (frame, "%s\"%s\"", i ? "," : "", pano_layer_name (i));
   g_string_append_printf (frame, "],\"heartbeat_interval_ms\":%u,\"heartbeat_timeout_ms\":%u,"
-                          "\"max_frame_in\":%u,\"max_frame_out\":%u}",
+                          "\"max_frame_in\":%u,\"max_frame_out\":%u,\"time_ms\":%"
+                          G_GINT64_FORMAT "}",
                           self->settings->heartbeat_interval_ms,
                           self->settings->heartbeat_timeout_ms, self->settings->max_frame_in,
-                          self->settings->max_frame_out);
+                          self->settings->max_frame_out, g_get_real_time () / 1000);
   send_text (self, g_string_free (g_steal_pointer (&frame), FALSE));
 }
 
@@ -464,32 +467,49 @@ audit_refused (PanoHubSubscriber *self,
     g_warning ("Audit record lost: %s", error->message);
 }
 
-static void
-handle_hello (PanoHubSubscriber *self,
-              JsonObject        *frame,
-              const char        *ref)
+static gboolean
+on_heartbeat (gpointer user_data)
 {
-  gint64 protocol = json_object_get_int_member_with_default (frame, "protocol", -1);
-  const char *token = json_object_get_string_member_with_default (frame, "token", NULL);
+  PanoHubSubscriber *self = user_data;
 
-  g_free (self->client);
-  self->client = g_strdup (json_object_get_string_member_with_default (frame, "client",
-                                                                       "unnamed client"));
-  if (protocol != PANO_PROTOCOL_VERSION)
+  if (!is_open (self))
     {
-      refuse (self, PANO_PROTOCOL_ERROR_BAD_PROTOCOL, ref,
+      self->heartbeat_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  send_text (self, pano_protocol_heartbeat_frame (g_get_real_time ()));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+handle_hello (PanoHubSubscriber  *self,
+              const PanoHubFrame *frame)
+{
+  g_auto(PanoHubHello) hello = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!pano_hub_frame_read_hello (frame, &hello, &error))
+    {
+      send_error (self, error, frame->ref);
+      return;
+    }
+  g_free (self->client);
+  self->client = g_steal_pointer (&hello.client);
+  if (hello.protocol != PANO_PROTOCOL_VERSION)
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_BAD_PROTOCOL, frame->ref,
               "Protocol %" G_GINT64_FORMAT " is not supported; this hub speaks %d",
-              protocol, PANO_PROTOCOL_VERSION);
+              hello.protocol, PANO_PROTOCOL_VERSION);
       pano_hub_subscriber_close (self, PANO_CLOSE_BAD_PROTOCOL, "unsupported protocol");
       return;
     }
-  self->token = pano_hub_config_lookup_token (self->config, token);
+  self->token = pano_hub_config_lookup_token (self->config, hello.token);
   if (self->token == NULL)
     {
-      const char *reason = token ? "unknown token" : "no token in hello";
+      const char *reason = hello.token ? "unknown token" : "no token in hello";
 
       audit_refused (self, reason);
-      refuse (self, PANO_PROTOCOL_ERROR_UNAUTHORIZED, ref, "Unauthorized: %s", reason);
+      refuse (self, PANO_PROTOCOL_ERROR_UNAUTHORIZED, frame->ref, "Unauthorized: %s", reason);
       pano_hub_subscriber_close (self, PANO_CLOSE_UNAUTHORIZED, reason);
       return;
     }
@@ -497,63 +517,8 @@ handle_hello (PanoHubSubscriber *self,
   g_debug ("%s joined as %s (%s)", self->client, self->token->name,
            pano_hub_role_name (self->token->role));
   send_welcome (self);
-}
-
-static gboolean
-read_layers (PanoHubSubscriber *self,
-             JsonObject        *frame,
-             const char        *ref,
-             guint             *mask)
-{
-  JsonNode *node = json_object_get_member (frame, "layers");
-  JsonArray *layers = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-  *mask = 0;
-  if (layers == NULL)
-    {
-      refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref, "'layers' must be an array of names");
-      return FALSE;
-    }
-  for (guint i = 0; i < json_array_get_length (layers); i++)
-    {
-      JsonNode *element = json_array_get_element (layers, i);
-      const char *name = json_node_get_value_type (element) == G_TYPE_STRING ?
-                         json_node_get_string (element) : NULL;
-      PanoLayerId layer;
-
-      if (!pano_layer_from_name (name, &layer))
-        {
-          refuse (self, PANO_PROTOCOL_ERROR_UNKNOWN_LAYER, ref, "Layer '%s' does not exist",
-                  name ? name : "(not a string)");
-          return FALSE;
-        }
-      *mask |= 1u << layer;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_bbox (PanoHubSubscriber *self,
-           JsonObject        *frame,
-           const char        *ref)
-{
-  JsonNode *node = json_object_get_member (frame, "bbox");
-  JsonArray *bbox;
-
-  self->has_bbox = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  bbox = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  if (bbox == NULL || json_array_get_length (bbox) != 4)
-    {
-      refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref,
-              "'bbox' must be [min_lon, min_lat, max_lon, max_lat]");
-      return FALSE;
-    }
-  for (guint i = 0; i < 4; i++)
-    self->bbox[i] = json_array_get_double_element (bbox, i);
-  self->has_bbox = TRUE;
-  return TRUE;
+  /* The first heartbeat one interval after welcome, then one every interval. */
+  self->heartbeat_id = g_timeout_add (self->settings->heartbeat_interval_ms, on_heartbeat, self);
 }
 
 /* Forget what is queued for a layer: it is about to be restarted. */
@@ -590,23 +555,19 @@ drop_layer (PanoHubSubscriber *self,
 }
 
 static gboolean
-try_resume (PanoHubSubscriber *self,
-            PanoLayerId        layer,
-            JsonObject        *resume)
+try_resume (PanoHubSubscriber      *self,
+            PanoLayerId             layer,
+            const PanoHubSubscribe *subscribe)
 {
-  JsonNode *node = resume ? json_object_get_member (resume, pano_layer_name (layer)) : NULL;
   g_autoptr(GPtrArray) deltas = NULL;
   char *text;
-  gint64 after;
+  guint64 after;
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  after = json_node_get_int (node);
-  if (after < 0 ||
+  if (!pano_hub_subscribe_resume_seq (subscribe, layer, &after) ||
       !(deltas = pano_hub_store_deltas_after (self->store, layer, after, G_MAXUINT64)))
     return FALSE;
   text = g_strdup_printf ("{\"type\":\"resumed\",\"layer\":\"%s\",\"epoch\":\"%s\",\"seq\":%"
-                          G_GINT64_FORMAT "}", pano_layer_name (layer),
+                          G_GUINT64_FORMAT "}", pano_layer_name (layer),
                           pano_hub_store_get_epoch (self->store), after);
   push (self, g_bytes_new_take (text, strlen (text)), NULL, layer, after);
   /* What was missed goes out like any batch: few frames, each entity once. */
@@ -636,43 +597,46 @@ queue_snapshot (PanoHubSubscriber *self,
 }
 
 static void
-handle_subscribe (PanoHubSubscriber *self,
-                  JsonObject        *frame,
-                  const char        *ref)
+handle_subscribe (PanoHubSubscriber  *self,
+                  const PanoHubFrame *frame)
 {
-  const char *epoch = json_object_get_string_member_with_default (frame, "epoch", NULL);
-  JsonNode *resume_node = json_object_get_member (frame, "resume");
-  JsonObject *resume = NULL;
-  guint mask;
+  g_auto(PanoHubSubscribe) subscribe = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  if (!read_layers (self, frame, ref, &mask) || !read_bbox (self, frame, ref))
-    return;
+  if (!pano_hub_frame_read_subscribe (frame, &subscribe, &error))
+    {
+      send_error (self, error, frame->ref);
+      return;
+    }
+  self->has_bbox = subscribe.has_bbox;
+  memcpy (self->bbox, subscribe.bbox, sizeof self->bbox);
   /* Seq numbers of another epoch mean nothing here: those layers get snapshots. */
-  if (resume_node != NULL && JSON_NODE_HOLDS_OBJECT (resume_node) &&
-      g_strcmp0 (epoch, pano_hub_store_get_epoch (self->store)) == 0)
-    resume = json_node_get_object (resume_node);
-
+  if (g_strcmp0 (subscribe.epoch, pano_hub_store_get_epoch (self->store)) != 0)
+    subscribe.resume = (PanoJsonSpan) { NULL, NULL };
   for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
     {
-      if (!(mask & (1u << layer)))
+      if (!(subscribe.layers & (1u << layer)))
         continue;
       drop_layer (self, layer);
       self->subscribed |= 1u << layer;
-      if (!try_resume (self, layer, resume))
+      if (!try_resume (self, layer, &subscribe))
         queue_snapshot (self, layer);
     }
   flush (self);
 }
 
 static void
-handle_unsubscribe (PanoHubSubscriber *self,
-                    JsonObject        *frame,
-                    const char        *ref)
+handle_unsubscribe (PanoHubSubscriber  *self,
+                    const PanoHubFrame *frame)
 {
+  g_autoptr(GError) error = NULL;
   guint mask;
 
-  if (!read_layers (self, frame, ref, &mask))
-    return;
+  if (!pano_hub_frame_read_layers (frame, &mask, &error))
+    {
+      send_error (self, error, frame->ref);
+      return;
+    }
   for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
     if (mask & (1u << layer))
       drop_layer (self, layer);
@@ -680,30 +644,34 @@ handle_unsubscribe (PanoHubSubscriber *self,
 }
 
 static void
-handle_frame (PanoHubSubscriber *self,
-              const char        *type,
-              JsonObject        *frame)
+handle_frame (PanoHubSubscriber  *self,
+              const PanoHubFrame *frame)
 {
-  const char *ref = json_object_get_string_member_with_default (frame, "ref", NULL);
+  const char *type = frame->type;
 
   if (g_str_equal (type, "hello"))
     {
       if (self->welcomed)
-        refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, ref, "'hello' was already accepted");
+        refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, frame->ref, "'hello' was already accepted");
       else
-        handle_hello (self, frame, ref);
+        handle_hello (self, frame);
     }
   else if (g_str_equal (type, "heartbeat"))
     return;
   else if (!g_str_equal (type, "subscribe") && !g_str_equal (type, "unsubscribe"))
-    refuse (self, PANO_PROTOCOL_ERROR_UNKNOWN_TYPE, ref, "Frame type '%s' is not known", type);
+    {
+      g_autofree char *echo = pano_hub_frame_echo (type);
+
+      refuse (self, PANO_PROTOCOL_ERROR_UNKNOWN_TYPE, frame->ref, "Frame type '%s' is not known",
+              echo);
+    }
   else if (!self->welcomed)
-    refuse (self, PANO_PROTOCOL_ERROR_NOT_AUTHENTICATED, ref,
+    refuse (self, PANO_PROTOCOL_ERROR_NOT_AUTHENTICATED, frame->ref,
             "Send 'hello' with a token before '%s'", type);
   else if (g_str_equal (type, "subscribe"))
-    handle_subscribe (self, frame, ref);
+    handle_subscribe (self, frame);
   else
-    handle_unsubscribe (self, frame, ref);
+    handle_unsubscribe (self, frame);
 }
 
 static void
@@ -713,14 +681,13 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 user_data)
 {
   PanoHubSubscriber *self = user_data;
-  g_autoptr(JsonObject) frame = NULL;
+  g_auto(PanoHubFrame) frame = { 0 };
   g_autoptr(GError) error = NULL;
-  const char *type = NULL;
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
 
   self->last_received = g_get_monotonic_time ();
-  if (self->closing)
+  if (!is_open (self))
     return;
   if (length > self->settings->max_frame_in)
     {
@@ -736,13 +703,12 @@ on_message (SoupWebsocketConnection *connection,
       refuse (self, PANO_PROTOCOL_ERROR_BAD_FRAME, NULL, "Binary frames are not accepted");
       return;
     }
-  frame = pano_protocol_parse_frame (data, length, &type, &error);
-  if (frame == NULL)
+  if (!pano_hub_frame_read (&frame, data, length, &error))
     {
-      send_error (self, error, NULL);
+      send_error (self, error, frame.ref);
       return;
     }
-  handle_frame (self, type, frame);
+  handle_frame (self, &frame);
 }
 
 static void
@@ -773,7 +739,7 @@ on_state (SoupWebsocketConnection *connection,
   drop_backlog (self);
 }
 
-/* Called a few times per heartbeat interval: send ours, and declare a silent peer dead. */
+/* Called a few times per heartbeat interval: declare a silent peer dead. */
 void
 pano_hub_subscriber_tick (PanoHubSubscriber *self,
                           gint64             now)
@@ -786,12 +752,6 @@ pano_hub_subscriber_tick (PanoHubSubscriber *self,
                  self->client ? self->client : "client", self->settings->heartbeat_timeout_ms);
       pano_hub_subscriber_close (self, PANO_CLOSE_HEARTBEAT_TIMEOUT, "heartbeat timeout");
       return;
-    }
-  if (self->welcomed &&
-      now - self->last_heartbeat >= (gint64) self->settings->heartbeat_interval_ms * 1000)
-    {
-      self->last_heartbeat = now;
-      send_text (self, pano_protocol_heartbeat_frame (g_get_real_time ()));
     }
 }
 
@@ -811,7 +771,7 @@ pano_hub_subscriber_new (SoupWebsocketConnection *connection,
   self->store = g_object_ref (store);
   self->db = g_object_ref (db);
   self->stats = stats;
-  self->last_received = self->last_heartbeat = g_get_monotonic_time ();
+  self->last_received = g_get_monotonic_time ();
   output = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (connection));
   if (G_IS_POLLABLE_OUTPUT_STREAM (output) &&
       g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output)))

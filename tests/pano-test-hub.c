@@ -2,8 +2,9 @@
 #define G_LOG_DOMAIN "panorama-test-hub"
 
 /* Runs the real hub for tests: spawned from the build tree, found by the port it writes,
- * talked to over HTTP on 127.0.0.1, killed with SIGKILL when a test wants a crash. Its stderr
- * is read as it is written, so what the hub logs is part of what a test checks. */
+ * talked to over HTTP on 127.0.0.1, killed with SIGKILL when a test wants a crash. Its output
+ * (stderr, and stdout where GLib puts debug lines) is read as it is written, so what the hub
+ * logs is part of what a test checks. */
 #include "pano-test-hub.h"
 
 #include <glib/gstdio.h>
@@ -69,6 +70,15 @@ pano_test_hub_set_args (PanoTestHub        *hub,
   hub->args = g_strdupv ((GStrv) args);
 }
 
+/* For the hub's environment, e.g. G_MESSAGES_DEBUG=all to check what its debug lines say. */
+void
+pano_test_hub_setenv (PanoTestHub *hub,
+                      const char  *name,
+                      const char  *value)
+{
+  hub->env = g_environ_setenv (hub->env, name, value, TRUE);
+}
+
 /* REST requests of this fixture then trust only the certificates @ca_file signed. */
 void
 pano_test_hub_set_ca_file (PanoTestHub *hub,
@@ -124,7 +134,7 @@ read_log (gpointer data)
   Reader *reader = data;
   PanoTestHub *hub = reader->hub;
   g_autoptr(GDataInputStream) lines =
-    g_data_input_stream_new (g_subprocess_get_stderr_pipe (reader->process));
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (reader->process));
   char *line;
 
   while ((line = g_data_input_stream_read_line (lines, NULL, NULL, NULL)) != NULL)
@@ -199,8 +209,8 @@ pano_test_hub_spawn (PanoTestHub *hub)
 {
   g_autofree char *port_file = g_build_filename (hub->dir, "port", NULL);
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
@@ -213,6 +223,12 @@ pano_test_hub_spawn (PanoTestHub *hub)
   g_unlink (port_file);
   /* The hub runs as the tests do: a CRITICAL aborts it (and its log line fails the test). */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
+  for (guint i = 0; hub->env != NULL && hub->env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (hub->env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
+    }
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_strv_builder_add_many (builder, binary, "--config", hub->config, "--port-file", port_file,
                            NULL);
@@ -308,6 +324,7 @@ pano_test_hub_free (PanoTestHub *hub)
   g_ptr_array_unref (hub->expected);
   g_mutex_clear (&hub->lock);
   g_strfreev (hub->args);
+  g_strfreev (hub->env);
   g_free (hub->extra_config);
   g_free (hub->config);
   g_free (hub->url);

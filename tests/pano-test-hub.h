@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *   dispatcher  "dispatch" and "disp-token"
  *   admin       "admin"    and "admin-token"
  *
- * The hub's stderr is read line by line by a thread and copied to the test's stderr as
+ * The hub's stderr and stdout are read line by line by a thread and copied to the test's stderr as
  * "# hub: …". A CRITICAL, an ERROR, a WARNING the test did not announce with
  * pano_test_hub_expect_log(), a sanitizer report, or the hub dying without being told to,
  * fails the test there and then, with the hub's log so far. */
@@ -28,12 +28,13 @@ typedef struct
   /*< private >*/
   char *extra_config;
   GStrv args;
+  GStrv env;
   gboolean own_dir;
   gboolean tls;
   GSubprocess *process;
   GThread *reader;
   GMutex lock;
-  GPtrArray *log;         /* every line the hub wrote to stderr, all runs */
+  GPtrArray *log;         /* every line the hub wrote, all runs */
   GPtrArray *expected;    /* fragments of WARNING lines the test provokes on purpose */
   gboolean stopping;
 } PanoTestHub;
@@ -44,6 +45,9 @@ void         pano_test_hub_set_config   (PanoTestHub        *hub,
                                          const char         *extra_config);
 void         pano_test_hub_set_args     (PanoTestHub        *hub,
                                          const char * const *args);
+void         pano_test_hub_setenv       (PanoTestHub        *hub,
+                                         const char         *name,
+                                         const char         *value);
 void         pano_test_hub_set_ca_file  (PanoTestHub        *hub,
                                          const char         *ca_file);
 void         pano_test_hub_expect_log   (PanoTestHub        *hub,

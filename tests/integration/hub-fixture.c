@@ -159,7 +159,10 @@ on_message (SoupWebsocketConnection *connection,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   frame = json_node_get_object (node);
   if (g_strcmp0 (json_object_get_string_member (frame, "type"), "heartbeat") == 0)
-    client->heartbeats++;
+    {
+      if (client->heartbeats++ == 0)
+        client->first_heartbeat_ms = json_object_get_int_member (frame, "time_ms");
+    }
   else
     {
       g_ptr_array_add (client->frames, json_object_ref (frame));

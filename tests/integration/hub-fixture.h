@@ -21,6 +21,7 @@ typedef struct
   GArray *sizes;         /* gsize: each frame's length on the wire, as frames */
   guint cursor;
   guint heartbeats;
+  gint64 first_heartbeat_ms;   /* the hub's time_ms in the first heartbeat, 0 before it */
   gboolean closed;
   gushort close_code;
   char *close_reason;

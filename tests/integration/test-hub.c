@@ -624,7 +624,7 @@ test_ingest_refused (void)
                               "\"properties\":{\"v\":2}}]}", "features[1] has no id");
   assert_ingest_refused (hub, COLLECTION "{\"id\":\"\",\"properties\":{}}]}",
                          "features[0] has no id");
-  assert_ingest_refused (hub, COLLECTION "{\"id\":1.5,\"properties\":{}}]}",
+  assert_ingest_refused (hub, COLLECTION "{\"id\":true,\"properties\":{}}]}",
                          "features[0] has no id");
   assert_ingest_refused (hub, COLLECTION GOOD_FEATURE ",{\"id\":\"b\",\"geometry\":[1,2]}]}",
                          "features[1].geometry is not a GeoJSON geometry");
