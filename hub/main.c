@@ -24,6 +24,7 @@ typedef struct
   gboolean simulate;
   gint64 seed;
   double speed;
+  double manual_share;
   gint64 entities;
   gboolean version;
 } Options;
@@ -79,6 +80,9 @@ parse_options (int       *argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Simulator seed (default 1)", "N" },
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &options->speed,
       "Simulated seconds per real second (default 1)", "X" },
+    { "manual-share", 0, 0, G_OPTION_ARG_DOUBLE, &options->manual_share,
+      "Share (0-1) of simulated incidents left in 'reported' for operators (default 0.5, or "
+      "[simulator] manual-share)", "X" },
     { "entities", 0, 0, G_OPTION_ARG_INT64, &options->entities,
       "Add N simulated sensor nodes (up to 3000000) for scale runs", "N" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version", NULL },
@@ -125,6 +129,9 @@ configure (PanoHubConfig  *config,
   if (options->config != NULL && !pano_hub_config_load_file (config, options->config, error))
     return FALSE;
   if (options->listen != NULL && !pano_hub_config_set_listen (config, options->listen, error))
+    return FALSE;
+  if (options->manual_share != -1 &&
+      !pano_hub_config_set_manual_share (settings, options->manual_share, error))
     return FALSE;
   if (options->database != NULL)
     {
@@ -224,6 +231,7 @@ run (PanoHubConfig *config,
       simulator = pano_hub_simulator_new (city, store, incidents, (guint64) options->seed,
                                           options->speed, (guint) options->entities);
       pano_hub_simulator_set_router (simulator, router);
+      pano_hub_simulator_set_manual_share (simulator, settings->manual_share);
       pano_hub_simulator_start (simulator);
     }
   shutdown = (Shutdown) { loop, server };
@@ -252,7 +260,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  Options options = { .seed = 1, .speed = 1.0 };
+  Options options = { .seed = 1, .speed = 1.0, .manual_share = -1 };
   g_autoptr(PanoHubConfig) config = pano_hub_config_new ();
   g_autoptr(GError) error = NULL;
   int status;

@@ -227,7 +227,8 @@ pano_hub_config_set_manual_share (PanoHubSettings  *settings,
       return TRUE;
     }
   g_set_error_literal (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
-                       "[simulator] manual-share is refused: it must be a number from 0 to 1");
+                       "[simulator] manual-share (--manual-share) is refused: it must be a "
+                       "number from 0 to 1");
   return FALSE;
 }
 

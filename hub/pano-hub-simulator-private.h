@@ -73,6 +73,7 @@ struct _PanoHubSimulator
   PanoHubRouter *router;  /* NULL: units drive straight lines */
   GRand *rand;
   double speed;
+  double manual_share;   /* share of new events left in `reported` for an operator */
   guint n_sensors;
   double extent[4];
   double now;            /* simulated seconds since start */

@@ -167,6 +167,12 @@ raise_event (PanoHubSimulator *self)
                           sources[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (sources))]);
   if (!run_command (self, body->str, &id))
     return;
+  /* This one waits in 上报 for an operator; the simulator leaves it alone. */
+  if (g_rand_double (self->rand) < self->manual_share)
+    {
+      g_free (id);
+      return;
+    }
   incident = g_new0 (SimIncident, 1);
   incident->id = id;
   incident->unit_kind = event_kinds[kind].unit_kind;
@@ -342,6 +348,25 @@ follow_assignments (PanoHubSimulator *self)
     follow_assignment (self, copies->pdata[i]);
 }
 
+/* Returns: %TRUE if @unit's entry on @incident already says it is on scene. */
+static gboolean
+reported_on_scene (JsonObject *incident,
+                   const char *unit)
+{
+  JsonArray *units = json_object_get_array_member (incident, "units");
+
+  for (guint i = 0; units != NULL && i < json_array_get_length (units); i++)
+    {
+      JsonObject *assigned = json_array_get_object_element (units, i);
+
+      if (g_strcmp0 (json_object_get_string_member (assigned, "id"), unit) == 0)
+        return json_object_has_member (assigned, "on_scene_at");
+    }
+  return FALSE;
+}
+
+/* The unit reports on scene (an audited `arrive`), whoever dispatched it; on the
+ * simulator's own incidents handling then starts. */
 static void
 arrive (PanoHubSimulator *self,
         Unit             *unit)
@@ -350,6 +375,14 @@ arrive (PanoHubSimulator *self,
 
   unit->state = UNIT_ON_SCENE;
   pano_hub_sim_publish_unit (self, unit);
+  if (incident != NULL && !reported_on_scene (incident, unit->id))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"command\":\"arrive\",\"incident\":\"%s\","
+                                               "\"unit\":\"%s\"}", unit->incident, unit->id);
+
+      run_command (self, body, NULL);
+      incident = pano_hub_incidents_lookup (self->incidents, unit->incident);
+    }
   if (incident != NULL && is_owned (self, unit->incident) &&
       g_str_equal (json_object_get_string_member (incident, "status"), "dispatched") &&
       g_strcmp0 (json_object_get_string_member_with_default (incident, "updated_by", NULL),
@@ -487,10 +520,28 @@ pano_hub_simulator_set_router (PanoHubSimulator *self,
   g_set_object (&self->router, router);
 }
 
-/* Publishes the whole initial state, then ticks once per second. */
+void
+pano_hub_simulator_set_manual_share (PanoHubSimulator *self,
+                                     double            share)
+{
+  self->manual_share = CLAMP (share, 0, 1);
+}
+
+/**
+ * pano_hub_simulator_start:
+ *
+ * Publishes the whole initial state, then ticks once per second. Units start at their
+ * stations; those that open incidents (dispatched, handling) name — a hub restarted on the
+ * same database — drive to them again on the first tick, as after a new dispatch, so an
+ * operator never sees a unit assigned to an incident while parked at its station.
+ */
 void
 pano_hub_simulator_start (PanoHubSimulator *self)
 {
+  g_autoptr(GList) ids = pano_hub_incidents_list_ids (self->incidents);
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    g_hash_table_add (self->touched, g_strdup (l->data));
   for (guint i = 0; i < self->roads->len; i++)
     pano_hub_sim_update_road (self, &g_array_index (self->roads, Road, i));
   for (guint i = 0; i < self->stations->len; i++)

@@ -19,6 +19,8 @@ PanoHubSimulator *pano_hub_simulator_new   (PanoHubCity      *city,
                                             guint             entities);
 void              pano_hub_simulator_set_router (PanoHubSimulator *self,
                                                  PanoHubRouter    *router);
+void              pano_hub_simulator_set_manual_share (PanoHubSimulator *self,
+                                                       double            share);
 void              pano_hub_simulator_start (PanoHubSimulator *self);
 void              pano_hub_simulator_step  (PanoHubSimulator *self);
 

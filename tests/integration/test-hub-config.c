@@ -110,7 +110,7 @@ test_bad_numbers (void)
   g_assert_nonnull (strstr (negative, "[limits] handling = -5 is refused"));
   g_assert_nonnull (strstr (words, "[stream] window = lots is refused"));
   g_assert_nonnull (strstr (hours, "[limits] incident-live-hours = 0 is refused"));
-  g_assert_nonnull (strstr (share, "[simulator] manual-share is refused"));
+  g_assert_nonnull (strstr (share, "[simulator] manual-share (--manual-share) is refused"));
 }
 
 int
