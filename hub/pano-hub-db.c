@@ -382,7 +382,8 @@ pano_hub_db_foreach_incident (PanoHubDb              *self,
                               GError                **error)
 {
   sqlite3_stmt *stmt = pano_hub_db_prepare (self,
-    "SELECT id, body FROM incidents WHERE status NOT IN ('closed', 'cancelled') "
+    "SELECT id, body FROM incidents WHERE status IN ('reported', 'accepted', 'dispatched', "
+    "'handling', 'verified', 'returned') "
     "UNION ALL SELECT id, body FROM incidents WHERE status IN ('closed', 'cancelled') "
     "AND updated_at >= ? ORDER BY id", error);
   g_autofree char *since = pano_protocol_format_time (final_since);
