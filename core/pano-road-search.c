@@ -14,6 +14,9 @@
 #define VIA_START_FROM (G_MAXUINT32 - 1)   /* reaches the destination from its segment's start */
 #define VIA_START_TO (G_MAXUINT32 - 2)     /* ... from its segment's end, against its direction */
 #define EXIT_DIRECT G_MAXUINT32
+/* A point this close to a segment's end is at that node: it may leave or arrive by any road of
+ * the node, even when it was snapped onto a one-way segment that points away. */
+#define AT_NODE_M 0.001
 
 typedef struct
 {
@@ -199,7 +202,7 @@ seed_target (PanoRoadSearch *self)
   double d = self->target.offset_m, p = pace (self, s);
 
   label (self, g->seg_from[s], d * p, VIA_START_FROM);
-  if (!g->seg_oneway[s])
+  if (!g->seg_oneway[s] || g->seg_length[s] - d <= AT_NODE_M)
     label (self, g->seg_to[s], (g->seg_length[s] - d) * p, VIA_START_TO);
 }
 
@@ -215,7 +218,7 @@ seed_source (PanoRoadSearch *self,
 
   *state = (SourceState) { G_MAXDOUBLE, G_MAXUINT32, FALSE, FALSE };
   attach (self, g->seg_to[s], i, (g->seg_length[s] - d) * p, FALSE);
-  if (!g->seg_oneway[s])
+  if (!g->seg_oneway[s] || d <= AT_NODE_M)
     attach (self, g->seg_from[s], i, d * p, TRUE);
   if (s != self->target.segment)
     return;

@@ -129,7 +129,8 @@ ends (Random             *r,
    * always, from `to` if two-way */
   nodes[n] = arriving ? from : to;
   costs[n++] = (arriving ? snap->offset_m : length - snap->offset_m) * pace;
-  if (!oneway)
+  /* at (within a millimetre of) the other end: that node, whatever the one-way */
+  if (!oneway || (arriving ? length - snap->offset_m : snap->offset_m) <= 0.001)
     {
       nodes[n] = arriving ? to : from;
       costs[n++] = (arriving ? length - snap->offset_m : snap->offset_m) * pace;

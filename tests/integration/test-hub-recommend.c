@@ -172,7 +172,8 @@ bellman_ford (City *city,
   for (guint v = 0; v < city->n_nodes; v++)
     dist[v] = INFINITY;
   dist[t->from] = target->offset / t->length * t->time;
-  if (!t->oneway)
+  /* a point within a millimetre of a node is at that node, whatever the one-way */
+  if (!t->oneway || t->length - target->offset <= 0.001)
     dist[t->to] = MIN (dist[t->to], (t->length - target->offset) / t->length * t->time);
   for (guint round = 0; changed && round < city->n_nodes; round++)
     {
@@ -200,7 +201,7 @@ brute_eta (City         *city,
   double pace = s->time / s->length;
   double best = (s->length - source->offset) * pace + dist[s->to];
 
-  if (!s->oneway)
+  if (!s->oneway || source->offset <= 0.001)
     best = MIN (best, source->offset * pace + dist[s->from]);
   if (source->road == target->road && source->offset <= target->offset)
     best = MIN (best, (target->offset - source->offset) * pace);
