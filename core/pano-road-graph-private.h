@@ -34,6 +34,7 @@ struct _PanoRoadGraph
   guint32 *in_start;
   guint32 *in_tail;
   guint32 *in_arc;
+  double *in_time;          /* the arc's segment time at its limit, beside it in memory */
 
   /* Live speeds, per segment: the travel time while now < live_until. */
   double *live_time;

@@ -170,6 +170,7 @@ build_incoming (PanoRoadGraph *g)
   g->n_arcs = g->in_start[g->n_nodes];
   g->in_tail = g_new (guint32, MAX (g->n_arcs, 1));
   g->in_arc = g_new (guint32, MAX (g->n_arcs, 1));
+  g->in_time = g_new (double, MAX (g->n_arcs, 1));
   memcpy (fill, g->in_start, sizeof (guint32) * (g->n_nodes + 1));
   for (guint s = 0; s < g->n_segments; s++)
     {
@@ -177,11 +178,13 @@ build_incoming (PanoRoadGraph *g)
 
       g->in_tail[a] = g->seg_from[s];
       g->in_arc[a] = s << 1;
+      g->in_time[a] = g->seg_time[s];
       if (g->seg_oneway[s])
         continue;
       a = fill[g->seg_from[s]]++;
       g->in_tail[a] = g->seg_to[s];
       g->in_arc[a] = (s << 1) | 1;
+      g->in_time[a] = g->seg_time[s];
     }
 }
 
@@ -306,6 +309,7 @@ pano_road_graph_unref (PanoRoadGraph *self)
   gpointer arrays[] = { self->node_lonlat, self->seg_from, self->seg_to, self->seg_road,
                         self->seg_length, self->seg_time, self->seg_oneway, self->seg_geom,
                         self->geom_lonlat, self->in_start, self->in_tail, self->in_arc,
+                        self->in_time,
                         self->live_time, self->live_until, self->road_ids, self->road_first,
                         self->road_segs };
 

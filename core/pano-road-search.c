@@ -58,6 +58,7 @@ struct _PanoRoadSearch
   GArray *sources;       /* PanoRoadSnap of the last rank */
   GArray *state;         /* SourceState */
   gint64 now;
+  gboolean live;         /* some live speed may be in force now */
 };
 
 PanoRoadSearch *
@@ -96,6 +97,8 @@ pano_road_search_free (PanoRoadSearch *self)
   g_free (self);
 }
 
+/* A 4-ary min-heap with lazy deletion: shallower than a binary one, and its children share a
+ * cache line. */
 static void
 heap_push (PanoRoadSearch *self,
            double          key,
@@ -110,8 +113,8 @@ heap_push (PanoRoadSearch *self,
       self->heap = g_renew (HeapItem, self->heap, self->heap_size);
     }
   h = self->heap;
-  for (i = self->heap_len++; i > 0 && h[(i - 1) / 2].key > key; i = (i - 1) / 2)
-    h[i] = h[(i - 1) / 2];
+  for (i = self->heap_len++; i > 0 && h[(i - 1) / 4].key > key; i = (i - 1) / 4)
+    h[i] = h[(i - 1) / 4];
   h[i] = (HeapItem) { key, id };
 }
 
@@ -124,16 +127,17 @@ heap_pop (PanoRoadSearch *self)
 
   for (;;)
     {
-      gsize c = 2 * i + 1;
+      gsize c = 4 * i + 1, m = c, end = MIN (c + 4, n);
 
       if (c >= n)
         break;
-      if (c + 1 < n && h[c + 1].key < h[c].key)
-        c++;
-      if (h[c].key >= last.key)
+      for (gsize k = c + 1; k < end; k++)
+        if (h[k].key < h[m].key)
+          m = k;
+      if (h[m].key >= last.key)
         break;
-      h[i] = h[c];
-      i = c;
+      h[i] = h[m];
+      i = m;
     }
   if (n > 0)
     h[i] = last;
@@ -261,14 +265,16 @@ settle_node (PanoRoadSearch *self,
       }
   for (guint32 a = g->in_start[v]; a < g->in_start[v + 1]; a++)
     {
-      guint32 u = g->in_tail[a], arc = g->in_arc[a];
-      double nd = key + pano_road_graph_arc_time (g, ARC_SEGMENT (arc), now);
+      guint32 u = g->in_tail[a];
+      /* without live speeds in force, the arc's own copy of the time: no segment lookup */
+      double nd = key + (self->live ? pano_road_graph_arc_time (g, ARC_SEGMENT (g->in_arc[a]),
+                                                                now) : g->in_time[a]);
 
       if (self->stamp[u] != self->generation || nd < self->dist[u])
         {
           self->stamp[u] = self->generation;
           self->dist[u] = nd;
-          self->via[u] = arc;
+          self->via[u] = g->in_arc[a];
           heap_push (self, nd, u);
         }
     }
@@ -298,6 +304,7 @@ pano_road_search_rank (PanoRoadSearch     *self,
 
   new_generation (self);
   self->now = now_us;
+  self->live = pano_road_graph_has_live_speeds (self->graph, now_us);
   self->target = *target;
   g_array_set_size (self->sources, 0);
   g_array_append_vals (self->sources, sources, n_sources);

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "panorama-hub-recommend"
 
 #include "pano-hub-recommend.h"
+#include <math.h>
+
 #include "pano-json.h"
 
 /* Which units to send: every unit of the `resources` layer gets a road ETA from one search
@@ -177,6 +179,29 @@ search (PanoHubRouter *router,
     }
 }
 
+/* A coordinate with six decimals (0.1 m) written digit by digit: a route of 200 units has
+ * tens of thousands of them, and printf would be most of the answer's cost. */
+static void
+append_coordinate (GString *body,
+                   double   value)
+{
+  gint64 micro = (gint64) llround (fabs (value) * 1e6);
+  gint64 whole = micro / 1000000, fraction = micro % 1000000;
+  char digits[32];
+  int n = 0;
+
+  for (int i = 0; i < 6; i++, fraction /= 10)
+    digits[n++] = '0' + fraction % 10;
+  digits[n++] = '.';
+  do
+    digits[n++] = '0' + whole % 10;
+  while ((whole /= 10) > 0);
+  if (value < 0 && micro != 0)
+    digits[n++] = '-';
+  while (n > 0)
+    g_string_append_c (body, digits[--n]);
+}
+
 static void
 append_route (GString       *body,
               PanoHubRouter *router,
@@ -193,7 +218,13 @@ append_route (GString       *body,
                           "\"coordinates\":[", path.distance_m);
   p = (const double *) path.points->data;
   for (guint i = 0; i < path.points->len / 2; i++)
-    g_string_append_printf (body, "%s[%.6f,%.6f]", i ? "," : "", p[2 * i], p[2 * i + 1]);
+    {
+      g_string_append (body, i ? ",[" : "[");
+      append_coordinate (body, p[2 * i]);
+      g_string_append_c (body, ',');
+      append_coordinate (body, p[2 * i + 1]);
+      g_string_append_c (body, ']');
+    }
   g_string_append (body, "]}");
 }
 
