@@ -45,7 +45,9 @@ struct _PanoFeedClient
   gint64 retry_at_us;
   gint64 offline_since_ms;
   guint n_connects;
+  guint n_attempts;
   guint n_resnapshots;
+  guint refused;            /* the close code of a refusal that ended the feed, else 0 */
 
   PanoFeedLinkDecoded *current; /* a frame partly applied when the last slice ran out of time */
   guint current_next;       /* its first change not applied yet */
@@ -66,6 +68,7 @@ G_DEFINE_FINAL_TYPE (PanoFeedClient, pano_feed_client, G_TYPE_OBJECT)
 
 static void connect_now (PanoFeedClient *self);
 static void schedule_reconnect (PanoFeedClient *self, const char *why);
+static void give_up (PanoFeedClient *self, const char *why, guint code);
 
 static void
 handle_report (const PanoFeedLinkReport *report,
@@ -77,6 +80,8 @@ handle_report (const PanoFeedLinkReport *report,
     return;
   if (report->connected)
     self->n_connects++;
+  else if (report->refused)
+    give_up (self, report->why, report->refused);
   else
     {
       if (report->fell_behind)
@@ -316,6 +321,21 @@ schedule_reconnect (PanoFeedClient *self,
   set_state (self, PANO_FEED_RECONNECTING);
 }
 
+/* A refusal is final: trying the same token again is refused again (and audited on the hub
+ * each time), so the feed goes offline with the reason until it is started anew. */
+static void
+give_up (PanoFeedClient *self,
+         const char     *why,
+         guint           code)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  drop_connection (self);
+  set_error (self, why);
+  self->refused = code;
+  self->retry_at_us = 0;
+  set_state (self, PANO_FEED_OFFLINE);
+}
+
 static void
 connect_now (PanoFeedClient *self)
 {
@@ -334,6 +354,7 @@ connect_now (PanoFeedClient *self)
       return;
     }
   set_state (self, self->n_connects > 0 ? PANO_FEED_RECONNECTING : PANO_FEED_CONNECTING);
+  self->n_attempts++;
   pano_feed_link_connect (self->link, self->generation, self->url, g_steal_pointer (&stream),
                           hello_text (self));
 }
@@ -344,6 +365,7 @@ pano_feed_client_start (PanoFeedClient *self)
   g_return_if_fail (PANO_IS_FEED_CLIENT (self));
 
   self->attempt = 0;
+  self->refused = 0;
   connect_now (self);
 }
 
@@ -487,6 +509,32 @@ guint
 pano_feed_client_get_n_connects (PanoFeedClient *self)
 {
   return self->n_connects;
+}
+
+/* Returns: how many connections were tried, successful or not */
+guint
+pano_feed_client_get_n_attempts (PanoFeedClient *self)
+{
+  return self->n_attempts;
+}
+
+/* Returns: whether a retry is scheduled */
+gboolean
+pano_feed_client_is_retrying (PanoFeedClient *self)
+{
+  return self->retry_id != 0;
+}
+
+/**
+ * pano_feed_client_get_refusal:
+ *
+ * Returns: the hub's close code when it refused this console for good (4001: the token, 4002:
+ *   the protocol version) and the feed stopped trying; 0 otherwise
+ */
+guint
+pano_feed_client_get_refusal (PanoFeedClient *self)
+{
+  return self->refused;
 }
 
 /* Returns: how often a layer had to be snapshotted again (new epoch or a gap) */

@@ -124,7 +124,8 @@ static void
 link_report (PanoFeedLink *link,
              gboolean      connected,
              const char   *why,
-             gboolean      fell_behind);
+             gboolean      fell_behind,
+             guint         refused);
 
 static void
 link_send (PanoFeedLink *link,
@@ -190,10 +191,11 @@ link_drop (PanoFeedLink *link)
 static void
 link_lost (PanoFeedLink *link,
            const char   *why,
-           gboolean      fell_behind)
+           gboolean      fell_behind,
+           guint         refused)
 {
   link_drop (link);
-  link_report (link, FALSE, why, fell_behind);
+  link_report (link, FALSE, why, fell_behind, refused);
 }
 
 static gboolean
@@ -206,7 +208,7 @@ on_heartbeat (gpointer user_data)
     {
       g_autofree char *why = g_strdup_printf ("the hub sent nothing for %" G_GINT64_FORMAT " s",
                                               silent_ms / 1000);
-      link_lost (link, why, FALSE);
+      link_lost (link, why, FALSE, 0);
       return G_SOURCE_REMOVE;
     }
   link_send (link, HEARTBEAT_FRAME);
@@ -244,7 +246,7 @@ on_message (SoupWebsocketConnection *connection,
    * rather than queueing without end; the hub then coalesces for it. */
   if (g_async_queue_length (link->decoded) >= MAX_BACKLOG)
     {
-      link_lost (link, "this console fell too far behind the hub and resubscribed", TRUE);
+      link_lost (link, "this console fell too far behind the hub and resubscribed", TRUE, 0);
       return;
     }
   d = g_new0 (PanoFeedLinkDecoded, 1);
@@ -302,8 +304,11 @@ on_closed (SoupWebsocketConnection *connection,
   const char *reason = soup_websocket_connection_get_close_data (connection);
   g_autofree char *why = g_strdup_printf ("%s (%u%s%s)", describe_close (code), code,
                                           reason && *reason ? ": " : "", reason ? reason : "");
+  /* A refused token or protocol is refused again on every try, each an audit row on the hub:
+   * the owner must not retry. */
+  gboolean refused = code == PANO_CLOSE_UNAUTHORIZED || code == PANO_CLOSE_BAD_PROTOCOL;
 
-  link_lost (link, why, FALSE);
+  link_lost (link, why, FALSE, refused ? code : 0);
 }
 
 static void
@@ -327,7 +332,7 @@ on_connected (GObject      *object,
         {
           g_autofree char *why = g_strdup_printf ("cannot reach the hub at %s: %s", link->url,
                                                   error->message);
-          link_lost (link, why, FALSE);
+          link_lost (link, why, FALSE, 0);
         }
       link_unref (link);
       return;
@@ -343,7 +348,7 @@ on_connected (GObject      *object,
       soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING);
       g_signal_connect (connection, "message", G_CALLBACK (on_message), link);
       g_signal_connect (connection, "closed", G_CALLBACK (on_closed), link);
-      link_report (link, TRUE, NULL, FALSE);
+      link_report (link, TRUE, NULL, FALSE, 0);
       link_send (link, link->hello);
       /* Until welcome, the hub's silence is watched with the default timeout. */
       link_start_heartbeat (link);
@@ -481,7 +486,8 @@ static void
 link_report (PanoFeedLink *link,
              gboolean      connected,
              const char   *why,
-             gboolean      fell_behind)
+             gboolean      fell_behind,
+             guint         refused)
 {
   Report *report = g_new0 (Report, 1);
 
@@ -489,6 +495,7 @@ link_report (PanoFeedLink *link,
   report->report.generation = link->generation;
   report->report.connected = connected;
   report->report.fell_behind = fell_behind;
+  report->report.refused = refused;
   report->report.why = g_strdup (why);
   g_main_context_invoke_full (link->main_context, G_PRIORITY_DEFAULT, on_report, report,
                               (GDestroyNotify)report_free);

@@ -25,6 +25,8 @@ typedef struct
   guint generation;
   gboolean connected;         /* else lost, because of @why */
   gboolean fell_behind;
+  guint refused;              /* the hub's close code when it refused the console for good
+                               * (4001 token, 4002 protocol), else 0 */
   char *why;
 } PanoFeedLinkReport;
 

@@ -12,6 +12,11 @@ typedef struct
 {
   PanoLiveLayer *layer;
   PanoLiveLayer *staging;   /* a snapshot being received */
+  gint64 staging_seq;       /* its seq, chunk count and the chunk expected next */
+  guint staging_chunks;
+  guint staging_next;
+  gboolean awaiting;        /* resubscribed after a gap: deltas in flight are dropped */
+  guint64 n_dropped;        /* frames dropped while awaiting */
   gint64 seq;               /* -1: no state yet */
   gint64 newest_data_ms;    /* the latest updated_at seen */
   guint64 coalesced;
@@ -142,6 +147,7 @@ pano_live_store_set_epoch (PanoLiveStore *self,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&state))
     {
       state->seq = -1;
+      state->awaiting = FALSE;
       g_clear_object (&state->staging);
     }
 }
@@ -156,7 +162,9 @@ pano_live_store_get_seq (PanoLiveStore *self,
   return state ? state->seq : -1;
 }
 
-/* Drops the layer's position so the next subscription asks for a snapshot. */
+/* Drops the layer's position so the next subscription asks for a snapshot. Until that snapshot
+ * arrives, the layer's deltas still in flight are dropped without complaint: each would
+ * otherwise be one more gap, one more subscription and one more snapshot built on the hub. */
 void
 pano_live_store_forget (PanoLiveStore *self,
                         const char    *layer)
@@ -166,8 +174,29 @@ pano_live_store_forget (PanoLiveStore *self,
   if (state)
     {
       state->seq = -1;
+      state->awaiting = TRUE;
       g_clear_object (&state->staging);
     }
+}
+
+/* Returns: whether @layer was forgotten after a gap and waits for its snapshot */
+gboolean
+pano_live_store_is_awaiting_snapshot (PanoLiveStore *self,
+                                      const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state && state->awaiting;
+}
+
+/* Returns: how many frames of @layer were dropped while it waited for a snapshot */
+guint64
+pano_live_store_get_n_dropped (PanoLiveStore *self,
+                               const char    *layer)
+{
+  LayerState *state = state_for (self, layer);
+
+  return state ? state->n_dropped : 0;
 }
 
 /* Returns: the newest updated_at (ms since the Unix epoch) among @layer's entities */
@@ -231,16 +260,52 @@ static void
 finish_snapshot (LayerState    *state,
                  PanoFeedFrame *frame)
 {
-  if (frame->chunk + 1 < frame->chunks)
+  state->staging_next++;
+  if (state->staging_next < state->staging_chunks)
     return;
   g_set_object (&state->layer, state->staging);
   g_clear_object (&state->staging);
   state->seq = frame->seq;
+  state->awaiting = FALSE;
   state->n_snapshots++;
   state->touched = TRUE;
   state->replaced = TRUE;
   if (state->changed_ids != NULL)
     g_hash_table_remove_all (state->changed_ids);
+}
+
+/* A snapshot is swapped in only when all its chunks came, in order, of one seq: anything else
+ * (a chunk missing, repeated, out of order, or of another snapshot) drops what was received and
+ * is a gap, so the layer is asked for afresh rather than shown with holes. */
+static gboolean
+begin_chunk (LayerState     *state,
+             PanoFeedFrame  *frame,
+             GError        **error)
+{
+  if (frame->chunks == 0 || frame->chunk >= frame->chunks)
+    return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                        "layer “%s” got snapshot chunk %u of %u", frame->layer, frame->chunk,
+                        frame->chunks), FALSE;
+  if (frame->chunk == 0)
+    {
+      g_clear_object (&state->staging);
+      state->staging = pano_live_layer_new (pano_live_layer_get_name (state->layer));
+      state->staging_seq = frame->seq;
+      state->staging_chunks = frame->chunks;
+      state->staging_next = 0;
+      return TRUE;
+    }
+  if (state->staging != NULL && frame->chunk == state->staging_next &&
+      frame->seq == state->staging_seq && frame->chunks == state->staging_chunks)
+    return TRUE;
+  g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+               "layer “%s” got snapshot chunk %u of %u at seq %" G_GINT64_FORMAT
+               " while expecting chunk %u of %u at seq %" G_GINT64_FORMAT,
+               frame->layer, frame->chunk, frame->chunks, frame->seq,
+               state->staging ? state->staging_next : 0, state->staging_chunks,
+               state->staging_seq);
+  g_clear_object (&state->staging);
+  return FALSE;
 }
 
 /* Checks a frame before its first change is applied. */
@@ -249,15 +314,18 @@ begin_frame (LayerState     *state,
              PanoFeedFrame  *frame,
              GError        **error)
 {
+  /* Nothing else of a layer comes between its snapshot's chunks (docs/protocol.md 3.2). */
+  if (frame->type != PANO_FEED_FRAME_SNAPSHOT && state->staging != NULL)
+    {
+      g_clear_object (&state->staging);
+      return g_set_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP,
+                          "layer “%s” got a frame inside an unfinished snapshot", frame->layer),
+             FALSE;
+    }
   switch (frame->type)
     {
     case PANO_FEED_FRAME_SNAPSHOT:
-      if (frame->chunk == 0 || state->staging == NULL)
-        {
-          g_clear_object (&state->staging);
-          state->staging = pano_live_layer_new (pano_live_layer_get_name (state->layer));
-        }
-      return TRUE;
+      return begin_chunk (state, frame, error);
     case PANO_FEED_FRAME_RESUMED:
       if (frame->seq == state->seq)
         return TRUE;
@@ -304,6 +372,11 @@ pano_live_store_apply_until (PanoLiveStore  *self,
 
   if (state == NULL || frame->type == PANO_FEED_FRAME_OTHER)
     return TRUE;
+  if (state->awaiting && frame->type != PANO_FEED_FRAME_SNAPSHOT)
+    {
+      state->n_dropped++;   /* in flight before the resubscription: its snapshot supersedes it */
+      return TRUE;
+    }
   if (*next == 0 && !begin_frame (state, frame, error))
     return FALSE;
   if (frame->type == PANO_FEED_FRAME_SNAPSHOT || frame->type == PANO_FEED_FRAME_DELTA)

@@ -40,6 +40,10 @@ guint             pano_live_store_get_n_snapshots (PanoLiveStore  *self,
                                                    const char     *layer);
 void              pano_live_store_forget         (PanoLiveStore   *self,
                                                   const char      *layer);
+gboolean          pano_live_store_is_awaiting_snapshot (PanoLiveStore *self,
+                                                        const char    *layer);
+guint64           pano_live_store_get_n_dropped  (PanoLiveStore   *self,
+                                                  const char      *layer);
 gboolean          pano_live_store_apply_until    (PanoLiveStore   *self,
                                                   PanoFeedFrame   *frame,
                                                   guint           *next,

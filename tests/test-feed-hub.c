@@ -180,14 +180,13 @@ test_follow_resume_restart (void)
 }
 
 static gboolean
-refused (gpointer data)
+gave_up (gpointer data)
 {
-  PanoFeedClient *client = data;
-  const char *error = pano_feed_client_get_last_error (client);
-
-  return error != NULL && strstr (error, "refused") != NULL;
+  return pano_feed_client_get_state (data) == PANO_FEED_OFFLINE;
 }
 
+/* A refused token is final: the client stops, offline with the reason, and tries no more (each
+ * try would be refused again and audited on the hub). */
 static void
 test_bad_token (void)
 {
@@ -197,10 +196,20 @@ test_bad_token (void)
   g_autoptr(PanoFeedClient) client = pano_feed_client_new (hub->url, "wrong", store);
 
   pano_feed_client_start (client);
-  pano_test_wait_until (refused, client);
+  pano_test_wait_until (gave_up, client);
   g_test_message ("%s", pano_feed_client_get_last_error (client));
-  g_assert_cmpint (pano_feed_client_get_state (client), !=, PANO_FEED_CONNECTED);
-  pano_feed_client_stop (client);
+  g_assert_cmpuint (pano_feed_client_get_refusal (client), ==, 4001);
+  g_assert_nonnull (strstr (pano_feed_client_get_last_error (client), "token"));
+  g_assert_false (pano_feed_client_is_retrying (client));
+  g_assert_cmpuint (pano_feed_client_get_n_attempts (client), ==, 1);
+  g_assert_cmpuint (pano_feed_client_get_n_connects (client), ==, 1);
+
+  /* whatever was still queued for the main loop changes nothing */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (pano_feed_client_get_state (client), ==, PANO_FEED_OFFLINE);
+  g_assert_false (pano_feed_client_is_retrying (client));
+  g_assert_cmpuint (pano_feed_client_get_n_attempts (client), ==, 1);
   pano_test_hub_free (hub);
 }
 

@@ -99,6 +99,117 @@ test_gap_refused (void)
 }
 
 static void
+apply_gap (PanoLiveStore *store, const char *json)
+{
+  g_autoptr(PanoFeedFrame) f = frame (json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (pano_live_store_apply (store, f, &error));
+  g_assert_error (error, PANO_FEED_ERROR, PANO_FEED_ERROR_GAP);
+  g_test_message ("%s", error->message);
+}
+
+#define DELTA(from, to, id, aqi) \
+  "{\"type\":\"delta\",\"layer\":\"environment\",\"from_seq\":" from ",\"seq\":" to "," \
+  "\"changes\":[{\"op\":\"upsert\",\"entity\":" STATION (id, aqi) "}]}"
+
+/* After a gap the layer is resubscribed once: the deltas still in flight are dropped quietly
+ * (each would be another gap, another subscription, another snapshot on the hub) until the
+ * snapshot arrives; the deltas after it apply again. */
+static void
+test_gap_then_one_resubscribe (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  PanoLiveLayer *env;
+  guint gaps = 0;
+  const char *in_flight[] = { DELTA ("6", "6", "env-6", "10"), DELTA ("7", "9", "env-7", "10"),
+                              DELTA ("10", "10", "env-10", "10") };
+
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":3,\"chunks\":1,"
+                   "\"entities\":[" STATION ("env-1", "42") "]}");
+  apply_gap (store, DELTA ("5", "5", "env-5", "10"));
+  gaps++;
+  pano_live_store_forget (store, "environment");   /* what the feed does on a gap */
+  g_assert_true (pano_live_store_is_awaiting_snapshot (store, "environment"));
+  for (guint i = 0; i < G_N_ELEMENTS (in_flight); i++)
+    {
+      g_autoptr(PanoFeedFrame) f = frame (in_flight[i]);
+      g_autoptr(GError) error = NULL;
+
+      if (!pano_live_store_apply (store, f, &error))
+        gaps++;
+    }
+  g_assert_cmpuint (gaps, ==, 1);
+  g_assert_cmpuint (pano_live_store_get_n_dropped (store, "environment"), ==, 3);
+  env = pano_live_store_get_layer (store, "environment");
+  g_assert_cmpint (pano_live_layer_lookup (env, "env-7"), ==, -1);
+
+  apply_ok (store, "{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":12,\"chunks\":1,"
+                   "\"entities\":[" STATION ("env-12", "42") "]}");
+  g_assert_false (pano_live_store_is_awaiting_snapshot (store, "environment"));
+  apply_ok (store, DELTA ("13", "13", "env-13", "99"));
+  env = pano_live_store_get_layer (store, "environment");
+  g_assert_cmpuint (pano_live_layer_get_n_entities (env), ==, 2);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 13);
+  /* and a later gap is a gap again */
+  apply_gap (store, DELTA ("15", "15", "env-15", "10"));
+}
+
+#define CHUNK(seq, chunk, chunks, id) \
+  "{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":" seq ",\"chunk\":" chunk "," \
+  "\"chunks\":" chunks ",\"entities\":[" STATION (id, "42") "]}"
+
+/* A snapshot is swapped in only whole and in order: a missing, repeated or foreign chunk, or a
+ * delta inside it, is a gap and the layer keeps what it showed. */
+static void
+test_snapshot_chunks_checked (void)
+{
+  g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
+  PanoLiveLayer *env;
+
+  apply_ok (store, CHUNK ("4", "0", "1", "old"));
+  env = pano_live_store_get_layer (store, "environment");
+
+  /* chunk 1 missing */
+  apply_ok (store, CHUNK ("7", "0", "3", "a"));
+  apply_gap (store, CHUNK ("7", "2", "3", "c"));
+  g_assert_true (pano_live_store_get_layer (store, "environment") == env);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 4);
+
+  /* a last chunk with no beginning */
+  apply_gap (store, CHUNK ("8", "1", "2", "b"));
+  /* a chunk repeated */
+  apply_ok (store, CHUNK ("9", "0", "3", "a"));
+  apply_ok (store, CHUNK ("9", "1", "3", "b"));
+  apply_gap (store, CHUNK ("9", "1", "3", "b"));
+  /* a chunk of another snapshot */
+  apply_ok (store, CHUNK ("11", "0", "2", "a"));
+  apply_gap (store, CHUNK ("12", "1", "2", "b"));
+  /* chunk numbers that cannot be */
+  apply_gap (store, CHUNK ("13", "2", "2", "b"));
+  /* a delta between the chunks */
+  apply_ok (store, CHUNK ("14", "0", "2", "a"));
+  apply_gap (store, "{\"type\":\"delta\",\"layer\":\"environment\",\"from_seq\":5,\"seq\":5,"
+                    "\"changes\":[]}");
+  apply_gap (store, CHUNK ("14", "1", "2", "b"));
+
+  g_assert_true (pano_live_store_get_layer (store, "environment") == env);
+  g_assert_cmpuint (pano_live_layer_get_n_entities (env), ==, 1);
+  g_assert_cmpint (pano_live_layer_lookup (env, "old"), >=, 0);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 4);
+
+  /* whole and in order, it is swapped in */
+  apply_ok (store, CHUNK ("20", "0", "3", "a"));
+  apply_ok (store, CHUNK ("20", "1", "3", "b"));
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 4);
+  apply_ok (store, CHUNK ("20", "2", "3", "c"));
+  env = pano_live_store_get_layer (store, "environment");
+  g_assert_cmpuint (pano_live_layer_get_n_entities (env), ==, 3);
+  g_assert_cmpint (pano_live_layer_lookup (env, "old"), ==, -1);
+  g_assert_cmpint (pano_live_store_get_seq (store, "environment"), ==, 20);
+}
+
+static void
 test_new_epoch_forgets (void)
 {
   g_autoptr(PanoLiveStore) store = pano_live_store_new (layers);
@@ -279,6 +390,8 @@ main (int argc, char **argv)
   g_test_add_func ("/live-store/snapshot-then-deltas", test_snapshot_then_deltas);
   g_test_add_func ("/live-store/gap-refused", test_gap_refused);
   g_test_add_func ("/live-store/new-epoch-forgets", test_new_epoch_forgets);
+  g_test_add_func ("/live-store/gap-then-one-resubscribe", test_gap_then_one_resubscribe);
+  g_test_add_func ("/live-store/snapshot-chunks-checked", test_snapshot_chunks_checked);
   g_test_add_func ("/live-store/traffic-line", test_traffic_line);
   g_test_add_func ("/live-store/malformed-frames", test_malformed_frames);
   g_test_add_func ("/live-store/times", test_times);
