@@ -271,7 +271,7 @@ apply_decoded (gpointer user_data)
           if (d->frame == NULL)
             set_error (self, d->error->message);
         }
-      pano_feed_link_decoded_free (d);
+      pano_feed_link_release (self->link, d);
     }
   pano_live_store_flush (self->store);
   self->longest_apply_us = MAX (self->longest_apply_us, g_get_monotonic_time () - start);
@@ -287,10 +287,11 @@ drop_connection (PanoFeedClient *self)
 
   self->generation++;
   pano_feed_link_disconnect (self->link);
-  g_clear_pointer (&self->current, pano_feed_link_decoded_free);
+  if (self->current)
+    pano_feed_link_release (self->link, g_steal_pointer (&self->current));
   self->current_next = 0;
   while ((d = g_async_queue_try_pop (self->decoded)) != NULL)
-    pano_feed_link_decoded_free (d);
+    pano_feed_link_release (self->link, d);
 }
 
 static gboolean
@@ -548,6 +549,29 @@ guint
 pano_feed_client_get_queue_length (PanoFeedClient *self)
 {
   return self->link ? MAX (g_async_queue_length (self->decoded), 0) : 0;
+}
+
+/* Returns: the size of the frames received and not applied yet, as they came (any thread) */
+gsize
+pano_feed_client_get_queue_bytes (PanoFeedClient *self)
+{
+  return self->link ? pano_feed_link_get_backlog_bytes (self->link) : 0;
+}
+
+/* Bounds the frames received and not applied yet by their size: past @max_bytes the console
+ * drops the connection and resumes where it is, letting the hub coalesce for it. */
+void
+pano_feed_client_set_backlog_limit (PanoFeedClient *self,
+                                    gsize           max_bytes)
+{
+  pano_feed_link_set_backlog_limit (self->link, max_bytes);
+}
+
+/* Returns: how often the console fell behind and resumed (any thread) */
+guint
+pano_feed_client_get_n_fell_behind (PanoFeedClient *self)
+{
+  return self->link ? pano_feed_link_get_n_fell_behind (self->link) : 0;
 }
 
 /* Returns: the longest single apply slice so far, in µs (the main-thread stall it caused) */

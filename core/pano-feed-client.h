@@ -34,6 +34,10 @@ gboolean        pano_feed_client_is_retrying        (PanoFeedClient *self);
 guint           pano_feed_client_get_refusal        (PanoFeedClient *self);
 guint           pano_feed_client_get_n_resnapshots  (PanoFeedClient *self);
 guint           pano_feed_client_get_queue_length   (PanoFeedClient *self);
+gsize           pano_feed_client_get_queue_bytes    (PanoFeedClient *self);
+void            pano_feed_client_set_backlog_limit  (PanoFeedClient *self,
+                                                     gsize           max_bytes);
+guint           pano_feed_client_get_n_fell_behind  (PanoFeedClient *self);
 gint64          pano_feed_client_get_longest_apply  (PanoFeedClient *self);
 
 G_END_DECLS

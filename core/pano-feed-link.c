@@ -15,7 +15,8 @@
 #define DEFAULT_HEARTBEAT_MS 10000
 #define DEFAULT_TIMEOUT_MS 30000
 #define MAX_INCOMING (8 * 1024 * 1024)
-#define MAX_BACKLOG 50000   /* frames received but not yet applied */
+#define MAX_BACKLOG 50000   /* frames received but not yet applied … */
+#define MAX_BACKLOG_BYTES (256 * 1024 * 1024)   /* … and their size as received */
 /* How long a client going away waits for the hub to answer its close: a polite goodbye on a
  * live hub takes a millisecond, and a hung one must not hold a closing window. */
 #define CLOSE_WAIT_MS 500
@@ -35,6 +36,9 @@ struct _PanoFeedLink
   int backlog_priority;
   GAsyncQueue *decoded;       /* PanoFeedLinkDecoded, in arrival order */
   gint apply_scheduled;       /* atomic */
+  gssize backlog_bytes;       /* atomic: the size of the frames queued and not yet released */
+  gssize max_backlog_bytes;   /* atomic */
+  guint n_fell_behind;        /* atomic */
   GMainContext *context;
   GMainLoop *loop;
   GThread *thread;
@@ -242,16 +246,24 @@ on_message (SoupWebsocketConnection *connection,
   link->last_received_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  /* Bounded: a console that cannot keep up starts again from where it is (resume or snapshot)
-   * rather than queueing without end; the hub then coalesces for it. */
-  if (g_async_queue_length (link->decoded) >= MAX_BACKLOG)
+  text = g_bytes_get_data (message, &length);
+  /* Bounded in frames and in bytes (a few large frames weigh more than many small ones): a
+   * console that cannot keep up starts again from where it is (resume or snapshot) rather than
+   * queueing without end; the hub then coalesces for it. A frame is always taken when nothing
+   * is queued, however large, or a big snapshot chunk could never be received. */
+  if (g_async_queue_length (link->decoded) >= MAX_BACKLOG ||
+      (g_async_queue_length (link->decoded) > 0 &&
+       (gsize)g_atomic_pointer_get (&link->backlog_bytes) + length >
+       (gsize)g_atomic_pointer_get (&link->max_backlog_bytes)))
     {
+      g_atomic_int_inc (&link->n_fell_behind);
       link_lost (link, "this console fell too far behind the hub and resubscribed", TRUE, 0);
       return;
     }
   d = g_new0 (PanoFeedLinkDecoded, 1);
   d->generation = link->generation;
-  text = g_bytes_get_data (message, &length);
+  d->bytes = length;
+  g_atomic_pointer_add (&link->backlog_bytes, (gssize)length);
   d->frame = pano_feed_frame_decode (text, length, &d->error);
   if (d->frame && d->frame->type == PANO_FEED_FRAME_WELCOME)
     {
@@ -566,6 +578,7 @@ pano_feed_link_new (GAsyncQueue            *decoded,
   link->apply_priority = apply_priority;
   link->backlog_priority = backlog_priority;
   link->decoded = g_async_queue_ref (decoded);
+  link->max_backlog_bytes = MAX_BACKLOG_BYTES;
   link->context = g_main_context_new ();
   link->loop = g_main_loop_new (link->context, FALSE);
   link->thread = g_thread_new ("pano-feed", link_thread, link_ref (link));
@@ -598,6 +611,40 @@ void
 pano_feed_link_disconnect (PanoFeedLink *link)
 {
   post_command (link, LINK_DISCONNECT, 0, NULL, NULL, NULL);
+}
+
+/* How many bytes of frames received but not yet applied make the console fall behind (it then
+ * reconnects and resumes, the hub coalescing for it). */
+void
+pano_feed_link_set_backlog_limit (PanoFeedLink *link,
+                                  gsize         max_bytes)
+{
+  g_atomic_pointer_set (&link->max_backlog_bytes, (gssize)MIN (max_bytes, G_MAXSSIZE));
+}
+
+/* Returns: the size of the frames queued and not released yet */
+gsize
+pano_feed_link_get_backlog_bytes (PanoFeedLink *link)
+{
+  return (gsize)g_atomic_pointer_get (&link->backlog_bytes);
+}
+
+/* Returns: how often the backlog was full and the connection was dropped to resume */
+guint
+pano_feed_link_get_n_fell_behind (PanoFeedLink *link)
+{
+  return (guint)g_atomic_int_get (&link->n_fell_behind);
+}
+
+/* Frees a frame taken from the queue, no longer counting it in the backlog. @link may be %NULL
+ * when its owner let go of it. */
+void
+pano_feed_link_release (PanoFeedLink        *link,
+                        PanoFeedLinkDecoded *decoded)
+{
+  if (link != NULL)
+    g_atomic_pointer_add (&link->backlog_bytes, -(gssize)decoded->bytes);
+  pano_feed_link_decoded_free (decoded);
 }
 
 /* The owner lets go: the thread closes the connection and ends, waiting at most CLOSE_WAIT_MS

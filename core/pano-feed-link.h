@@ -17,6 +17,7 @@ typedef struct
   guint generation;           /* of the connection it came on */
   PanoFeedFrame *frame;       /* NULL if it could not be decoded: then @error says why */
   GError *error;
+  gsize bytes;                /* the frame's size as received, counted in the backlog */
 } PanoFeedLinkDecoded;
 
 /* What became of the connection asked for at @generation. */
@@ -51,6 +52,12 @@ void          pano_feed_link_send         (PanoFeedLink           *link,
                                            guint                   generation,
                                            char                   *text);
 void          pano_feed_link_disconnect   (PanoFeedLink           *link);
+void          pano_feed_link_set_backlog_limit (PanoFeedLink      *link,
+                                           gsize                   max_bytes);
+gsize         pano_feed_link_get_backlog_bytes (PanoFeedLink      *link);
+guint         pano_feed_link_get_n_fell_behind (PanoFeedLink      *link);
+void          pano_feed_link_release      (PanoFeedLink           *link,
+                                           PanoFeedLinkDecoded    *decoded);
 void          pano_feed_link_free         (PanoFeedLink           *link);
 void          pano_feed_link_decoded_free (PanoFeedLinkDecoded    *decoded);
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* The live entities of one feed layer, kept for millions of points in little memory: one
- * 56-byte slot per entity, ids and properties in string pools, an open-addressing id table
+ * 48-byte slot per entity, ids and properties in string pools, an open-addressing id table
  * of 4-byte slot numbers, and a sparse grid index whose cells also keep the counts that
- * aggregated drawing needs, all updated incrementally. Main thread only. */
+ * aggregated drawing needs, all updated incrementally. What removals and updates leave behind
+ * (ids, properties, vertices, empty cells) is compacted away, so memory follows the entities
+ * alive, not every id ever seen. Main thread only. */
 #define G_LOG_DOMAIN "panorama-core"
 
 #include "pano-live-layer.h"
@@ -18,6 +20,8 @@
 #define TIME_BASE_S G_GINT64_CONSTANT (1704067200)   /* 2024-01-01T00:00:00Z */
 #define POOL_BLOCK_BITS 20                           /* 1 MiB blocks */
 #define POOL_BLOCK_SIZE (1u << POOL_BLOCK_BITS)
+#define LONG_LINE G_MAXUINT16                        /* n_coords of a line kept in long_lines */
+#define COMPACT_MIN_CELLS 1024
 
 /* Strings in fixed blocks rather than one doubling array: no 2× slack at a million entities.
  * A string's handle is (block << POOL_BLOCK_BITS) | offset; a string longer than a block gets
@@ -41,7 +45,7 @@ typedef struct
   guint32 updated_s;        /* seconds since TIME_BASE_S: a slot is 48 bytes, not 56 */
   guint32 stale_s;          /* 0: never stale */
   float value;
-  guint16 n_coords;
+  guint16 n_coords;        /* LONG_LINE: look the count up in long_lines */
   guint8 klass;
   guint8 live;
 } Slot;
@@ -69,14 +73,17 @@ struct _PanoLiveLayer
   guint table_used;
 
   StringPool ids;
+  gsize ids_garbage;
   StringPool props;
   gsize props_garbage;
   GArray *coords;          /* double pairs, world units */
   gsize coords_garbage;
+  GHashTable *long_lines;  /* slot → vertex count, for lines of LONG_LINE vertices or more */
   double max_line_extent;  /* world units from anchor to the farthest vertex of any line */
 
   GArray *cells;           /* Cell */
   GHashTable *cell_index;  /* (cx << 32 | cy) → cell index + 1 */
+  guint n_empty_cells;     /* cells left with no entity */
 };
 
 G_DEFINE_FINAL_TYPE (PanoLiveLayer, pano_live_layer, G_TYPE_OBJECT)
@@ -133,6 +140,7 @@ pano_live_layer_finalize (GObject *object)
   pool_clear (&self->ids);
   pool_clear (&self->props);
   g_clear_pointer (&self->coords, g_array_unref);
+  g_clear_pointer (&self->long_lines, g_hash_table_unref);
   g_clear_pointer (&self->cells, g_array_unref);
   g_clear_pointer (&self->cell_index, g_hash_table_unref);
 
@@ -155,6 +163,7 @@ pano_live_layer_init (PanoLiveLayer *self)
   pool_init (&self->ids);
   pool_init (&self->props);
   self->coords = g_array_new (FALSE, FALSE, sizeof (double));
+  self->long_lines = g_hash_table_new (NULL, NULL);
   self->cells = g_array_new (FALSE, FALSE, sizeof (Cell));
   self->cell_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
@@ -185,6 +194,32 @@ slot_at (PanoLiveLayer *self,
          guint          slot)
 {
   return &g_array_index (self->slots, Slot, slot);
+}
+
+/* The vertex count of a line: in the slot, or beside it for the rare line of 65 535 or more. */
+static guint
+slot_n_coords (PanoLiveLayer *self,
+               guint32        slot)
+{
+  Slot *s = slot_at (self, slot);
+
+  if (s->n_coords != LONG_LINE)
+    return s->n_coords;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->long_lines, GUINT_TO_POINTER (slot)));
+}
+
+static void
+set_n_coords (PanoLiveLayer *self,
+              guint32        slot,
+              guint          n)
+{
+  Slot *s = slot_at (self, slot);
+
+  if (s->n_coords == LONG_LINE && n < LONG_LINE)
+    g_hash_table_remove (self->long_lines, GUINT_TO_POINTER (slot));
+  if (n >= LONG_LINE)
+    g_hash_table_insert (self->long_lines, GUINT_TO_POINTER (slot), GUINT_TO_POINTER (n));
+  s->n_coords = MIN (n, LONG_LINE);
 }
 
 /* ---- the id table: open addressing, linear probing, backward-shift deletion ---- */
@@ -303,6 +338,7 @@ ensure_cell (PanoLiveLayer *self,
     return GPOINTER_TO_UINT (found) - 1;
 
   g_array_append_val (self->cells, cell);
+  self->n_empty_cells++;
   stored = g_new (gint64, 1);
   *stored = key;
   g_hash_table_insert (self->cell_index, stored, GUINT_TO_POINTER (self->cells->len));
@@ -325,10 +361,14 @@ unlink_slot (PanoLiveLayer *self,
     c->head = s->next;
   if (s->next != NONE)
     slot_at (self, s->next)->prev = s->prev;
-  c->count--;
   c->sum_x -= s->x / FIXED_SCALE;
   c->sum_y -= s->y / FIXED_SCALE;
   c->class_counts[s->klass]--;
+  if (--c->count == 0)
+    {
+      c->sum_x = c->sum_y = 0;   /* no rounding left behind for the next entity */
+      self->n_empty_cells++;
+    }
   s->cell = s->prev = s->next = NONE;
 }
 
@@ -347,23 +387,24 @@ link_slot (PanoLiveLayer *self,
   if (c->head != NONE)
     slot_at (self, c->head)->prev = slot;
   c->head = slot;
-  c->count++;
+  if (c->count++ == 0)
+    self->n_empty_cells--;
   c->sum_x += s->x / FIXED_SCALE;
   c->sum_y += s->y / FIXED_SCALE;
   c->class_counts[s->klass]++;
 }
 
-/* ---- pools ---- */
+/* ---- compaction ---- */
 
-/* Rewrites the properties and line pools with only what live slots use, once the garbage
- * left by updates is a quarter of them: keeps a point entity within its memory budget. */
+/* Rewrites the id, properties and line pools with only what live slots use. */
 static void
 compact_pools (PanoLiveLayer *self)
 {
-  StringPool props;
+  StringPool ids, props;
   GArray *coords = g_array_sized_new (FALSE, FALSE, sizeof (double),
                                       self->coords->len - self->coords_garbage);
 
+  pool_init (&ids);
   pool_init (&props);
   for (guint i = 0; i < self->slots->len; i++)
     {
@@ -371,6 +412,7 @@ compact_pools (PanoLiveLayer *self)
 
       if (!s->live)
         continue;
+      s->id = pool_add (&ids, pool_get (&self->ids, s->id));
       if (s->props != NONE)
         s->props = pool_add (&props, pool_get (&self->props, s->props));
       if (s->geom != NONE)
@@ -378,25 +420,68 @@ compact_pools (PanoLiveLayer *self)
           guint32 start = coords->len / 2;
 
           g_array_append_vals (coords, &g_array_index (self->coords, double, 2 * (gsize)s->geom),
-                               2 * s->n_coords);
+                               2 * slot_n_coords (self, i));
           s->geom = start;
         }
     }
+  pool_clear (&self->ids);
   pool_clear (&self->props);
   g_array_unref (self->coords);
+  self->ids = ids;
   self->props = props;
   self->coords = coords;
-  self->props_garbage = self->coords_garbage = 0;
+  self->ids_garbage = self->props_garbage = self->coords_garbage = 0;
 }
 
+/* Drops the grid cells no entity is in any more: vehicles crossing the city or sensors coming
+ * and going would otherwise leave a cell behind everywhere they have been. */
+static void
+compact_cells (PanoLiveLayer *self)
+{
+  GArray *cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell),
+                                     self->cells->len - self->n_empty_cells);
+  g_autofree guint32 *moved = g_new (guint32, self->cells->len);
+
+  g_hash_table_remove_all (self->cell_index);
+  for (guint32 i = 0; i < self->cells->len; i++)
+    {
+      Cell *c = cell_at (self, i);
+      gint64 *key;
+
+      moved[i] = NONE;
+      if (c->count == 0)
+        continue;
+      moved[i] = cells->len;
+      g_array_append_vals (cells, c, 1);
+      key = g_new (gint64, 1);
+      *key = ((gint64)c->cx << 32) | c->cy;
+      g_hash_table_insert (self->cell_index, key, GUINT_TO_POINTER (cells->len));
+    }
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      Slot *s = slot_at (self, i);
+
+      if (s->live && s->cell != NONE)
+        s->cell = moved[s->cell];
+    }
+  g_array_unref (self->cells);
+  self->cells = cells;
+  self->n_empty_cells = 0;
+}
+
+/* Compacts once the garbage is a quarter of what holds it: a point entity stays within its
+ * memory budget, and churn (ids that come and go) costs no more than the entities alive. */
 static void
 maybe_compact (PanoLiveLayer *self)
 {
-  gsize garbage = self->props_garbage + self->coords_garbage * sizeof (double);
-  gsize total = self->props.bytes + self->coords->len * sizeof (double);
+  gsize garbage = self->ids_garbage + self->props_garbage +
+                  self->coords_garbage * sizeof (double);
+  gsize total = self->ids.bytes + self->props.bytes + self->coords->len * sizeof (double);
 
   if (garbage > COMPACT_MIN_BYTES && garbage * 4 > total)
     compact_pools (self);
+  if (self->n_empty_cells > COMPACT_MIN_CELLS && self->n_empty_cells * 4 > self->cells->len)
+    compact_cells (self);
 }
 
 static void
@@ -417,32 +502,34 @@ set_properties (PanoLiveLayer *self,
  * the anchor (for the grid and the cell counts) is the middle vertex. */
 static void
 set_geometry (PanoLiveLayer        *self,
-              Slot                 *s,
+              guint32               slot,
               const PanoLiveEntity *e)
 {
+  Slot *s = slot_at (self, slot);
   guint mid = e->n_coords / 2;
+  guint old_n = slot_n_coords (self, slot);
 
   s->x = to_fixed (e->coords[2 * mid]);
   s->y = to_fixed (e->coords[2 * mid + 1]);
   if (e->n_coords == 1)
     {
       if (s->geom != NONE)
-        self->coords_garbage += 2 * s->n_coords;
+        self->coords_garbage += 2 * old_n;
       s->geom = NONE;
-      s->n_coords = 1;
+      set_n_coords (self, slot, 1);
       return;
     }
 
-  if (s->geom == NONE || s->n_coords != e->n_coords)
+  if (s->geom == NONE || old_n != e->n_coords)
     {
       if (s->geom != NONE)
-        self->coords_garbage += 2 * s->n_coords;
+        self->coords_garbage += 2 * old_n;
       s->geom = self->coords->len / 2;
       g_array_set_size (self->coords, self->coords->len + 2 * e->n_coords);
     }
   memcpy (&g_array_index (self->coords, double, 2 * (gsize)s->geom), e->coords,
           2 * sizeof (double) * e->n_coords);
-  s->n_coords = MIN (e->n_coords, G_MAXUINT16);
+  set_n_coords (self, slot, e->n_coords);
   for (guint i = 0; i < e->n_coords; i++)
     self->max_line_extent = MAX (self->max_line_extent,
                                  MAX (fabs (e->coords[2 * i] - e->coords[2 * mid]),
@@ -499,7 +586,7 @@ pano_live_layer_upsert (PanoLiveLayer        *self,
   set_properties (self, s, e->properties);
   if (e->coords != NULL && e->n_coords > 0)
     {
-      set_geometry (self, s, e);
+      set_geometry (self, slot, e);
       link_slot (self, slot);
     }
   maybe_compact (self);
@@ -522,8 +609,10 @@ pano_live_layer_remove (PanoLiveLayer *self,
   s = slot_at (self, slot);
   set_properties (self, s, NULL);
   if (s->geom != NONE)
-    self->coords_garbage += 2 * s->n_coords;
+    self->coords_garbage += 2 * slot_n_coords (self, slot);
+  set_n_coords (self, slot, 1);
   s->geom = NONE;
+  self->ids_garbage += strlen (pool_get (&self->ids, s->id)) + 1;
   s->live = 0;
   g_array_append_val (self->free_slots, slot);
   self->n_live--;
@@ -565,11 +654,13 @@ pano_live_layer_clear (PanoLiveLayer *self)
   pool_init (&self->ids);
   pool_init (&self->props);
   g_array_set_size (self->coords, 0);
+  g_hash_table_remove_all (self->long_lines);
   g_array_set_size (self->cells, 0);
   g_hash_table_remove_all (self->cell_index);
   memset (self->table, 0, self->table_size * sizeof (guint32));
   self->table_used = self->n_live = 0;
-  self->props_garbage = self->coords_garbage = 0;
+  self->ids_garbage = self->props_garbage = self->coords_garbage = 0;
+  self->n_empty_cells = 0;
   self->max_line_extent = 0;
 }
 
@@ -602,7 +693,7 @@ pano_live_layer_get_coords (PanoLiveLayer *self,
 {
   Slot *s = slot_at (self, slot);
 
-  *n_coords = s->n_coords;
+  *n_coords = slot_n_coords (self, slot);
   return s->geom != NONE ? &g_array_index (self->coords, double, 2 * (gsize)s->geom) : NULL;
 }
 
@@ -853,6 +944,7 @@ pano_live_layer_get_memory_size (PanoLiveLayer *self)
          (gsize)self->table_size * sizeof (guint32) +
          self->ids.bytes + self->props.bytes +
          (gsize)self->coords->len * sizeof (double) +
+         (gsize)g_hash_table_size (self->long_lines) * 4 * sizeof (gpointer) +
          (gsize)self->cells->len * (sizeof (Cell) + sizeof (gint64) + 3 * sizeof (gpointer));
 }
 

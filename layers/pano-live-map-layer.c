@@ -124,7 +124,10 @@ add_cell (const PanoLiveCell *cell,
   double px = cell->x * b->view->world - b->view->origin_x;
   double py = cell->y * b->view->world - b->view->origin_y;
   guint count = 0;
-  gint64 key = ((gint64)(gint32)floor (px / BIN_PX) << 32) | (guint32)(gint32)floor (py / BIN_PX);
+  /* Bins left of or above the view have negative numbers: pack their bits unsigned, as shifting
+   * a negative value is undefined. */
+  gint64 key = (gint64)(((guint64)(guint32)(gint32)floor (px / BIN_PX) << 32) |
+                        (guint32)(gint32)floor (py / BIN_PX));
   Bin *bin;
 
   for (guint i = 0; i < PANO_LIVE_MAX_CLASSES; i++)

@@ -247,6 +247,57 @@ test_receives_while_main_busy (void)
   pano_test_hub_free (f.hub);
 }
 
+static gboolean
+resumed_after_falling_behind (gpointer data)
+{
+  Fixture *f = data;
+
+  return pano_feed_client_get_n_connects (f->client) >= 2 && caught_up (f);
+}
+
+/* The frames received but not yet applied are bounded by their size, not only their number: a
+ * console whose main thread is held while large frames pour in drops the connection once they
+ * pass the bound, then resumes where it was and again equals the hub. */
+static void
+test_backlog_bounded_by_bytes (void)
+{
+  static const char * const layers[] = { "environment", NULL };
+  const gsize limit = 48 * 1024;
+  Fixture f = { 0 };
+  gint64 deadline;
+  guint round = 1;
+
+  fixture_follow (&f, layers, 200);
+  pano_feed_client_set_backlog_limit (f.client, limit);
+
+  /* The main loop is held from here: each ingest is a delta of ~30 KB queued on the link. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (pano_feed_client_get_n_fell_behind (f.client) == 0)
+    {
+      guint queued = pano_feed_client_get_queue_length (f.client);
+
+      ingest (&f, 0, 200, round++, FALSE);
+      while (pano_feed_client_get_queue_length (f.client) == queued &&
+             pano_feed_client_get_n_fell_behind (f.client) == 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (5000);
+        }
+      g_assert_cmpuint (pano_feed_client_get_queue_bytes (f.client), <=, limit);
+    }
+  g_test_message ("fell behind after %u deltas, %" G_GSIZE_FORMAT " bytes queued", round - 1,
+                  pano_feed_client_get_queue_bytes (f.client));
+  g_assert_cmpuint (round - 1, >=, 2);
+
+  pano_test_wait_until (resumed_after_falling_behind, &f);
+  assert_store_equals_hub (&f);
+  g_assert_cmpuint (pano_feed_client_get_queue_bytes (f.client), ==, 0);
+
+  g_object_unref (f.client);
+  g_object_unref (f.store);
+  pano_test_hub_free (f.hub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/feed-hub/follow-resume-restart", test_follow_resume_restart);
   g_test_add_func ("/feed-hub/bad-token", test_bad_token);
   g_test_add_func ("/feed-hub/receives-while-main-busy", test_receives_while_main_busy);
+  g_test_add_func ("/feed-hub/backlog-bounded-by-bytes", test_backlog_bounded_by_bytes);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);

@@ -140,6 +140,107 @@ test_stale (void)
   g_assert_null (pano_live_layer_get_properties (layer, slot));
 }
 
+static void
+count_cells (const PanoLiveCell *cell, gpointer data)
+{
+  *(guint *)data += cell->count;
+}
+
+/* Vehicles and short-lived sensors churn: ids come and go all over the city. Memory follows
+ * the entities alive, not every id ever seen: it stays bounded however long the churn runs,
+ * and what is alive reads back right after every compaction. */
+static void
+test_churn_memory_bounded (void)
+{
+  g_autoptr(PanoLiveLayer) layer = pano_live_layer_new ("resources");
+  GRand *rand = g_rand_new_with_seed (7);
+  const guint live = 1000, rounds = 400;
+  gsize warm = 0, peak = 0;
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      guint in_cells = 0;
+
+      for (guint i = 0; i < live; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("vehicle-%u-%u", round, i);
+          g_autofree char *props = g_strdup_printf ("{\"round\":%u,\"i\":%u}", round, i);
+          double xy[2] = { g_rand_double (rand), g_rand_double (rand) };
+          PanoLiveEntity e = { id, xy, 1, props, 0, 0, i % 8, 0 };
+
+          pano_live_layer_upsert (layer, &e);
+        }
+      for (guint i = 0; round > 0 && i < live; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("vehicle-%u-%u", round - 1, i);
+
+          g_assert_true (pano_live_layer_remove (layer, id));
+        }
+      g_assert_cmpuint (pano_live_layer_get_n_entities (layer), ==, live);
+      if (round == 10)
+        warm = pano_live_layer_get_memory_size (layer);
+      peak = MAX (peak, pano_live_layer_get_memory_size (layer));
+
+      if (round % 50 == 49)
+        {
+          for (guint i = 0; i < live; i += 97)
+            {
+              g_autofree char *id = g_strdup_printf ("vehicle-%u-%u", round, i);
+              g_autofree char *gone = g_strdup_printf ("vehicle-%u-%u", round - 1, i);
+              g_autofree char *props = g_strdup_printf ("{\"round\":%u,\"i\":%u}", round, i);
+              int slot = pano_live_layer_lookup (layer, id);
+
+              g_assert_cmpint (slot, >=, 0);
+              g_assert_cmpstr (pano_live_layer_get_id (layer, slot), ==, id);
+              g_assert_cmpstr (pano_live_layer_get_properties (layer, slot), ==, props);
+              g_assert_cmpint (pano_live_layer_lookup (layer, gone), ==, -1);
+            }
+          pano_live_layer_foreach_cell (layer, 0, 0, 1, 1, count_cells, &in_cells);
+          g_assert_cmpuint (in_cells, ==, live);
+        }
+    }
+  g_test_message ("%u distinct ids, %u alive: %" G_GSIZE_FORMAT " bytes after 10 rounds, "
+                  "%" G_GSIZE_FORMAT " at most", live * rounds, live, warm, peak);
+  g_assert_cmpuint (peak, <=, 2 * warm);
+  g_rand_free (rand);
+}
+
+/* A line of more vertices than a 16-bit count holds is kept whole, not cut at 65 535. */
+static void
+test_long_line (void)
+{
+  g_autoptr(PanoLiveLayer) layer = pano_live_layer_new ("traffic");
+  const guint n = 70000;
+  g_autofree double *line = g_new (double, 2 * n);
+  double short_line[] = { 0.5, 0.5, 0.5001, 0.5 };
+  PanoLiveEntity e = { "river-1", line, n, NULL, 0, 0, 1, 0 };
+  const double *c;
+  guint got;
+  int slot;
+
+  for (guint i = 0; i < n; i++)
+    line[2 * i] = 0.80 + i * 1e-7, line[2 * i + 1] = 0.40;
+  slot = pano_live_layer_upsert (layer, &e);
+  c = pano_live_layer_get_coords (layer, slot, &got);
+  g_assert_cmpuint (got, ==, n);
+  g_assert_cmpfloat (c[2 * (n - 1)], ==, line[2 * (n - 1)]);
+  /* the far end, beyond vertex 65 535, is hit */
+  g_assert_cmpint (pano_live_layer_hit_test (layer, 0.80 + (n - 10) * 1e-7, 0.40, 1e-8), ==, slot);
+
+  /* shortened, then removed, it leaves nothing of its length behind */
+  e.coords = short_line, e.n_coords = 2;
+  g_assert_cmpint (pano_live_layer_upsert (layer, &e), ==, slot);
+  pano_live_layer_get_coords (layer, slot, &got);
+  g_assert_cmpuint (got, ==, 2);
+  e.coords = line, e.n_coords = n;
+  pano_live_layer_upsert (layer, &e);
+  g_assert_true (pano_live_layer_remove (layer, "river-1"));
+  e.id = "road-2", e.coords = short_line, e.n_coords = 2;
+  slot = pano_live_layer_upsert (layer, &e);
+  pano_live_layer_get_coords (layer, slot, &got);
+  g_assert_cmpuint (got, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +248,7 @@ main (int argc, char **argv)
   g_test_add_func ("/live-layer/random-run-matches-reference", test_random_run);
   g_test_add_func ("/live-layer/lines-and-hit-test", test_lines_and_hit);
   g_test_add_func ("/live-layer/stale", test_stale);
+  g_test_add_func ("/live-layer/churn-memory-bounded", test_churn_memory_bounded);
+  g_test_add_func ("/live-layer/long-line", test_long_line);
   return g_test_run ();
 }

@@ -336,6 +336,39 @@ test_aggregation (void)
   scene_free (s);
 }
 
+/* A cluster cut by the view's top-left corner: its bins left of and above the view have negative
+ * numbers, which must still be counted and drawn (and without undefined arithmetic on them). */
+static void
+test_aggregation_at_the_edge (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 10);
+  GString *json = g_string_new ("{\"type\":\"snapshot\",\"layer\":\"environment\",\"seq\":1,"
+                                "\"chunks\":1,\"entities\":[");
+  g_autoptr(GdkTexture) texture = NULL;
+  double x, y;
+
+  for (guint i = 0; i < 30000; i++)
+    g_string_append_printf (json, "%s{\"id\":\"s%u\",\"geometry\":{\"type\":\"Point\","
+                            "\"coordinates\":[%.5f,%.5f]},\"properties\":{\"aqi\":250}}",
+                            i ? "," : "", i, 110.70 + (i % 100) * 0.002,
+                            32.55 + (i / 100) * 0.0005);
+  g_string_append (json, "]}");
+  apply (s->store, json->str);
+  g_string_free (json, TRUE);
+  texture = render (s);
+  /* move the view so that the cluster's middle is its top-left corner */
+  shumate_viewport_widget_coords_to_location (shumate_map_get_viewport (s->map),
+                                              GTK_WIDGET (s->map), 0, 0, &y, &x);
+  shumate_map_center_on (s->map, 32.625 + (32.63 - y), 110.80 + (110.79 - x));
+  g_clear_object (&texture);
+  texture = render (s);
+  g_assert_true (pano_live_map_layer_is_aggregated (s->env));
+  g_assert_cmpuint (pano_live_map_layer_get_n_drawn (s->env), >=, 1);
+  /* 重度污染 bins at the corner */
+  g_assert_true (colour_near (s, texture, 32.625, 110.80, 60, 0x99004c));
+  scene_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,5 +378,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live-map-layer/resource-status", test_resource_status);
   g_test_add_func ("/live-map-layer/grid-choropleth", test_grid_choropleth);
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
+  g_test_add_func ("/live-map-layer/aggregation-at-the-edge", test_aggregation_at_the_edge);
   return g_test_run ();
 }
