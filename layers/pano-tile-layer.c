@@ -8,7 +8,10 @@
  * Two caches: the composed tiles (what is drawn), and each layer's own tiles, so hiding,
  * reordering or fading a layer composes again from memory without drawing anything. While a
  * tile is being composed, the last picture of it stays, or a scaled ancestor or the children
- * from another zoom level, so nothing flashes blank. */
+ * from another zoom level, so nothing flashes blank.
+ *
+ * Drawing only reads the caches: the tiles it lacks are asked for from an idle afterwards, so
+ * snapshot() starts no work and changes no state but the caches' recency. */
 #define G_LOG_DOMAIN "panorama-layers"
 
 #include "pano-tile-layer.h"
@@ -69,7 +72,8 @@ struct _PanoTileLayer
   guint generation;          /* bumped whenever the parts change */
   Cache composed;            /* GdkTexture */
   Cache part_tiles;          /* cairo_surface_t */
-  GHashTable *pending;       /* tile key → GCancellable of its job */
+  GHashTable *pending;       /* tile key → GCancellable of its job; NULL once disposed */
+  guint request_id;          /* the idle asking for what the last frame lacked */
 };
 
 G_DEFINE_FINAL_TYPE (PanoTileLayer, pano_tile_layer, SHUMATE_TYPE_LAYER)
@@ -284,6 +288,8 @@ on_composed (GObject      *object,
   guint64 key = tile_key (job->x, job->y, job->zoom, job->size);
   CacheEntry *current;
 
+  if (self->pending == NULL)
+    return;   /* disposed while the job ran: its task kept the object alive, not its state */
   g_hash_table_remove (self->pending, &key);
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     {
@@ -460,12 +466,37 @@ cancel_out_of_view (PanoTileLayer *self,
     }
 }
 
+/* Asks for every tile of the view (and a ring of one tile around it, so a pan finds its next
+ * tiles ready) that is missing or was composed from other parts, and cancels the rest. */
+static gboolean
+request_tiles (gpointer data)
+{
+  PanoTileLayer *self = data;
+  guint n_tiles;
+  Grid g;
+
+  self->request_id = 0;
+  if (self->parts->len == 0 || !get_grid (self, &g))
+    return G_SOURCE_REMOVE;
+  n_tiles = 1u << g.tile_zoom;
+  for (guint y = g.first_y ? g.first_y - 1 : 0; y <= MIN (g.last_y + 1, n_tiles - 1); y++)
+    for (guint x = g.first_x ? g.first_x - 1 : 0; x <= MIN (g.last_x + 1, n_tiles - 1); x++)
+      {
+        CacheEntry *tile = cache_lookup (&self->composed, NULL,
+                                         tile_key (x, y, g.tile_zoom, g.size));
+
+        if (tile == NULL || tile->generation != self->generation)
+          request_tile (self, x, y, g.tile_zoom, g.size);
+      }
+  cancel_out_of_view (self, &g);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 pano_tile_layer_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   PanoTileLayer *self = PANO_TILE_LAYER (widget);
-  guint n_tiles;
   Grid g;
 
   if (self->parts->len == 0 || !get_grid (self, &g))
@@ -482,24 +513,10 @@ pano_tile_layer_snapshot (GtkWidget   *widget,
                  g.tile_px);
         else
           draw_stand_in (self, snapshot, &g, x, y);
-        if (tile == NULL || tile->generation != self->generation)
-          request_tile (self, x, y, g.tile_zoom, g.size);
       }
-
-  /* Then a ring of one tile around the view, so a pan finds its next tiles ready. */
-  n_tiles = 1u << g.tile_zoom;
-  for (guint y = g.first_y ? g.first_y - 1 : 0; y <= MIN (g.last_y + 1, n_tiles - 1); y++)
-    for (guint x = g.first_x ? g.first_x - 1 : 0; x <= MIN (g.last_x + 1, n_tiles - 1); x++)
-      {
-        CacheEntry *tile;
-
-        if (x >= g.first_x && x <= g.last_x && y >= g.first_y && y <= g.last_y)
-          continue;
-        tile = cache_lookup (&self->composed, NULL, tile_key (x, y, g.tile_zoom, g.size));
-        if (tile == NULL || tile->generation != self->generation)
-          request_tile (self, x, y, g.tile_zoom, g.size);
-      }
-  cancel_out_of_view (self, &g);
+  /* What this frame lacked, and the ring around it, is asked for once it is painted. */
+  if (self->request_id == 0)
+    self->request_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, request_tiles, self, NULL);
 }
 
 /* ---- the object ---- */
@@ -535,6 +552,7 @@ pano_tile_layer_dispose (GObject *object)
   GHashTableIter iter;
   gpointer cancellable;
 
+  g_clear_handle_id (&self->request_id, g_source_remove);
   if (self->pending != NULL)
     {
       g_hash_table_iter_init (&iter, self->pending);
@@ -574,6 +592,13 @@ PanoTileLayer *
 pano_tile_layer_new (ShumateViewport *viewport)
 {
   return g_object_new (PANO_TYPE_TILE_LAYER, "viewport", viewport, NULL);
+}
+
+/* Returns: how many tiles are being composed */
+guint
+pano_tile_layer_get_n_pending (PanoTileLayer *self)
+{
+  return self->pending ? g_hash_table_size (self->pending) : 0;
 }
 
 /**

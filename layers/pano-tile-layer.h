@@ -15,5 +15,6 @@ void           pano_tile_layer_set_parts (PanoTileLayer     *self,
                                           PanoTileRenderer **renderers,
                                           const double      *opacities,
                                           guint              n_parts);
+guint          pano_tile_layer_get_n_pending (PanoTileLayer   *self);
 
 G_END_DECLS
