@@ -11,7 +11,7 @@ static const char * const layer_names[PANO_N_LAYERS] = {
 
 static const char * const error_code_names[] = {
   "bad_json", "bad_frame", "unknown_type", "not_authenticated", "bad_protocol",
-  "unauthorized", "unknown_layer",
+  "unauthorized", "unknown_layer", "rate_limited",
 };
 
 const char *

@@ -28,6 +28,7 @@ typedef enum
   PANO_CLOSE_UNAUTHORIZED = 4001,
   PANO_CLOSE_BAD_PROTOCOL = 4002,
   PANO_CLOSE_SLOW_CONSUMER = 4008,
+  PANO_CLOSE_RATE_LIMITED = 4029,
 } PanoCloseCode;
 
 #define PANO_PROTOCOL_ERROR (pano_protocol_error_quark ())
@@ -42,6 +43,7 @@ typedef enum
   PANO_PROTOCOL_ERROR_BAD_PROTOCOL,
   PANO_PROTOCOL_ERROR_UNAUTHORIZED,
   PANO_PROTOCOL_ERROR_UNKNOWN_LAYER,
+  PANO_PROTOCOL_ERROR_RATE_LIMITED,
 } PanoProtocolError;
 
 GQuark       pano_protocol_error_quark      (void);

@@ -8,7 +8,7 @@ struct _PanoHubConfig
 {
   GObject parent_instance;
   PanoHubSettings settings;
-  GHashTable *tokens;   /* token → PanoHubToken */
+  PanoHubTokens *tokens;
 };
 
 G_DEFINE_FINAL_TYPE (PanoHubConfig, pano_hub_config, G_TYPE_OBJECT)
@@ -23,15 +23,6 @@ pano_hub_role_name (PanoHubRole role)
 }
 
 static void
-token_free (gpointer data)
-{
-  PanoHubToken *token = data;
-
-  g_free (token->name);
-  g_free (token);
-}
-
-static void
 pano_hub_config_finalize (GObject *object)
 {
   PanoHubConfig *self = PANO_HUB_CONFIG (object);
@@ -43,7 +34,7 @@ pano_hub_config_finalize (GObject *object)
   g_free (self->settings.tls_certificate);
   g_free (self->settings.tls_key);
   g_clear_pointer (&self->settings.capabilities, g_ptr_array_unref);
-  g_hash_table_unref (self->tokens);
+  pano_hub_tokens_free (self->tokens);
   G_OBJECT_CLASS (pano_hub_config_parent_class)->finalize (object);
 }
 
@@ -58,7 +49,7 @@ pano_hub_config_init (PanoHubConfig *self)
 {
   PanoHubSettings *s = &self->settings;
 
-  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_free);
+  self->tokens = pano_hub_tokens_new ();
   s->host = g_strdup ("127.0.0.1");
   s->port = 7878;
   s->database = g_strdup ("panorama-hub.db");
@@ -71,6 +62,9 @@ pano_hub_config_init (PanoHubConfig *self)
   s->max_frame_out = 1048576;
   s->overdue_check_ms = 1000;
   s->incident_live_hours = 24;
+  s->auth_failures = 10;
+  s->auth_window_s = 60;
+  s->auth_lockout_s = 300;
   s->manual_share = 0.5;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
@@ -117,24 +111,20 @@ pano_hub_config_add_token (PanoHubConfig *self,
                            const char    *name,
                            PanoHubRole    role)
 {
-  PanoHubToken *entry = g_new0 (PanoHubToken, 1);
-
-  entry->name = g_strdup (name);
-  entry->role = role;
-  g_hash_table_replace (self->tokens, g_strdup (token), entry);
+  pano_hub_tokens_add (self->tokens, token, name, role);
 }
 
 const PanoHubToken *
 pano_hub_config_lookup_token (PanoHubConfig *self,
                               const char    *token)
 {
-  return token ? g_hash_table_lookup (self->tokens, token) : NULL;
+  return pano_hub_tokens_lookup (self->tokens, token);
 }
 
 guint
 pano_hub_config_get_n_tokens (PanoHubConfig *self)
 {
-  return g_hash_table_size (self->tokens);
+  return pano_hub_tokens_get_n (self->tokens);
 }
 
 /* Numbers that would break the hub (a zero timeout, a window of nothing) are refused at start
@@ -158,6 +148,9 @@ static const struct
   { "stream", "send-buffer", G_STRUCT_OFFSET (PanoHubSettings, send_buffer), 0 },
   { "limits", "overdue-check-ms", G_STRUCT_OFFSET (PanoHubSettings, overdue_check_ms), 0 },
   { "limits", "incident-live-hours", G_STRUCT_OFFSET (PanoHubSettings, incident_live_hours), 1 },
+  { "limits", "auth-failures", G_STRUCT_OFFSET (PanoHubSettings, auth_failures), 0 },
+  { "limits", "auth-window-s", G_STRUCT_OFFSET (PanoHubSettings, auth_window_s), 1 },
+  { "limits", "auth-lockout-s", G_STRUCT_OFFSET (PanoHubSettings, auth_lockout_s), 1 },
 };
 
 static gboolean
@@ -246,7 +239,8 @@ read_path (GKeyFile    *file,
   *value = g_path_is_absolute (v) ? g_steal_pointer (&v) : g_build_filename (base, v, NULL);
 }
 
-/* [tokens] NAME = ROLE:TOKEN — the name is what the audit log records. */
+/* [tokens] NAME = ROLE:TOKEN or ROLE:sha256:HEX (the token's SHA-256, so the file need not
+ * hold it in clear) — the name is what the audit log records. */
 static gboolean
 read_tokens (PanoHubConfig  *self,
              GKeyFile       *file,
@@ -267,14 +261,17 @@ read_tokens (PanoHubConfig  *self,
             if (g_str_equal (value, role_names[r]))
               role = r;
         }
-      if (role == PANO_HUB_ROLE_NONE || colon[1] == '\0')
+      if (role == PANO_HUB_ROLE_NONE || colon[1] == '\0' ||
+          (g_str_has_prefix (colon + 1, "sha256:") &&
+           !pano_hub_tokens_add_digest (self->tokens, colon + 8, names[i], role)))
         {
           g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
-                       "[tokens] %s must be ROLE:TOKEN with ROLE viewer, dispatcher or admin",
-                       names[i]);
+                       "[tokens] %s must be ROLE:TOKEN or ROLE:sha256:HEX (64 hexadecimal "
+                       "digits) with ROLE viewer, dispatcher or admin", names[i]);
           return FALSE;
         }
-      pano_hub_config_add_token (self, colon + 1, names[i], role);
+      if (!g_str_has_prefix (colon + 1, "sha256:"))
+        pano_hub_config_add_token (self, colon + 1, names[i], role);
     }
   return TRUE;
 }

@@ -3,23 +3,10 @@
 
 #include <gio/gio.h>
 
+#include "pano-hub-tokens.h"
 #include "pano-incident.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  PANO_HUB_ROLE_NONE,
-  PANO_HUB_ROLE_VIEWER,
-  PANO_HUB_ROLE_DISPATCHER,
-  PANO_HUB_ROLE_ADMIN,
-} PanoHubRole;
-
-typedef struct
-{
-  char *name;
-  PanoHubRole role;
-} PanoHubToken;
 
 /* One row of [capabilities]: the unit kinds (of the `resources` layer) that can handle an
  * incident of @category. The rows' categories are the hub's category list. */
@@ -49,6 +36,9 @@ typedef struct
   guint send_buffer;
   guint overdue_check_ms;
   guint incident_live_hours;
+  guint auth_failures;       /* [limits]: failed authentications per address and window */
+  guint auth_window_s;
+  guint auth_lockout_s;
   double manual_share;       /* [simulator]: share of its incidents left to operators */
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
   GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */

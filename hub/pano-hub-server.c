@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "pano-hub-batch.h"
+#include "pano-hub-guard.h"
 #include "pano-hub-ingest.h"
 #include "pano-hub-recommend.h"
 #include "pano-hub-rest.h"
@@ -11,8 +12,6 @@
 #include "pano-hub-subscriber.h"
 
 /* The hub's one port: the WebSocket stream and the REST endpoints of docs/protocol.md. */
-
-#define MAX_BODY (16 * 1024 * 1024)
 
 struct _PanoHubServer
 {
@@ -23,6 +22,7 @@ struct _PanoHubServer
   PanoHubDb *db;
   PanoHubIncidents *incidents;
   PanoHubRouter *router;
+  PanoHubGuard *guard;
   SoupServer *server;
   GPtrArray *subscribers;
   PanoHubStats stats;
@@ -50,6 +50,7 @@ pano_hub_server_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  g_clear_object (&self->guard);
   g_clear_object (&self->incidents);
   g_clear_object (&self->router);
   g_clear_object (&self->db);
@@ -114,6 +115,8 @@ on_websocket (SoupServer              *server,
     g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, self->settings->send_buffer, NULL);
   subscriber = pano_hub_subscriber_new (connection, self->config, self->store, self->db,
                                         &self->stats);
+  pano_hub_subscriber_set_guard (subscriber, self->guard,
+                                 soup_server_message_get_remote_host (msg));
   g_signal_connect_object (subscriber, "closed", G_CALLBACK (on_subscriber_closed), self, 0);
   g_ptr_array_add (self->subscribers, subscriber);
 }
@@ -178,36 +181,15 @@ reply_error (SoupServerMessage *msg,
   reply (msg, status, g_string_free (g_steal_pointer (&body), FALSE));
 }
 
+/* The guard has checked the token when the request's headers came (pano-hub-guard.c); this
+ * returns its entry, or refuses a request the guard did not know to check. */
 static const PanoHubToken *
 authorize (PanoHubServer     *self,
            SoupServerMessage *msg,
            const char        *path,
            PanoHubRole        needed)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *auth = soup_message_headers_get_one (headers, "Authorization");
-  const char *token = auth && g_str_has_prefix (auth, "Bearer ") ? auth + 7 : NULL;
-  const PanoHubToken *entry = pano_hub_config_lookup_token (self->config, token);
-  g_autofree char *reason = NULL;
-  PanoHubAudit record = { entry ? entry->name : NULL, NULL, soup_server_message_get_method (msg),
-                          path, "refused", 401, NULL, NULL, NULL, NULL };
-
-  if (entry != NULL && entry->role >= needed)
-    return entry;
-  if (entry == NULL)
-    reason = g_strdup (token ? "Unauthorized: unknown token" :
-                       "Unauthorized: send 'Authorization: Bearer <token>'");
-  else
-    {
-      record.status = 403;
-      record.role = pano_hub_role_name (entry->role);
-      reason = g_strdup_printf ("Forbidden: role '%s' may not do this; it needs '%s'",
-                                pano_hub_role_name (entry->role), pano_hub_role_name (needed));
-    }
-  record.reason = reason;
-  pano_hub_db_audit (self->db, &record, NULL);
-  reply_error (msg, record.status, entry ? "forbidden" : "unauthorized", reason);
-  return NULL;
+  return pano_hub_guard_authorize (self->guard, msg, needed);
 }
 
 static gboolean
@@ -333,12 +315,14 @@ handle_history (PanoHubServer     *self,
     }
   if (!layer_from_path (msg, name, &layer))
     return;
-  if (!parse_seq (query, "from", G_MAXUINT64, &from) || from == 0 ||
+  if (!parse_seq (query, "from", G_MAXUINT64, &from) ||
       !parse_seq (query, "to", pano_hub_store_get_seq (self->store, layer), &to))
     {
-      reply_error (msg, 400, "bad_request", "'from' (>= 1) and 'to' must be seq numbers");
+      reply_error (msg, 400, "bad_request", "'from' and 'to' must be seq numbers");
       return;
     }
+  /* Seqs start at 1: from=0 asks for everything retained, as a window_start of 0 suggests. */
+  from = MAX (from, 1);
   deltas = pano_hub_store_deltas_after (self->store, layer, from - 1, to);
   if (deltas == NULL)
     {
@@ -474,9 +458,21 @@ handle_metrics (PanoHubServer     *self,
     "# TYPE pano_hub_queue_depth_max gauge\npano_hub_queue_depth_max %u\n"
     "# TYPE pano_hub_queue_depth_total gauge\npano_hub_queue_depth_total %u\n"
     "# TYPE pano_hub_coalesced_total counter\npano_hub_coalesced_total %" G_GUINT64_FORMAT "\n"
-    "# TYPE pano_hub_dropped_total counter\npano_hub_dropped_total %" G_GUINT64_FORMAT "\n",
+    "# TYPE pano_hub_dropped_total counter\npano_hub_dropped_total %" G_GUINT64_FORMAT "\n"
+    "# TYPE pano_hub_auth_failures_total counter\npano_hub_auth_failures_total %"
+    G_GUINT64_FORMAT "\n"
+    "# TYPE pano_hub_auth_lockouts_total counter\npano_hub_auth_lockouts_total %"
+    G_GUINT64_FORMAT "\n"
+    "# TYPE pano_hub_auth_locked_total counter\npano_hub_auth_locked_total %" G_GUINT64_FORMAT
+    "\n"
+    "# TYPE pano_hub_bodies_refused_total counter\npano_hub_bodies_refused_total %"
+    G_GUINT64_FORMAT "\n",
     welcomed, self->stats.frames_sent, self->frames_per_second, max_depth, total_depth,
-    self->stats.coalesced, self->stats.dropped);
+    self->stats.coalesced, self->stats.dropped,
+    pano_hub_guard_get_count (self->guard, PANO_HUB_GUARD_AUTH_FAILURES),
+    pano_hub_guard_get_count (self->guard, PANO_HUB_GUARD_LOCKOUTS),
+    pano_hub_guard_get_count (self->guard, PANO_HUB_GUARD_LOCKED),
+    pano_hub_guard_get_count (self->guard, PANO_HUB_GUARD_BODIES_REFUSED));
   g_string_append (text, "# TYPE pano_hub_deltas_published_total counter\n");
   for (guint i = 0; i < PANO_N_LAYERS; i++)
     g_string_append_printf (text, "pano_hub_deltas_published_total{layer=\"%s\"} %"
@@ -529,6 +525,34 @@ handle_recommendations (PanoHubServer     *self,
   reply (msg, status, body);
 }
 
+/* The role each endpoint needs, as route() below checks it: the guard checks it as soon as a
+ * request's headers are in, before its body is read. */
+static PanoHubRole
+route_role (const char *method,
+            const char *path)
+{
+  PanoHubRole needed;
+
+  if (g_str_equal (method, "GET"))
+    {
+      if (g_str_equal (path, "/v1/layers") || g_str_equal (path, "/v1/history") ||
+          g_str_has_prefix (path, "/v1/snapshot/") ||
+          (g_str_has_prefix (path, "/v1/incidents/") &&
+           g_str_has_suffix (path, "/recommendations")))
+        return PANO_HUB_ROLE_VIEWER;
+      if (pano_hub_rest_incidents_serves (path, &needed))
+        return needed;
+    }
+  else if (g_str_equal (method, "POST"))
+    {
+      if (g_str_has_prefix (path, "/v1/ingest/"))
+        return PANO_HUB_ROLE_ADMIN;
+      if (g_str_equal (path, "/v1/commands"))
+        return PANO_HUB_ROLE_DISPATCHER;
+    }
+  return PANO_HUB_ROLE_NONE;
+}
+
 static void
 route (PanoHubServer     *self,
        SoupServerMessage *msg,
@@ -540,7 +564,7 @@ route (PanoHubServer     *self,
   const PanoHubToken *token;
   PanoHubRole needed;
 
-  if (post && soup_server_message_get_request_body (msg)->length > MAX_BODY)
+  if (soup_server_message_get_request_body (msg)->length > PANO_HUB_MAX_BODY)
     reply_error (msg, 413, "payload_too_large", "Request bodies are limited to 16 MiB");
   else if (get && g_str_equal (path, "/v1/health"))
     handle_health (self, msg);
@@ -606,6 +630,7 @@ pano_hub_server_new (PanoHubConfig    *config,
   self->store = g_object_ref (store);
   self->db = g_object_ref (db);
   self->incidents = g_object_ref (incidents);
+  self->guard = pano_hub_guard_new (config, db, route_role);
   g_signal_connect (store, "published", G_CALLBACK (on_published), self);
   return self;
 }
@@ -657,6 +682,7 @@ pano_hub_server_listen (PanoHubServer  *self,
     return FALSE;
   if (self->settings->tls_certificate != NULL && self->settings->tls_key != NULL)
     options |= SOUP_SERVER_LISTEN_HTTPS;
+  pano_hub_guard_attach (self->guard, self->server);
   soup_server_add_websocket_handler (self->server, "/v1/stream", NULL, NULL, on_websocket, self,
                                      NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);

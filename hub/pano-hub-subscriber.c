@@ -25,6 +25,8 @@ struct _PanoHubSubscriber
   const PanoHubSettings *settings;
   PanoHubStore *store;
   PanoHubDb *db;
+  PanoHubGuard *guard;
+  char *address;
   PanoHubStats *stats;
   GPollableOutputStream *output;
   GSource *writable_source;
@@ -95,6 +97,7 @@ pano_hub_subscriber_dispose (GObject *object)
   g_clear_object (&self->config);
   g_clear_object (&self->store);
   g_clear_object (&self->db);
+  g_clear_object (&self->guard);
   G_OBJECT_CLASS (pano_hub_subscriber_parent_class)->dispose (object);
 }
 
@@ -104,6 +107,7 @@ pano_hub_subscriber_finalize (GObject *object)
   PanoHubSubscriber *self = PANO_HUB_SUBSCRIBER (object);
 
   g_free (self->client);
+  g_free (self->address);
   G_OBJECT_CLASS (pano_hub_subscriber_parent_class)->finalize (object);
 }
 
@@ -379,6 +383,17 @@ coalesce (PanoHubSubscriber *self,
   wait_writable (self);
 }
 
+/* Failed hellos count against @address, and a locked-out address gets no welcome. */
+void
+pano_hub_subscriber_set_guard (PanoHubSubscriber *self,
+                               PanoHubGuard      *guard,
+                               const char        *address)
+{
+  g_set_object (&self->guard, guard);
+  g_free (self->address);
+  self->address = g_strdup (address);
+}
+
 /**
  * pano_hub_subscriber_offer:
  *
@@ -487,6 +502,7 @@ handle_hello (PanoHubSubscriber  *self,
 {
   g_auto(PanoHubHello) hello = { 0 };
   g_autoptr(GError) error = NULL;
+  guint locked;
 
   if (!pano_hub_frame_read_hello (frame, &hello, &error))
     {
@@ -503,11 +519,21 @@ handle_hello (PanoHubSubscriber  *self,
       pano_hub_subscriber_close (self, PANO_CLOSE_BAD_PROTOCOL, "unsupported protocol");
       return;
     }
+  if (self->guard != NULL && (locked = pano_hub_guard_locked_for (self->guard, self->address)))
+    {
+      refuse (self, PANO_PROTOCOL_ERROR_RATE_LIMITED, frame->ref,
+              "Too many failed authentications from %s: try again in %u s", self->address,
+              locked);
+      pano_hub_subscriber_close (self, PANO_CLOSE_RATE_LIMITED, "too many failed authentications");
+      return;
+    }
   self->token = pano_hub_config_lookup_token (self->config, hello.token);
   if (self->token == NULL)
     {
       const char *reason = hello.token ? "unknown token" : "no token in hello";
 
+      if (self->guard != NULL && hello.token != NULL)
+        pano_hub_guard_record_failure (self->guard, self->address);
       audit_refused (self, reason);
       refuse (self, PANO_PROTOCOL_ERROR_UNAUTHORIZED, frame->ref, "Unauthorized: %s", reason);
       pano_hub_subscriber_close (self, PANO_CLOSE_UNAUTHORIZED, reason);

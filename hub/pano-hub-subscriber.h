@@ -6,6 +6,7 @@
 #include "pano-hub-batch.h"
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
+#include "pano-hub-guard.h"
 #include "pano-hub-store.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,9 @@ PanoHubSubscriber *pano_hub_subscriber_new        (SoupWebsocketConnection *conn
                                                    PanoHubStore            *store,
                                                    PanoHubDb               *db,
                                                    PanoHubStats            *stats);
+void               pano_hub_subscriber_set_guard  (PanoHubSubscriber       *self,
+                                                   PanoHubGuard            *guard,
+                                                   const char              *address);
 void               pano_hub_subscriber_offer      (PanoHubSubscriber       *self,
                                                    PanoHubBatch            *batch);
 void               pano_hub_subscriber_tick       (PanoHubSubscriber       *self,
