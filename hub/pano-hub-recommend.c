@@ -300,6 +300,20 @@ append_head (GString                 *body,
   g_string_append_printf (body, "],\"speeds\":\"%s\",\"units\":[", live ? "live" : "limits");
 }
 
+static gboolean
+location_of (JsonObject *incident,
+             double     *at)
+{
+  JsonArray *location = json_object_has_member (incident, "location") ?
+                        json_object_get_array_member (incident, "location") : NULL;
+
+  if (location == NULL || json_array_get_length (location) != 2)
+    return FALSE;
+  at[0] = json_array_get_double_element (location, 0);
+  at[1] = json_array_get_double_element (location, 1);
+  return TRUE;
+}
+
 /**
  * pano_hub_recommend:
  * @router: (nullable): the road graph, or %NULL when the hub has none (every unit is then
@@ -322,7 +336,6 @@ pano_hub_recommend (PanoHubRouter         *router,
   g_autoptr(GHashTable) busy = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   const char *category;
-  JsonArray *location;
   double at[2] = { 0, 0 };
   Collect collect;
 
@@ -337,16 +350,9 @@ pano_hub_recommend (PanoHubRouter         *router,
   category = json_object_get_string_member_with_default (incident, "category", "");
   collect = (Collect) { candidates, pano_hub_settings_find_capability (settings, category) };
   pano_hub_store_foreach (store, PANO_LAYER_RESOURCES, collect_unit, &collect);
+  if (location_of (incident, at) && router != NULL)
+    search (router, at, candidates);
   busy = busy_units (incidents, incident_id);
-  location = json_object_has_member (incident, "location") ?
-             json_object_get_array_member (incident, "location") : NULL;
-  if (location != NULL && json_array_get_length (location) == 2)
-    {
-      at[0] = json_array_get_double_element (location, 0);
-      at[1] = json_array_get_double_element (location, 1);
-      if (router != NULL)
-        search (router, at, candidates);
-    }
   for (guint i = 0; i < candidates->len; i++)
     {
       Candidate *c = &g_array_index (candidates, Candidate, i);
