@@ -15,6 +15,7 @@ struct _PanoApplication
   char *tiles;
   char *hub;
   char *token;
+  char *ca_file;
 };
 
 G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
@@ -27,6 +28,9 @@ static const GOptionEntry options[] = {
     N_("URL") },
   { "token", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The hub token (viewer role or higher)"),
     N_("TOKEN") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Trust only the certificate authorities in this PEM file for an https:// hub"),
+    N_("FILE") },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the map to a PNG without a window, then exit; takes --size WxH, "
        "--center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
@@ -43,10 +47,12 @@ ensure_window (PanoApplication *self)
       g_autoptr(GSettings) settings = g_settings_new (PANO_APP_ID);
       g_autofree char *hub = g_settings_get_string (settings, "hub-url");
       g_autofree char *token = g_settings_get_string (settings, "hub-token");
+      g_autofree char *ca_file = g_settings_get_string (settings, "hub-ca-file");
 
       window = GTK_WINDOW (pano_window_new (GTK_APPLICATION (self)));
       if (self->tiles != NULL)
         pano_window_set_tile_url (PANO_WINDOW (window), self->tiles);
+      pano_window_set_hub_ca_file (PANO_WINDOW (window), self->ca_file ? self->ca_file : ca_file);
       pano_window_set_hub (PANO_WINDOW (window), self->hub ? self->hub : hub,
                            self->token ? self->token : token);
     }
@@ -86,6 +92,7 @@ pano_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "tiles", "s", &self->tiles);
   g_variant_dict_lookup (options, "hub", "s", &self->hub);
   g_variant_dict_lookup (options, "token", "s", &self->token);
+  g_variant_dict_lookup (options, "ca-file", "^ay", &self->ca_file);
   return -1;
 }
 
@@ -141,6 +148,7 @@ pano_application_finalize (GObject *object)
   g_clear_pointer (&self->tiles, g_free);
   g_clear_pointer (&self->hub, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
 
   G_OBJECT_CLASS (pano_application_parent_class)->finalize (object);
 }

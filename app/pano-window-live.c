@@ -379,6 +379,22 @@ pano_window_clear_live (PanoWindow *self)
   g_clear_pointer (&self->selected_layer, g_free);
   g_clear_pointer (&self->selected_id, g_free);
   g_clear_pointer (&self->selected_properties, g_free);
+  g_clear_pointer (&self->hub_ca_file, g_free);
+}
+
+/**
+ * pano_window_set_hub_ca_file:
+ * @ca_file: (nullable): PEM certificates an https:// hub's must chain to; %NULL or "" for the
+ *   system's
+ *
+ * Takes effect at the next pano_window_set_hub ().
+ */
+void
+pano_window_set_hub_ca_file (PanoWindow *self,
+                             const char *ca_file)
+{
+  g_free (self->hub_ca_file);
+  self->hub_ca_file = ca_file && *ca_file ? g_strdup (ca_file) : NULL;
 }
 
 /**
@@ -398,6 +414,9 @@ pano_window_set_hub (PanoWindow *self,
     return;
   self->live_store = pano_live_store_new (live_layer_names);
   self->feed = pano_feed_client_new (url, token, self->live_store);
+  /* An unreadable file leaves the feed offline with the reason, which the status shows. */
+  if (self->hub_ca_file != NULL)
+    pano_feed_client_set_ca_file (self->feed, self->hub_ca_file, NULL);
   g_signal_connect_object (self->live_store, "changed", G_CALLBACK (on_live_changed), self, 0);
   add_live_layers (self);
   gtk_widget_set_visible (self->feed_status, TRUE);

@@ -47,6 +47,7 @@ struct _PanoWindow
 
   PanoLiveStore *live_store;
   PanoFeedClient *feed;
+  char *hub_ca_file;          /* trusted for an https:// hub instead of the system's CAs */
   GPtrArray *live_layers;     /* PanoLiveMapLayer, bottom first */
   GPtrArray *live_rows;       /* PanoLiveLayerRow */
   ShumateLayer *choropleth;   /* grid cells by open events, under the live layers */

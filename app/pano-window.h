@@ -28,6 +28,8 @@ ShumateMap       *pano_window_get_map           (PanoWindow         *self);
 guint             pano_window_get_n_loading     (PanoWindow         *self);
 const char       *pano_window_get_last_message  (PanoWindow         *self);
 const char       *pano_window_get_banner        (PanoWindow         *self);
+void              pano_window_set_hub_ca_file   (PanoWindow         *self,
+                                                 const char         *ca_file);
 void              pano_window_set_hub           (PanoWindow         *self,
                                                  const char         *url,
                                                  const char         *token);

@@ -48,6 +48,7 @@ struct _PanoFeedClient
   guint n_attempts;
   guint n_resnapshots;
   guint refused;            /* the close code of a refusal that ended the feed, else 0 */
+  char *trust_error;        /* the CA file could not be read: the feed cannot start */
 
   PanoFeedLinkDecoded *current; /* a frame partly applied when the last slice ran out of time */
   guint current_next;       /* its first change not applied yet */
@@ -367,7 +368,42 @@ pano_feed_client_start (PanoFeedClient *self)
 
   self->attempt = 0;
   self->refused = 0;
+  if (self->trust_error != NULL)
+    {
+      give_up (self, self->trust_error, 0);
+      return;
+    }
   connect_now (self);
+}
+
+/**
+ * pano_feed_client_set_ca_file:
+ * @ca_file: PEM certificates; the hub's must chain to one of them (the system's are then not
+ *   used)
+ *
+ * For a hub on https:// with a certificate of the city's own authority. Call before start: if
+ * the file cannot be read the feed does not start, and says why.
+ *
+ * Returns: FALSE with @error naming the file when it cannot be read
+ */
+gboolean
+pano_feed_client_set_ca_file (PanoFeedClient  *self,
+                              const char      *ca_file,
+                              GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &local_error);
+
+  g_clear_pointer (&self->trust_error, g_free);
+  if (database == NULL)
+    {
+      self->trust_error = g_strdup_printf ("cannot read the hub's CA file %s: %s", ca_file,
+                                           local_error->message);
+      g_set_error_literal (error, local_error->domain, local_error->code, self->trust_error);
+      return FALSE;
+    }
+  pano_feed_link_set_trust (self->link, database);
+  return TRUE;
 }
 
 void
@@ -406,6 +442,7 @@ pano_feed_client_finalize (GObject *object)
   g_free (self->url);
   g_free (self->token);
   g_free (self->last_error);
+  g_free (self->trust_error);
 
   G_OBJECT_CLASS (pano_feed_client_parent_class)->finalize (object);
 }

@@ -21,6 +21,9 @@ G_DECLARE_FINAL_TYPE (PanoFeedClient, pano_feed_client, PANO, FEED_CLIENT, GObje
 PanoFeedClient *pano_feed_client_new                (const char     *url,
                                                      const char     *token,
                                                      PanoLiveStore  *store);
+gboolean        pano_feed_client_set_ca_file        (PanoFeedClient *self,
+                                                     const char     *ca_file,
+                                                     GError        **error);
 void            pano_feed_client_start              (PanoFeedClient *self);
 void            pano_feed_client_stop               (PanoFeedClient *self);
 PanoFeedState   pano_feed_client_get_state          (PanoFeedClient *self);

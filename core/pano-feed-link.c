@@ -62,6 +62,7 @@ typedef enum
   LINK_CONNECT,
   LINK_SEND,
   LINK_DISCONNECT,
+  LINK_TRUST,
   LINK_QUIT,
 } LinkOp;
 
@@ -74,6 +75,7 @@ typedef struct
   char *url;
   char *uri;
   char *text;
+  GTlsDatabase *trust;        /* LINK_TRUST */
 } Command;
 
 /* Link → main thread: the news, and the reference that keeps the link alive until it is told. */
@@ -87,6 +89,7 @@ typedef struct
 {
   PanoFeedLink *link;         /* a reference */
   GCancellable *cancellable;
+  SoupMessage *message;       /* to tell a refused certificate from an unreachable hub */
 } Attempt;
 
 void
@@ -299,6 +302,8 @@ describe_close (guint code)
       return "the hub speaks another protocol version";
     case PANO_CLOSE_SLOW_CONSUMER:
       return "the hub cut this console off because it fell too far behind";
+    case PANO_CLOSE_RATE_LIMITED:
+      return "the hub turns this address away for a while after failed authentications";
     case SOUP_WEBSOCKET_CLOSE_GOING_AWAY:
       return "the hub is shutting down";
     case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
@@ -323,6 +328,30 @@ on_closed (SoupWebsocketConnection *connection,
   link_lost (link, why, FALSE, refused ? code : 0);
 }
 
+/* A certificate the console does not trust, in words naming the host and what is wrong. */
+static char *
+describe_untrusted (PanoFeedLink *link,
+                    SoupMessage  *message)
+{
+  static const struct { GTlsCertificateFlags flag; const char *words; } reasons[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, "not signed by a trusted authority (see --ca-file)" },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host" },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet" },
+    { G_TLS_CERTIFICATE_EXPIRED, "expired" },
+    { G_TLS_CERTIFICATE_REVOKED, "revoked" },
+    { G_TLS_CERTIFICATE_INSECURE, "insecure" },
+  };
+  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (message);
+  GUri *uri = soup_message_get_uri (message);
+  g_autoptr(GString) why = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (flags & reasons[i].flag)
+      g_string_append_printf (why, "%s%s", why->len ? ", " : "", reasons[i].words);
+  return g_strdup_printf ("refused the certificate of the hub at %s:%d: %s", g_uri_get_host (uri),
+                          g_uri_get_port (uri), why->len ? why->str : "not trusted");
+}
+
 static void
 on_connected (GObject      *object,
               GAsyncResult *result,
@@ -335,6 +364,8 @@ on_connected (GObject      *object,
     soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
   gboolean stale = g_cancellable_is_cancelled (attempt->cancellable);
 
+  g_autoptr(SoupMessage) message = attempt->message;
+
   link->n_pending--;
   g_object_unref (attempt->cancellable);
   g_free (attempt);
@@ -342,8 +373,10 @@ on_connected (GObject      *object,
     {
       if (!stale && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *why = g_strdup_printf ("cannot reach the hub at %s: %s", link->url,
-                                                  error->message);
+          g_autofree char *why = error->domain == G_TLS_ERROR
+                                 ? describe_untrusted (link, message)
+                                 : g_strdup_printf ("cannot reach the hub at %s: %s", link->url,
+                                                    error->message);
           link_lost (link, why, FALSE, 0);
         }
       link_unref (link);
@@ -385,6 +418,7 @@ link_connect (PanoFeedLink *link,
   link->n_pending++;
   attempt->link = link_ref (link);
   attempt->cancellable = g_object_ref (link->cancellable);
+  attempt->message = g_object_ref (message);
   soup_session_websocket_connect_async (link->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
                                         link->cancellable, on_connected, attempt);
 }
@@ -407,6 +441,9 @@ link_run_command (gpointer data)
       break;
     case LINK_DISCONNECT:
       link_drop (link);
+      break;
+    case LINK_TRUST:
+      soup_session_set_tls_database (link->session, command->trust);
       break;
     case LINK_QUIT:
       link_drop (link);
@@ -519,6 +556,7 @@ command_free (Command *command)
   g_free (command->url);
   g_free (command->uri);
   g_free (command->text);
+  g_clear_object (&command->trust);
   g_free (command);
 }
 
@@ -611,6 +649,21 @@ void
 pano_feed_link_disconnect (PanoFeedLink *link)
 {
   post_command (link, LINK_DISCONNECT, 0, NULL, NULL, NULL);
+}
+
+/* The certificates the hub's must chain to, from the next connection on, instead of the
+ * system's. */
+void
+pano_feed_link_set_trust (PanoFeedLink *link,
+                          GTlsDatabase *database)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->link = link;
+  command->op = LINK_TRUST;
+  command->trust = g_object_ref (database);
+  g_main_context_invoke_full (link->context, G_PRIORITY_DEFAULT, link_run_command, command,
+                              (GDestroyNotify)command_free);
 }
 
 /* How many bytes of frames received but not yet applied make the console fall behind (it then

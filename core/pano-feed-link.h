@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "pano-feed-frame.h"
 
@@ -52,6 +52,8 @@ void          pano_feed_link_send         (PanoFeedLink           *link,
                                            guint                   generation,
                                            char                   *text);
 void          pano_feed_link_disconnect   (PanoFeedLink           *link);
+void          pano_feed_link_set_trust    (PanoFeedLink           *link,
+                                           GTlsDatabase           *database);
 void          pano_feed_link_set_backlog_limit (PanoFeedLink      *link,
                                            gsize                   max_bytes);
 gsize         pano_feed_link_get_backlog_bytes (PanoFeedLink      *link);

@@ -1347,104 +1347,6 @@ test_simulator_batches (void)
   hub_stop (hub);
 }
 
-static gboolean
-accept_any_certificate (SoupMessage          *msg,
-                        GTlsCertificate      *certificate,
-                        GTlsCertificateFlags  errors,
-                        gpointer              user_data)
-{
-  return TRUE;
-}
-
-static void
-on_wss (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  SoupWebsocketConnection **connection = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_set (gpointer user_data)
-{
-  return *(gpointer *) user_data != NULL;
-}
-
-static void
-on_wss_message (SoupWebsocketConnection *connection,
-                SoupWebsocketDataType    type,
-                GBytes                  *message,
-                gpointer                 user_data)
-{
-  char **first = user_data;
-
-  if (*first == NULL)
-    *first = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-}
-
-/* With a certificate and key configured, the same port speaks https and wss, not http. */
-static void
-test_tls (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("pano-hub-tls-XXXXXX", NULL);
-  g_autofree char *cert = g_build_filename (dir, "hub.crt", NULL);
-  g_autofree char *key = g_build_filename (dir, "hub.key", NULL);
-  const char *openssl[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                            "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-                            NULL };
-  g_autofree char *extra = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *ws_url = NULL;
-  g_autofree char *first = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(SoupMessage) upgrade = NULL;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  gint status = -1;
-  Hub *hub;
-
-  /* openssl is in tools/debian-packages.txt: TLS is always tested. */
-  g_assert_true (g_spawn_sync (NULL, (char **) openssl, NULL, G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (status, ==, 0);
-  extra = g_strdup_printf ("tls-certificate=%s\ntls-key=%s\n", cert, key);
-  hub = hub_start (extra);
-
-  /* Plain HTTP to the TLS port is refused. */
-  g_assert_cmpuint (hub_rest_expect_failure (hub, "/v1/health"), ==, TRUE);
-
-  url = g_strdup_printf ("https://127.0.0.1:%u/v1/health", hub->port);
-  msg = soup_message_new ("GET", url);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
-  body = soup_session_send_and_read (hub->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  ws_url = g_strdup_printf ("wss://127.0.0.1:%u/v1/stream", hub->port);
-  upgrade = soup_message_new ("GET", ws_url);
-  g_signal_connect (upgrade, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
-  soup_session_websocket_connect_async (hub->session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        NULL, on_wss, &connection);
-  wait_until (NULL, is_set, &connection, "the wss handshake");
-  g_signal_connect (connection, "message", G_CALLBACK (on_wss_message), &first);
-  soup_websocket_connection_send_text (connection, "{\"type\":\"hello\",\"protocol\":1,"
-                                                   "\"token\":\"view-token\"}");
-  wait_until (NULL, is_set, &first, "welcome over wss");
-  g_assert_true (g_str_has_prefix (first, "{\"type\":\"welcome\""));
-  soup_websocket_connection_close (connection, 1000, NULL);
-  hub_stop (hub);
-  g_unlink (cert);
-  g_unlink (key);
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1465,7 +1367,6 @@ main (int   argc,
   g_test_add_func ("/hub/errors", test_errors);
   g_test_add_func ("/hub/commands/durable-after-kill9", test_durable_commands);
   g_test_add_func ("/hub/commands/lifecycle", test_lifecycle);
-  g_test_add_func ("/hub/auth/tls", test_tls);
   g_test_add_func ("/hub/simulator/same-seed-same-run", test_simulator_deterministic);
   g_test_add_func ("/hub/simulator/one-delta-per-tick", test_simulator_batches);
   return g_test_run ();
