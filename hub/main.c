@@ -4,6 +4,7 @@
 #include <glib-unix.h>
 #include <locale.h>
 
+#include "pano-hub-backup.h"
 #include "pano-hub-city.h"
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
@@ -21,6 +22,7 @@ typedef struct
   char *city;
   char *roads;
   char *port_file;
+  char *backup;
   gboolean simulate;
   gint64 seed;
   double speed;
@@ -85,6 +87,9 @@ parse_options (int       *argc,
       "[simulator] manual-share)", "X" },
     { "entities", 0, 0, G_OPTION_ARG_INT64, &options->entities,
       "Add N simulated sensor nodes (up to 3000000) for scale runs", "N" },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, &options->backup,
+      "Copy the database to FILE (consistent, while a hub may be serving from it), then exit; "
+      "restore: docs/hub.md", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version", NULL },
     { NULL }
   };
@@ -152,7 +157,7 @@ configure (PanoHubConfig  *config,
       g_free (settings->roads);
       settings->roads = g_strdup (options->roads);
     }
-  if (pano_hub_config_get_n_tokens (config) == 0)
+  if (options->backup == NULL && pano_hub_config_get_n_tokens (config) == 0)
     g_warning ("No [tokens] configured: every client will be refused");
   return TRUE;
 }
@@ -254,6 +259,25 @@ options_clear (Options *options)
   g_free (options->city);
   g_free (options->roads);
   g_free (options->port_file);
+  g_free (options->backup);
+}
+
+/* --backup FILE: a copy of the database, made beside the running hub (pano-hub-backup.c). */
+static int
+backup (PanoHubConfig *config,
+        const char    *destination,
+        GError       **error)
+{
+  const char *database = pano_hub_config_get (config)->database;
+  PanoHubBackupReport report;
+
+  if (!pano_hub_backup (database, destination, &report, error))
+    return 1;
+  g_print ("panorama-hub: %s copied to %s: %" G_GINT64_FORMAT " pages, %" G_GINT64_FORMAT
+           " incidents, %" G_GINT64_FORMAT " command answers, %" G_GINT64_FORMAT
+           " audit rows; quick_check ok\n", database, destination, report.pages,
+           report.incidents, report.commands, report.audit_rows);
+  return 0;
 }
 
 int
@@ -283,6 +307,8 @@ main (int   argc,
     }
   if (!configure (config, &options, argc, argv, &error))
     status = 1;
+  else if (options.backup != NULL)
+    status = backup (config, options.backup, &error);
   else
     status = run (config, &options);
   if (error != NULL)
