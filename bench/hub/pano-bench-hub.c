@@ -6,8 +6,10 @@
  * minimal WebSocket reader for the hub, a minimal MQTT 3.1.1 reader for mosquitto); one
  * publisher thread feeds the server; the figure is messages delivered to all subscribers per
  * second, from the first publish to the last delivery. A hub delta frame may carry many
- * updates (one frame per ingest request): its seq range is what is counted. The MQTT payload is
- * as long as one update of the hub's frame. Also measures ingest updates/s, the hub's CPU at a
+ * updates (one frame per ingest request): its seq range is what is counted. mosquitto runs
+ * twice: once relaying one update per message (a payload as long as one update of the hub's
+ * frame), and once relaying exactly the hub's frames (a payload as long as one delta frame,
+ * counted as the updates that frame carries) — the like-for-like comparison. Also measures ingest updates/s, the hub's CPU at a
  * paced 20 000 updates/s with one subscriber, and durable commands/s. Prints figures; never
  * passes or fails on them. `--hub PATH` runs another panorama-hub binary (before/after). */
 #define G_LOG_DOMAIN "panorama-bench-hub"
@@ -40,6 +42,8 @@ typedef struct
   guint64 frames;
   guint snapshots;
   gsize last_size;       /* bytes per update of the last message */
+  gsize last_frame;      /* bytes of the last delta frame (its payload) */
+  guint64 last_updates;  /* updates the last delta frame carried */
 } Conn;
 
 static const char *hub_binary = PANO_HUB_BINARY;
@@ -169,6 +173,8 @@ ws_parse_one (Conn *c)
       c->messages += updates;
       c->frames++;
       c->last_size = len / MAX (updates, 1);
+      c->last_frame = len;
+      c->last_updates = updates;
     }
   else if ((c->buf[0] & 0x0f) == 1 && len > 18 &&
            memcmp (c->buf + h, "{\"type\":\"snapshot\"", 18) == 0)
@@ -603,10 +609,18 @@ per_subscriber (guint n)
   return CLAMP (400000 / n, 2000, 100000);
 }
 
+/* What the hub sent: bytes per update, and its delta frames' size and updates. */
+typedef struct
+{
+  gsize update_bytes;
+  gsize frame_bytes;
+  guint64 frame_updates;
+} Frames;
+
 static double
-fanout_hub (guint  port,
-            guint  n,
-            gsize *frame)
+fanout_hub (guint   port,
+            guint   n,
+            Frames *frames)
 {
   g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   Publish publish = { port, per_subscriber (n), 0, 500 };
@@ -619,20 +633,25 @@ fanout_hub (guint  port,
   thread = g_thread_new ("publish", hub_publish, &publish);
   seconds = receive (conns, got_messages, publish.count);
   g_thread_join (thread);
-  *frame = ((Conn *) conns->pdata[0])->last_size;
+  frames->update_bytes = ((Conn *) conns->pdata[0])->last_size;
+  frames->frame_bytes = ((Conn *) conns->pdata[0])->last_frame;
+  frames->frame_updates = ((Conn *) conns->pdata[0])->last_updates;
   if (seconds < 0)
     g_printerr ("hub, %u subscribers: only %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                 " delivered\n", n, total_messages (conns), publish.count * n);
   return seconds < 0 ? 0 : publish.count * n / seconds;
 }
 
+/* Updates per second through mosquitto, @updates_per_message updates in each message of
+ * @payload bytes. */
 static double
-fanout_mosquitto (guint port,
-                  guint n,
-                  gsize payload)
+fanout_mosquitto (guint   port,
+                  guint   n,
+                  gsize   payload,
+                  guint64 updates_per_message)
 {
   g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
-  Publish publish = { port, per_subscriber (n), payload, 0 };
+  Publish publish = { port, MAX (per_subscriber (n) / updates_per_message, 1), payload, 0 };
   GThread *thread;
   double seconds;
 
@@ -644,7 +663,7 @@ fanout_mosquitto (guint port,
   if (seconds < 0)
     g_printerr ("mosquitto, %u subscribers: only %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                 " delivered\n", n, total_messages (conns), publish.count * n);
-  return seconds < 0 ? 0 : publish.count * n / seconds;
+  return seconds < 0 ? 0 : publish.count * updates_per_message * n / seconds;
 }
 
 static double
@@ -764,6 +783,65 @@ command_rate (guint port,
   return count / ((g_get_monotonic_time () - start) / 1e6);
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* "median (worst)" of @n samples of a rate, sorted in place. */
+static char *
+median_worst (double *samples,
+              guint   n)
+{
+  qsort (samples, n, sizeof *samples, compare_double);
+  return g_strdup_printf ("%.0f (%.0f)", samples[n / 2], samples[0]);
+}
+
+/* One row: the hub, mosquitto relaying single updates, and mosquitto relaying the hub's own
+ * frames, @runs times each, the order rotated so that none always goes first. */
+static void
+fanout_row (guint   hub_port,
+            guint   broker_port,
+            guint   n,
+            guint   runs,
+            Frames *frames)
+{
+  g_autofree double *hub = g_new0 (double, runs);
+  g_autofree double *single = g_new0 (double, runs);
+  g_autofree double *batched = g_new0 (double, runs);
+  g_autofree char *h = NULL, *s = NULL, *b = NULL;
+  double hub_median, batched_median;
+
+  for (guint r = 0; r < runs; r++)
+    for (guint k = 0; k < 3; k++)
+      switch ((r + k) % 3)
+        {
+        case 0:
+          hub[r] = fanout_hub (hub_port, n, frames);
+          break;
+        case 1:
+          single[r] = frames->update_bytes ? fanout_mosquitto (broker_port, n,
+                                                               frames->update_bytes, 1) : 0;
+          break;
+        default:
+          batched[r] = frames->frame_bytes ? fanout_mosquitto (broker_port, n,
+                                                               frames->frame_bytes,
+                                                               frames->frame_updates) : 0;
+          break;
+        }
+  h = median_worst (hub, runs);
+  s = median_worst (single, runs);
+  b = median_worst (batched, runs);
+  hub_median = hub[runs / 2];
+  batched_median = batched[runs / 2];
+  g_print ("| %u | %" G_GUINT64_FORMAT " | %s | %s | %s | %.2f |\n", n, per_subscriber (n), h, s,
+           b, batched_median > 0 ? hub_median / batched_median : 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,32 +852,33 @@ main (int   argc,
   g_autoptr(GSubprocess) hub = NULL;
   g_autoptr(GSubprocess) broker = NULL;
   guint hub_port, broker_port;
-  gsize frame = 0;
+  Frames frames = { 0 };
+  guint runs = 3;
 
   signal (SIGPIPE, SIG_IGN);
   g_assert_no_error (error);
-  if (argc == 3 && g_str_equal (argv[1], "--hub"))
-    hub_binary = argv[2];
-  else if (argc != 1)
-    {
-      g_printerr ("Usage: %s [--hub PATH-TO-panorama-hub]\n", argv[0]);
-      return 2;
-    }
+  for (int i = 1; i < argc; i++)
+    if (i + 1 < argc && g_str_equal (argv[i], "--hub"))
+      hub_binary = argv[++i];
+    else if (i + 1 < argc && g_str_equal (argv[i], "--runs"))
+      runs = CLAMP (atoi (argv[++i]), 1, 50);
+    else
+      {
+        g_printerr ("Usage: %s [--hub PATH-TO-panorama-hub] [--runs N (3)]\n", argv[0]);
+        return 2;
+      }
   g_print ("panorama-hub: %s\n\n", hub_binary);
   hub = start_hub (dir, &hub_port);
   broker = start_mosquitto (dir, &broker_port);
-  g_print ("| subscribers | messages each | panorama-hub updates/s | mosquitto msgs/s | "
-           "hub / mosquitto |\n|---|---|---|---|---|\n");
+  g_print ("Fan-out, %u runs of each, order rotated; median (worst) updates/s:\n\n", runs);
+  g_print ("| subscribers | updates each | panorama-hub | mosquitto, one update per message | "
+           "mosquitto, the hub's frames | hub / mosquitto, same frames |\n"
+           "|---|---|---|---|---|---|\n");
   for (guint i = 0; i < G_N_ELEMENTS (fanouts); i++)
-    {
-      double h = fanout_hub (hub_port, fanouts[i], &frame);
-      double m = fanout_mosquitto (broker_port, fanouts[i], frame);
-
-      g_print ("| %u | %" G_GUINT64_FORMAT " | %.0f | %.0f | %.2f |\n", fanouts[i],
-               per_subscriber (fanouts[i]), h, m, m > 0 ? h / m : 0);
-    }
-  g_print ("\nPayload: %zu bytes per update on both sides (of the hub's delta frames; MQTT QoS 0).\n",
-           frame);
+    fanout_row (hub_port, broker_port, fanouts[i], runs, &frames);
+  g_print ("\nPayloads (MQTT QoS 0): one update, %zu bytes; one of the hub's delta frames, "
+           "%zu bytes carrying %" G_GUINT64_FORMAT " updates.\n", frames.update_bytes,
+           frames.frame_bytes, frames.frame_updates);
   g_print ("Ingest (POST /v1/ingest, 1000 features per request, no subscribers): %.0f updates/s\n",
            ingest_rate (hub_port));
   paced_cpu (hub, hub_port, 0);

@@ -162,6 +162,8 @@ test_frames_refused (void)
       client_send (client, before_hello[i].frame);
       expect_error (client, before_hello[i].code, before_hello[i].ref);
     }
+  soup_websocket_connection_send_binary (client->connection, "{\"type\":\"hello\"}", 16);
+  expect_error (client, "bad_frame", NULL);
   g_free (client_hello (client, "view-token"));
   for (guint i = 0; i < G_N_ELEMENTS (after_hello); i++)
     {
