@@ -88,20 +88,6 @@ hub_rest (Hub         *hub,
   return pano_test_hub_rest (hub, method, path, token, key, body, response, replayed);
 }
 
-/* TRUE when a plain-HTTP request to @path gets no HTTP answer at all. */
-gboolean
-hub_rest_expect_failure (Hub        *hub,
-                         const char *path)
-{
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", hub->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = soup_session_send_and_read (hub->session, msg, NULL, &error);
-  return error != NULL;
-}
-
 char *
 hub_metrics (Hub *hub)
 {

@@ -44,8 +44,6 @@ guint        hub_rest           (Hub         *hub,
                                  JsonNode   **response,
                                  gboolean    *replayed);
 char        *hub_metrics        (Hub         *hub);
-gboolean     hub_rest_expect_failure (Hub    *hub,
-                                      const char *path);
 guint64      hub_metric         (Hub         *hub,
                                  const char  *name);
 void         hub_ingest_points  (Hub         *hub,
