@@ -77,6 +77,17 @@ refresh_rows (PanoAlertList *self,
 
 /* ---- the view's rows ---- */
 
+/* The view may free a row without a teardown (GTK 4.8 drops recycled rows with their list
+ * item): the list hears of it from the row itself. */
+static void
+on_row_gone (gpointer  user_data,
+             GObject  *row)
+{
+  PanoAlertList *self = user_data;
+
+  g_ptr_array_remove_fast (self->rows, row);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -87,6 +98,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_child (item, row);
   g_ptr_array_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), on_row_gone, self);
 }
 
 static void
@@ -103,7 +115,10 @@ teardown_row (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               PanoAlertList            *self)
 {
-  g_ptr_array_remove (self->rows, gtk_list_item_get_child (item));
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  if (row != NULL && g_ptr_array_remove_fast (self->rows, row))
+    g_object_weak_unref (G_OBJECT (row), on_row_gone, self);
 }
 
 /* ---- counts ---- */
@@ -321,6 +336,11 @@ pano_alert_list_dispose (GObject *object)
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  while (self->rows->len > 0)
+    {
+      g_object_weak_unref (self->rows->pdata[0], on_row_gone, self);
+      g_ptr_array_remove_index_fast (self->rows, 0);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PANO_TYPE_ALERT_LIST);
   g_clear_object (&self->model);
   g_clear_object (&self->client);
