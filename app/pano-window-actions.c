@@ -102,7 +102,7 @@ dismiss_banner_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  pano_window_show_banner (PANO_WINDOW (widget), NULL);
+  pano_window_dismiss_banner (PANO_WINDOW (widget));
 }
 
 static void

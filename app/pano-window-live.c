@@ -7,6 +7,7 @@
 #include "pano-window-private.h"
 #include "pano-live-classify.h"
 #include "pano-live-layer-row.h"
+#include "pano-protocol.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -74,6 +75,8 @@ describe_state (PanoWindow *self)
     case PANO_FEED_OFFLINE:
     default:
       since = format_clock (pano_feed_client_get_offline_since (self->feed));
+      if (pano_feed_client_get_refusal (self->feed) != 0)
+        return g_strdup_printf (_("Offline since %s: refused by the hub"), since);
       return g_strdup_printf (_("Offline since %s"), since);
     }
 }
@@ -105,33 +108,48 @@ describe_layers (PanoWindow *self)
   return g_string_free (text, FALSE);
 }
 
+/* A refusal in the operator's words: it is final, and says what to change. */
+static char *
+describe_refusal (PanoWindow *self)
+{
+  guint code = pano_feed_client_get_refusal (self->feed);
+
+  if (code == PANO_CLOSE_BAD_PROTOCOL)
+    return g_strdup_printf (_("The hub %s speaks another protocol version than this console. "
+                              "Live layers are off: update the console or the hub."),
+                            pano_feed_client_get_url (self->feed));
+  return g_strdup_printf (_("The hub %s refused this console’s token. Live layers are off until "
+                            "the token is corrected (--token or the hub-token setting)."),
+                          pano_feed_client_get_url (self->feed));
+}
+
 static void
 update_banner (PanoWindow *self)
 {
   gint64 since = pano_feed_client_get_offline_since (self->feed);
+  gboolean refused = pano_feed_client_get_refusal (self->feed) != 0;
   gboolean down = pano_feed_client_get_state (self->feed) != PANO_FEED_CONNECTED &&
-                  since > 0 && g_get_real_time () / 1000 - since > BANNER_AFTER_MS;
+                  since > 0 && (refused || g_get_real_time () / 1000 - since > BANNER_AFTER_MS);
+  g_autofree char *message = NULL;
 
   /* The last picture stays, but visibly not live. */
   for (guint i = 0; i < self->live_layers->len; i++)
     gtk_widget_set_opacity (g_ptr_array_index (self->live_layers, i), down ? 0.45 : 1.0);
-  if (down)
+  if (down && refused)
+    message = describe_refusal (self);
+  else if (down)
     {
       g_autofree char *clock = format_clock (since);
-      g_autofree char *message =
-        g_strdup_printf (_("The hub %s is unreachable since %s (%s). The last picture stays on "
-                           "screen, faded where it is stale; reconnecting by itself."),
-                         pano_feed_client_get_url (self->feed), clock,
-                         pano_feed_client_get_last_error (self->feed)
-                         ? pano_feed_client_get_last_error (self->feed) : _("no answer"));
-      pano_window_show_banner (self, message);
-      self->feed_banner = TRUE;
+
+      message = g_strdup_printf (_("The hub %s is unreachable since %s (%s). The last picture "
+                                   "stays on screen, faded where it is stale; reconnecting by "
+                                   "itself."),
+                                 pano_feed_client_get_url (self->feed), clock,
+                                 pano_feed_client_get_last_error (self->feed)
+                                 ? pano_feed_client_get_last_error (self->feed)
+                                 : _("no answer"));
     }
-  else if (self->feed_banner)
-    {
-      pano_window_show_banner (self, NULL);
-      self->feed_banner = FALSE;
-    }
+  pano_window_set_banner (self, PANO_BANNER_HUB, message);
 }
 
 static gboolean
@@ -370,6 +388,8 @@ void
 pano_window_clear_live (PanoWindow *self)
 {
   g_clear_handle_id (&self->feed_status_id, g_source_remove);
+  if (self->feed && self->banner_label)
+    pano_window_set_banner (self, PANO_BANNER_HUB, NULL);
   if (self->feed)
     pano_feed_client_stop (self->feed);
   g_clear_object (&self->feed);
@@ -431,6 +451,13 @@ PanoLiveStore *
 pano_window_get_live_store (PanoWindow *self)
 {
   return self->live_store;
+}
+
+/* Returns: (nullable) (transfer none): the subscription to the hub, if any */
+PanoFeedClient *
+pano_window_get_feed (PanoWindow *self)
+{
+  return self->feed;
 }
 
 /* Returns: the text of the connection indicator in the header bar */

@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 #define PANO_HOME_LONGITUDE 110.798
 #define PANO_HOME_ZOOM 11.0
 
+/* Who says what in the banner: each situation keeps its own line, so one going away never
+ * takes another's words with it. */
+typedef enum
+{
+  PANO_BANNER_HUB,
+  PANO_BANNER_TILES,
+  PANO_BANNER_OTHER,
+  PANO_N_BANNERS
+} PanoBannerOwner;
+
 struct _PanoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -40,10 +50,13 @@ struct _PanoWindow
   PanoStaticLayer *base_map;
   PanoOnlineSource *online;
   char *last_message;
+  char *banners[PANO_N_BANNERS];     /* each owner's message, NULL for none */
+  char *dismissed[PANO_N_BANNERS];   /* what the operator dismissed, hidden until it changes */
   guint n_user_layers;
   guint n_loading;
   gboolean base_loaded;
-  gboolean hide_base_map;
+  gboolean hide_base_map;     /* a --tiles URL (or none) replaces the offline base map … */
+  gboolean tiles_failing;     /* … except while the tile server fails */
 
   PanoLiveStore *live_store;
   PanoFeedClient *feed;
@@ -52,7 +65,6 @@ struct _PanoWindow
   GPtrArray *live_rows;       /* PanoLiveLayerRow */
   ShumateLayer *choropleth;   /* grid cells by open events, under the live layers */
   guint feed_status_id;
-  gboolean feed_banner;
   char *selected_layer;
   char *selected_id;
   char *selected_properties;  /* what the panel shows for it */
@@ -65,6 +77,11 @@ void pano_window_notify                (PanoWindow     *self,
                                         gboolean        sticky);
 void pano_window_show_banner           (PanoWindow     *self,
                                         const char     *message);
+void pano_window_set_banner            (PanoWindow     *self,
+                                        PanoBannerOwner owner,
+                                        const char     *message);
+void pano_window_dismiss_banner        (PanoWindow     *self);
+void pano_window_update_base_map       (PanoWindow     *self);
 void pano_window_add_gis_layer         (PanoWindow     *self,
                                         PanoGisLayer   *layer);
 void pano_window_go_home               (PanoWindow     *self);

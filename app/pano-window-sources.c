@@ -169,20 +169,39 @@ on_tiles_failed (PanoOnlineSource *source,
                  PanoWindow       *self)
 {
   g_autofree char *message =
-    g_strdup_printf (_("The tile server “%s” is not answering (%s). Showing the offline base "
-                       "map instead."), pano_online_source_get_host (source), reason);
+    g_strdup_printf (_("The tile server “%s” is failing (%s). Showing the offline base map "
+                       "instead until it answers again."),
+                     pano_online_source_get_host (source), reason);
 
-  pano_window_show_banner (self, message);
-  self->hide_base_map = FALSE;
-  if (self->base_map)
-    pano_static_layer_set_visible (self->base_map, TRUE);
+  pano_window_set_banner (self, PANO_BANNER_TILES, message);
+  self->tiles_failing = TRUE;
+  pano_window_update_base_map (self);
+}
+
+/* The online map as the layer under every static one. A new layer asks for every tile in view
+ * again: the ones that failed would otherwise stay holes once the offline map is gone. */
+static void
+set_online_backdrop (PanoWindow *self)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+  const char *host = pano_online_source_get_host (self->online);
+  g_autoptr(ShumateRasterRenderer) renderer =
+    shumate_raster_renderer_new_full ("online", host, NULL, NULL, 0, 19, 256,
+                                      SHUMATE_MAP_PROJECTION_MERCATOR,
+                                      SHUMATE_DATA_SOURCE (self->online));
+
+  pano_layer_stack_set_backdrop (self->stack, SHUMATE_LAYER (shumate_map_layer_new (
+                                   SHUMATE_MAP_SOURCE (renderer), viewport)));
 }
 
 static void
 on_tiles_recovered (PanoOnlineSource *source,
                     PanoWindow       *self)
 {
-  pano_window_show_banner (self, NULL);
+  pano_window_set_banner (self, PANO_BANNER_TILES, NULL);
+  self->tiles_failing = FALSE;
+  set_online_backdrop (self);
+  pano_window_update_base_map (self);
 }
 
 /**
@@ -197,27 +216,26 @@ pano_window_set_tile_url (PanoWindow *self,
   gboolean online = url != NULL && url[0] != '\0' && !g_str_equal (url, "none");
 
   g_clear_object (&self->online);
+  pano_window_set_banner (self, PANO_BANNER_TILES, NULL);
+  self->tiles_failing = FALSE;
   self->hide_base_map = url != NULL && url[0] != '\0';
-  if (self->base_map)
-    pano_static_layer_set_visible (self->base_map, !self->hide_base_map);
+  pano_window_update_base_map (self);
 
   if (online)
     {
-      ShumateViewport *viewport = shumate_map_get_viewport (self->map);
-      g_autoptr(ShumateRasterRenderer) renderer = NULL;
-      const char *host;
-
       self->online = pano_online_source_new (url);
       g_signal_connect_object (self->online, "failed", G_CALLBACK (on_tiles_failed), self, 0);
       g_signal_connect_object (self->online, "recovered", G_CALLBACK (on_tiles_recovered),
                                self, 0);
-      host = pano_online_source_get_host (self->online);
-      renderer = shumate_raster_renderer_new_full ("online", host, NULL, NULL, 0, 19, 256,
-                                                   SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                   SHUMATE_DATA_SOURCE (self->online));
-      pano_layer_stack_set_backdrop (self->stack, SHUMATE_LAYER (shumate_map_layer_new (
-                                       SHUMATE_MAP_SOURCE (renderer), viewport)));
+      set_online_backdrop (self);
     }
   else
     pano_layer_stack_set_backdrop (self->stack, NULL);
+}
+
+/* Returns: (nullable) (transfer none): the online tile source while --tiles names one */
+PanoOnlineSource *
+pano_window_get_online_source (PanoWindow *self)
+{
+  return self->online;
 }

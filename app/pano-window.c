@@ -25,12 +25,65 @@ pano_window_notify (PanoWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static void
+update_banner (PanoWindow *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < PANO_N_BANNERS; i++)
+    if (self->banners[i] != NULL && g_strcmp0 (self->banners[i], self->dismissed[i]) != 0)
+      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", self->banners[i]);
+  if (text->len > 0)
+    gtk_label_set_label (self->banner_label, text->str);
+  gtk_revealer_set_reveal_child (self->banner_revealer, text->len > 0);
+}
+
+/**
+ * pano_window_set_banner:
+ * @message: (nullable): what @owner has to say, %NULL when it has nothing any more
+ *
+ * The banner shows every owner's message, one line each.
+ */
+void
+pano_window_set_banner (PanoWindow      *self,
+                        PanoBannerOwner  owner,
+                        const char      *message)
+{
+  if (g_strcmp0 (self->banners[owner], message) == 0)
+    return;
+  g_free (self->banners[owner]);
+  self->banners[owner] = g_strdup (message);
+  if (message == NULL)
+    g_clear_pointer (&self->dismissed[owner], g_free);
+  update_banner (self);
+}
+
+/* A message of no particular owner (%NULL clears it). */
 void
 pano_window_show_banner (PanoWindow *self,
                          const char *message)
 {
-  gtk_label_set_label (self->banner_label, message);
-  gtk_revealer_set_reveal_child (self->banner_revealer, message != NULL);
+  pano_window_set_banner (self, PANO_BANNER_OTHER, message);
+}
+
+/* Hides what the banner says now; a new or changed message shows it again. */
+void
+pano_window_dismiss_banner (PanoWindow *self)
+{
+  for (guint i = 0; i < PANO_N_BANNERS; i++)
+    {
+      g_free (self->dismissed[i]);
+      self->dismissed[i] = g_strdup (self->banners[i]);
+    }
+  update_banner (self);
+}
+
+/* The offline base map shows unless a --tiles URL replaces it, and again while that fails. */
+void
+pano_window_update_base_map (PanoWindow *self)
+{
+  if (self->base_map)
+    pano_static_layer_set_visible (self->base_map, !self->hide_base_map || self->tiles_failing);
 }
 
 /* Returns: (nullable): the banner's text while it is shown */
@@ -84,7 +137,7 @@ on_base_map_loaded (GObject      *object,
     }
 
   self->base_map = g_object_ref (g_ptr_array_index (layers, 0));
-  pano_static_layer_set_visible (self->base_map, !self->hide_base_map);
+  pano_window_update_base_map (self);
   /* Under the user's layers, whatever was opened while the base was still loading; the
    * array is bottom first, and each add_bottom goes under the previous one. */
   for (guint i = 0; i < layers->len; i++)
@@ -183,6 +236,11 @@ pano_window_dispose (GObject *object)
   g_clear_object (&self->online);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->last_message, g_free);
+  for (guint i = 0; i < PANO_N_BANNERS; i++)
+    {
+      g_clear_pointer (&self->banners[i], g_free);
+      g_clear_pointer (&self->dismissed[i], g_free);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PANO_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pano_window_parent_class)->dispose (object);

@@ -7,6 +7,7 @@
 #include "pano-feed-client.h"
 #include "pano-layer-list.h"
 #include "pano-layer-stack.h"
+#include "pano-online-source.h"
 
 G_BEGIN_DECLS
 
@@ -34,7 +35,9 @@ void              pano_window_set_hub           (PanoWindow         *self,
                                                  const char         *url,
                                                  const char         *token);
 PanoLiveStore    *pano_window_get_live_store    (PanoWindow         *self);
+PanoFeedClient   *pano_window_get_feed          (PanoWindow         *self);
 const char       *pano_window_get_feed_status   (PanoWindow         *self);
 double            pano_window_get_live_opacity  (PanoWindow         *self);
+PanoOnlineSource *pano_window_get_online_source (PanoWindow         *self);
 
 G_END_DECLS

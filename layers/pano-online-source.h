@@ -10,5 +10,9 @@ G_DECLARE_FINAL_TYPE (PanoOnlineSource, pano_online_source, PANO, ONLINE_SOURCE,
 
 PanoOnlineSource *pano_online_source_new      (const char       *url_template);
 const char       *pano_online_source_get_host (PanoOnlineSource *self);
+gboolean          pano_online_source_is_failing (PanoOnlineSource *self);
+void              pano_online_source_set_recovery (PanoOnlineSource *self,
+                                                   guint             probe_ms,
+                                                   guint             quiet_ms);
 
 G_END_DECLS
