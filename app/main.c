@@ -11,10 +11,7 @@ main (int    argc,
 {
   g_autoptr(PanoApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  pano_application_setup_i18n ();
 
   /* Export never opens a display, so it works on a server with no X or Wayland. */
   if (pano_export_requested (argc, argv))

@@ -7,6 +7,8 @@
 #include "pano-window.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
 
 struct _PanoApplication
 {
@@ -172,6 +174,65 @@ pano_application_init (PanoApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Open GIS files over the offline city map."));
+}
+
+/* Returns: (nullable): the build tree's compiled catalogues when this program runs from the
+ * build tree (the README's demo, the tests), where the installed ones may be missing or old */
+static char *
+find_build_tree_catalogues (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = g_build_filename (PANO_BUILD_ROOT, "po", NULL);
+
+  if (exe == NULL || !g_str_has_prefix (exe, PANO_BUILD_ROOT G_DIR_SEPARATOR_S) ||
+      !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
+/* The language the environment asks for (LC_ALL, LC_MESSAGES, LANG), without its codeset. */
+static char *
+requested_language (void)
+{
+  const char *names[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = g_getenv (names[i]);
+
+      if (value != NULL && value[0] != '\0')
+        return g_strndup (value, strcspn (value, ".@"));
+    }
+  return NULL;
+}
+
+/**
+ * pano_application_setup_i18n:
+ *
+ * Sets the locale and binds the text domain, before any text is shown. A language whose locale
+ * is not installed (zh_CN on many a fresh Debian) still gets its translations: the C.UTF-8
+ * locale keeps text UTF-8, and gettext is told the language through LANGUAGE. Run from the build
+ * tree, the catalogues compiled there are used.
+ */
+void
+pano_application_setup_i18n (void)
+{
+  g_autofree char *catalogues = find_build_tree_catalogues ();
+
+  if (setlocale (LC_ALL, "") == NULL)
+    {
+      g_autofree char *language = requested_language ();
+
+      setlocale (LC_ALL, "C.UTF-8");
+      if (language != NULL && g_getenv ("LANGUAGE") == NULL && !g_str_equal (language, "C"))
+        g_setenv ("LANGUAGE", language, TRUE);
+      /* GTK would try the missing locale again and warn that it falls back to C. */
+      if (!gtk_is_initialized ())
+        gtk_disable_setlocale ();
+    }
+  bindtextdomain (GETTEXT_PACKAGE, catalogues ? catalogues : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 PanoApplication *
