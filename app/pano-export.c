@@ -45,12 +45,15 @@ parse_options (ExportOptions  *o,
                char         ***argv,
                GError        **error)
 {
+  /* Written from the same numbers the zoom is checked against. */
+  g_autofree char *zoom_help = g_strdup_printf (_("Zoom level %d–%d (default 11)"), PANO_MIN_ZOOM,
+                                                PANO_MAX_ZOOM);
   const GOptionEntry entries[] = {
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &o->output, N_("Write the map to this PNG"), "OUT.png" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Image size (default 1280x800)"), "WxH" },
     { "center", 0, 0, G_OPTION_ARG_STRING, &o->center,
       N_("Centre of the view (default Shiyan)"), "LAT,LON" },
-    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->zoom, N_("Zoom level 2–19 (default 11)"), "Z" },
+    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->zoom, zoom_help, "Z" },
     { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
       N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "[FILE…]" },
@@ -75,9 +78,10 @@ parse_options (ExportOptions  *o,
                     fabs (o->latitude) > PANO_MERCATOR_MAX_LAT || fabs (o->longitude) > 180))
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "--center “%s” is not LATITUDE,LONGITUDE in degrees", o->center), FALSE;
-  if (o->zoom < 0 || o->zoom > 22)
+  if (!(o->zoom >= PANO_MIN_ZOOM && o->zoom <= PANO_MAX_ZOOM))
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--zoom %g is outside 0–22", o->zoom), FALSE;
+                        "--zoom %g is outside %d–%d", o->zoom, PANO_MIN_ZOOM, PANO_MAX_ZOOM),
+           FALSE;
   return TRUE;
 }
 

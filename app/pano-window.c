@@ -5,6 +5,7 @@
 
 #include "pano-window.h"
 #include "pano-window-private.h"
+#include "pano-export.h"
 
 #include <glib/gi18n.h>
 
@@ -210,8 +211,8 @@ setup_map (PanoWindow *self)
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   shumate_viewport_set_reference_map_source (viewport, SHUMATE_MAP_SOURCE (reference));
-  shumate_viewport_set_min_zoom_level (viewport, 2);
-  shumate_viewport_set_max_zoom_level (viewport, 19);
+  shumate_viewport_set_min_zoom_level (viewport, PANO_MIN_ZOOM);
+  shumate_viewport_set_max_zoom_level (viewport, PANO_MAX_ZOOM);
   shumate_scale_set_viewport (self->scale, viewport);
   pano_window_go_home (self);
 

@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WIDTH 640
@@ -18,11 +19,10 @@
 static char *tmpdir;
 
 static int
-run_export (const char * const *extra, char **err)
+run_export_full (const char * const *extra, char **out, char **err)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
   int status;
 
   g_ptr_array_add (argv, (char *)g_getenv ("PANORAMA_EXE"));
@@ -37,9 +37,17 @@ run_export (const char * const *extra, char **err)
       g_strv_builder_add (env, current[i]);
   g_auto(GStrv) envp = g_strv_builder_end (env);
 
-  g_spawn_sync (NULL, (char **)argv->pdata, envp, 0, NULL, NULL, &out, err, &status, &error);
+  g_spawn_sync (NULL, (char **)argv->pdata, envp, 0, NULL, NULL, out, err, &status, &error);
   g_assert_no_error (error);
   return status;
+}
+
+static int
+run_export (const char * const *extra, char **err)
+{
+  g_autofree char *out = NULL;
+
+  return run_export_full (extra, &out, err);
 }
 
 static void
@@ -133,6 +141,44 @@ test_bad_arguments_fail (void)
   g_assert_nonnull (strstr (err, "--size"));
 }
 
+/* The zoom range --help gives is the one --zoom accepts, at both ends. */
+static void
+test_zoom_range_as_told (void)
+{
+  g_autofree char *out = g_build_filename (tmpdir, "zoom.png", NULL);
+  g_autofree char *help = NULL;
+  g_autofree char *err = NULL;
+  const char *help_args[] = { "--export", out, "--help", NULL };
+  g_autoptr(GRegex) range = g_regex_new ("--zoom=Z +Zoom level ([0-9]+)–([0-9]+)", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *low = NULL;
+  g_autofree char *high = NULL;
+  int min, max;
+
+  g_assert_cmpint (run_export_full (help_args, &help, &err), ==, 0);
+  g_assert_true (g_regex_match (range, help, 0, &match));
+  min = atoi (low = g_match_info_fetch (match, 1));
+  max = atoi (high = g_match_info_fetch (match, 2));
+  g_test_message ("--help says zoom %d–%d", min, max);
+  for (int z = min - 1; z <= max + 1; z += (z == min ? max - min : 1))
+    {
+      g_autofree char *zoom = g_strdup_printf ("%d", z);
+      const char *args[] = { "--export", out, "--size", "64x64", "--tiles", "none", "--zoom", zoom,
+                             NULL };
+      g_autofree char *zoom_err = NULL;
+      int status = run_export (args, &zoom_err);
+
+      g_test_message ("zoom %d: %d %s", z, status, zoom_err);
+      if (z >= min && z <= max)
+        g_assert_cmpint (status, ==, 0);
+      else
+        {
+          g_assert_cmpint (status, !=, 0);
+          g_assert_nonnull (strstr (zoom_err, "--zoom"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -144,6 +190,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/no-base-map", test_no_base_map);
   g_test_add_func ("/export/bad-file-fails", test_bad_file_fails);
   g_test_add_func ("/export/bad-arguments-fail", test_bad_arguments_fail);
+  g_test_add_func ("/export/zoom-range-as-told", test_zoom_range_as_told);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
