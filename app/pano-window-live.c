@@ -7,9 +7,11 @@
 #include "pano-window-private.h"
 #include "pano-live-classify.h"
 #include "pano-live-layer-row.h"
+#include "pano-property-format.h"
 #include "pano-protocol.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 
 #define STATUS_TICK_MS 1000
@@ -101,9 +103,12 @@ describe_layers (PanoWindow *self)
         g_string_append_printf (text, _(" · data %d s behind"),
                                 (int)MAX (0, (now_ms - newest) / 1000));
       if (pano_live_store_get_coalesced (self->live_store, name) > 0)
-        g_string_append_printf (text, _(" · %lu coalesced"),
-                                (unsigned long)pano_live_store_get_coalesced (self->live_store,
-                                                                              name));
+        {
+          gulong n = pano_live_store_get_coalesced (self->live_store, name);
+
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " · %lu update coalesced",
+                                                     " · %lu updates coalesced", n), n);
+        }
     }
   return g_string_free (text, FALSE);
 }
@@ -157,11 +162,9 @@ update_feed_status (gpointer user_data)
 {
   PanoWindow *self = user_data;
   g_autofree char *label = describe_state (self);
-  g_autofree char *tooltip = describe_layers (self);
   gboolean live = pano_feed_client_get_state (self->feed) == PANO_FEED_CONNECTED;
 
   gtk_label_set_label (self->feed_label, label);
-  gtk_widget_set_tooltip_text (self->feed_status, tooltip);
   if (live)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->feed_label), "success");
@@ -232,27 +235,31 @@ set_selection (PanoWindow *self,
     }
 }
 
-/* Returns: the slot of the topmost live entity drawn at widget point (@x, @y), or -1; @hit
- * gets its map layer. Bins are not entities: zoom in to pick one. */
+/* Returns: the slot of the live entity drawn at widget point (@x, @y), or -1; @hit gets its map
+ * layer. Point symbols (vehicles, stations, incidents) are hit before lines, whatever the
+ * order of the layers: a vehicle on a road is what the operator points at. Bins are not
+ * entities (zoom in to pick one), and hidden layers are not hit. */
 static int
 find_live_entity (PanoWindow        *self,
                   double             x,
                   double             y,
                   PanoLiveMapLayer **hit)
 {
-  for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
-    {
-      PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
-      int slot;
+  for (int lines = 0; lines < 2; lines++)
+    for (guint i = self->live_layers ? self->live_layers->len : 0; i > 0; i--)
+      {
+        PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
+        int slot;
 
-      if (pano_live_map_layer_is_aggregated (l))
-        continue;
-      if ((slot = pano_live_map_layer_hit_test (l, x, y)) >= 0)
-        {
-          *hit = l;
-          return slot;
-        }
-    }
+        if (pano_live_map_layer_draws_lines (l) != lines ||
+            !gtk_widget_get_visible (GTK_WIDGET (l)) || pano_live_map_layer_is_aggregated (l))
+          continue;
+        if ((slot = pano_live_map_layer_hit_test (l, x, y)) >= 0)
+          {
+            *hit = l;
+            return slot;
+          }
+      }
   return -1;
 }
 
@@ -305,21 +312,41 @@ summarize (const char *id,
   for (guint i = 0; summary_keys[i]; i++)
     {
       JsonNode *node = json_object_get_member (o, summary_keys[i]);
+      g_autofree char *value = NULL;
 
       if (node == NULL || JSON_NODE_HOLDS_NULL (node))
         continue;
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_string_append_printf (text, "\n%s: %s", summary_keys[i], json_node_get_string (node));
-      else
-        {
-          g_autofree char *value = json_to_string (node, FALSE);
-          g_string_append_printf (text, "\n%s: %s", summary_keys[i], value);
-        }
+      value = pano_property_format (summary_keys[i], node);
+      g_string_append_printf (text, "\n%s: %s", pano_property_label (summary_keys[i]), value);
     }
   return g_string_free (text, FALSE);
 }
 
-/* Hover: a card with the entity's name, status, stock or capacity, without clicking. */
+/* Whether the pointer is where a tooltip query asks about. GTK asks again whenever any widget's
+ * tooltip text is set, at the place it last saw the pointer: a card must not come back there
+ * once the pointer has left. */
+static gboolean
+pointer_is_at (GtkWidget *widget,
+               double     x,
+               double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native ? gtk_native_get_surface (native) : NULL;
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (widget));
+  GdkDevice *pointer = seat ? gdk_seat_get_pointer (seat) : NULL;
+  double px, py, nx, ny, wx, wy;
+
+  if (surface == NULL || pointer == NULL ||
+      !gdk_surface_get_device_position (surface, pointer, &px, &py, NULL))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &nx, &ny);
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (native), widget, px - nx, py - ny, &wx, &wy))
+    return FALSE;
+  return fabs (wx - x) <= 2 && fabs (wy - y) <= 2;
+}
+
+/* Hover: a card with the entity's name, status, stock or capacity, without clicking. It stays
+ * while the pointer is on the symbol, and goes when the pointer leaves it. */
 static gboolean
 on_query_tooltip (GtkWidget  *map,
                   int         x,
@@ -329,13 +356,36 @@ on_query_tooltip (GtkWidget  *map,
                   PanoWindow *self)
 {
   PanoLiveMapLayer *hit = NULL;
-  int slot = find_live_entity (self, x, y, &hit);
   g_autofree char *text = NULL;
+  GdkRectangle area;
+  int slot;
 
-  if (slot < 0)
+  if (keyboard || !pointer_is_at (map, x, y) || (slot = find_live_entity (self, x, y, &hit)) < 0)
     return FALSE;
   text = summarize (pano_live_layer_get_id (layer_of (self, hit), slot),
                     pano_live_layer_get_properties (layer_of (self, hit), slot));
+  gtk_tooltip_set_text (tooltip, text);
+  if (!pano_live_map_layer_get_symbol_area (hit, slot, &area))
+    area = (GdkRectangle) { x - 4, y - 4, 8, 8 };   /* along a road: asked again as it moves */
+  gtk_tooltip_set_tip_area (tooltip, &area);
+  return TRUE;
+}
+
+/* The indicator's card is written when it is asked for: setting a tooltip text every second
+ * made GTK ask every tooltip again, and the map's card vanished each time. */
+static gboolean
+on_feed_status_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip,
+                              PanoWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->feed == NULL)
+    return FALSE;
+  text = describe_layers (self);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -365,6 +415,9 @@ add_live_layers (PanoWindow *self)
   pano_layer_stack_set_ceiling (self->stack, g_ptr_array_index (self->live_layers, 0));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->map), TRUE);
   g_signal_connect_object (self->map, "query-tooltip", G_CALLBACK (on_query_tooltip), self, 0);
+  gtk_widget_set_has_tooltip (self->feed_status, TRUE);
+  g_signal_connect_object (self->feed_status, "query-tooltip",
+                           G_CALLBACK (on_feed_status_query_tooltip), self, 0);
 }
 
 /* Once both the grid cells (base map) and the live store (hub) are there: the choropleth of

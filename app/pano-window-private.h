@@ -49,6 +49,7 @@ struct _PanoWindow
   PanoLayerStack *stack;
   PanoStaticLayer *base_map;
   PanoOnlineSource *online;
+  PanoStaticLayer *shown_static; /* the layer whose feature the side panel shows */
   char *last_message;
   char *banners[PANO_N_BANNERS];     /* each owner's message, NULL for none */
   char *dismissed[PANO_N_BANNERS];   /* what the operator dismissed, hidden until it changes */

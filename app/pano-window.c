@@ -170,16 +170,42 @@ pano_window_select_at (PanoWindow *self,
 
   /* Live entities lie over the static layers, so they are hit first. */
   if (pano_window_select_live_at (self, x, y))
-    return TRUE;
+    {
+      g_clear_object (&self->shown_static);
+      return TRUE;
+    }
   feature = pano_layer_stack_hit_test (self->stack, x, y, &hit_static, &hit_layer);
+  g_clear_object (&self->shown_static);
   if (feature < 0)
     {
       pano_feature_panel_clear (self->feature_panel);
       return FALSE;
     }
+  self->shown_static = g_object_ref (hit_static);
   pano_feature_panel_show_feature (self->feature_panel, hit_layer, feature);
   adw_flap_set_reveal_flap (self->flap, TRUE);
   return TRUE;
+}
+
+/* A layer removed takes its feature out of the side panel with it. */
+static void
+on_layers_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   PanoWindow *self)
+{
+  if (self->shown_static == NULL || removed == 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PanoStaticLayer) layer = g_list_model_get_item (model, i);
+
+      if (layer == self->shown_static)
+        return;
+    }
+  g_clear_object (&self->shown_static);
+  pano_feature_panel_clear (self->feature_panel);
 }
 
 static gboolean
@@ -234,6 +260,7 @@ pano_window_dispose (GObject *object)
     pano_layer_list_set_stack (self->layer_list, NULL);
   g_clear_object (&self->stack);
   g_clear_object (&self->base_map);
+  g_clear_object (&self->shown_static);
   g_clear_object (&self->online);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->last_message, g_free);
@@ -291,6 +318,8 @@ pano_window_init (PanoWindow *self)
   self->settings = g_settings_new (PANO_APP_ID);
   self->stack = pano_layer_stack_new (self->map);
   pano_layer_list_set_stack (self->layer_list, self->stack);
+  g_signal_connect_object (pano_layer_stack_get_model (self->stack), "items-changed",
+                           G_CALLBACK (on_layers_changed), self, 0);
   setup_map (self);
 
   pano_base_map_load_async (data_dir, self->cancellable, on_base_map_loaded,

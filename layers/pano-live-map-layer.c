@@ -50,6 +50,7 @@ struct _PanoLiveMapLayer
   GdkTexture *lines;
   double lines_zoom, lines_x, lines_y;   /* the picture's top-left in world pixels */
   gboolean lines_dirty;
+  guint n_line_pictures;                 /* how often it was drawn */
 };
 
 #define LINES_MARGIN 256   /* px of picture kept beyond each edge of the view */
@@ -57,8 +58,9 @@ struct _PanoLiveMapLayer
 typedef struct
 {
   double from_x, from_y, to_x, to_y;
+  double drawn_x, drawn_y;   /* where the last frame drew it, world units */
   gint64 start_us;
-  guint seen;
+  guint seen;                /* the frame that last drew it */
 } Glide;
 
 G_DEFINE_FINAL_TYPE (PanoLiveMapLayer, pano_live_map_layer, SHUMATE_TYPE_LAYER)
@@ -533,8 +535,8 @@ glide_position (PanoLiveMapLayer *self,
     }
   g->seen = self->frame;
   t = CLAMP ((double)(now - g->start_us) / GLIDE_US, 0, 1);
-  *x = g->from_x + (g->to_x - g->from_x) * t;
-  *y = g->from_y + (g->to_y - g->from_y) * t;
+  *x = g->drawn_x = g->from_x + (g->to_x - g->from_x) * t;
+  *y = g->drawn_y = g->from_y + (g->to_y - g->from_y) * t;
   if (t < 1)
     self->gliding = TRUE;
 }
@@ -705,6 +707,7 @@ draw_lines_picture (PanoLiveMapLayer *self,
   g_clear_object (&self->lines);
   self->lines = pano_texture_new_for_surface (surface);
   cairo_surface_destroy (surface);
+  self->n_line_pictures++;
   self->lines_zoom = v->zoom;
   self->lines_x = big.origin_x;
   self->lines_y = big.origin_y;
@@ -900,21 +903,114 @@ pano_live_map_layer_select (PanoLiveMapLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Returns: the slot of the entity under widget point (@x, @y), or -1 */
+/* Returns: the glide of the entity @id if the last frame drew it gliding */
+static Glide *
+drawn_glide (PanoLiveMapLayer *self,
+             const char       *id)
+{
+  Glide *g = g_hash_table_lookup (self->glides, id);
+
+  return g != NULL && g->seen == self->frame ? g : NULL;
+}
+
+typedef struct
+{
+  PanoLiveMapLayer *self;
+  PanoLiveLayer *layer;
+  double x, y, tolerance;   /* world units */
+  int best;
+  double best_distance;
+} GlideHit;
+
+static void
+visit_glide (gpointer key,
+             gpointer value,
+             gpointer data)
+{
+  GlideHit *hit = data;
+  Glide *g = value;
+  double d = hypot (g->drawn_x - hit->x, g->drawn_y - hit->y);
+  int slot;
+
+  if (g->seen != hit->self->frame || d > hit->tolerance || d >= hit->best_distance)
+    return;
+  slot = pano_live_layer_lookup (hit->layer, key);
+  if (slot < 0 || !(hit->self->class_mask & (1u << pano_live_layer_get_class (hit->layer, slot))))
+    return;
+  hit->best = slot;
+  hit->best_distance = d;
+}
+
+/* Returns: the slot of the entity drawn under widget point (@x, @y), or -1. A vehicle is hit
+ * where it is drawn, on its way to where it was reported, not at the report. */
 int
 pano_live_map_layer_hit_test (PanoLiveMapLayer *self,
                               double            x,
                               double            y)
 {
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  double tolerance;
+  GlideHit hit;
+  Glide *g;
   View v;
-
   int slot;
 
   get_view (self, &v);
-  slot = pano_live_layer_hit_test (layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
-                                   MAX (HIT_PX, self->style->size / 2 + 2) / v.world);
+  tolerance = MAX (HIT_PX, self->style->size / 2 + 2) / v.world;
+  hit = (GlideHit) { self, layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
+                     tolerance, -1, G_MAXDOUBLE };
+  g_hash_table_foreach (self->glides, visit_glide, &hit);
+  if (hit.best >= 0)
+    return hit.best;
+
+  slot = pano_live_layer_hit_test (layer, hit.x, hit.y, tolerance);
   if (slot >= 0 && !(self->class_mask & (1u << pano_live_layer_get_class (layer, slot))))
     return -1;
+  /* reported here, but drawn elsewhere still: not under the pointer */
+  if (slot >= 0 && (g = drawn_glide (self, pano_live_layer_get_id (layer, slot))) != NULL &&
+      hypot (g->drawn_x - hit.x, g->drawn_y - hit.y) > tolerance)
+    return -1;
   return slot;
+}
+
+/**
+ * pano_live_map_layer_get_symbol_area:
+ * @area: (out): where the entity at @slot is drawn, in widget pixels
+ *
+ * Returns: %FALSE for a line, whose area is no symbol's
+ */
+gboolean
+pano_live_map_layer_get_symbol_area (PanoLiveMapLayer *self,
+                                     guint             slot,
+                                     GdkRectangle     *area)
+{
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  int reach = (int)ceil (MAX (HIT_PX, self->style->size / 2 + 2));
+  double wx, wy;
+  Glide *g;
+  View v;
+
+  if (self->style->symbol == PANO_LIVE_SYMBOL_LINE)
+    return FALSE;
+  get_view (self, &v);
+  pano_live_layer_get_position (layer, slot, &wx, &wy);
+  if ((g = drawn_glide (self, pano_live_layer_get_id (layer, slot))) != NULL)
+    wx = g->drawn_x, wy = g->drawn_y;
+  *area = (GdkRectangle) { (int)round (wx * v.world - v.origin_x) - reach,
+                           (int)round (wy * v.world - v.origin_y) - reach, 2 * reach, 2 * reach };
+  return TRUE;
+}
+
+/* Returns: whether the layer draws lines (roads) rather than point symbols */
+gboolean
+pano_live_map_layer_draws_lines (PanoLiveMapLayer *self)
+{
+  return self->style->symbol == PANO_LIVE_SYMBOL_LINE;
+}
+
+/* Returns: how often the lines were drawn into a new picture (panning moves the last one) */
+guint
+pano_live_map_layer_get_n_line_pictures (PanoLiveMapLayer *self)
+{
+  return self->n_line_pictures;
 }

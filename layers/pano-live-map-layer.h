@@ -26,5 +26,10 @@ void              pano_live_map_layer_select       (PanoLiveMapLayer *self,
 int               pano_live_map_layer_hit_test     (PanoLiveMapLayer *self,
                                                     double            x,
                                                     double            y);
+gboolean          pano_live_map_layer_get_symbol_area (PanoLiveMapLayer *self,
+                                                       guint             slot,
+                                                       GdkRectangle     *area);
+gboolean          pano_live_map_layer_draws_lines  (PanoLiveMapLayer *self);
+guint             pano_live_map_layer_get_n_line_pictures (PanoLiveMapLayer *self);
 
 G_END_DECLS

@@ -91,25 +91,38 @@ try_snapshot (GtkWidget *widget)
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
-/* Lets the window lay out and draw (a bounded number of main-loop turns), then renders the
- * map as it is on screen. */
+static gboolean
+map_allocated (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (((Scene *)data)->map)) > 0;
+}
+
+typedef struct
+{
+  Scene *scene;
+  GskRenderNode *node;
+} Shot;
+
+static gboolean
+snapshot_taken (gpointer data)
+{
+  Shot *shot = data;
+
+  return (shot->node = try_snapshot (GTK_WIDGET (shot->scene->map))) != NULL;
+}
+
+/* Renders the map as it is now, once the window has given it its size. The layers draw from
+ * the viewport and the store when asked, so no frame needs to pass first. */
 static GdkTexture *
 render (Scene *s)
 {
   GtkWidget *map = GTK_WIDGET (s->map);
+  Shot shot = { s, NULL };
   g_autoptr(GskRenderNode) node = NULL;
 
-  for (int i = 0; i < 2000 && (gtk_widget_get_width (map) == 0 || i < 30); i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  for (int i = 0; i < 2000 && (node = try_snapshot (map)) == NULL; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_nonnull (node);
+  pano_test_wait_until (map_allocated, s);
+  pano_test_wait_until (snapshot_taken, &shot);
+  node = shot.node;
   return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (s->window)), node,
                                       &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (map),
                                                            gtk_widget_get_height (map)));
@@ -192,6 +205,7 @@ test_traffic_colours (void)
 {
   Scene *s = scene_new (32.63, 110.79, 15);
   g_autoptr(GdkTexture) texture = NULL;
+  guint pictures;
 
   apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"seq\":1,\"chunks\":1,"
                    "\"entities\":[{\"id\":\"road-1\",\"geometry\":{\"type\":\"LineString\","
@@ -204,6 +218,16 @@ test_traffic_colours (void)
   g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);   /* 严重拥堵 */
   g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0x00b050);   /* 畅通 */
   g_clear_object (&texture);
+  pictures = pano_live_map_layer_get_n_line_pictures (s->traffic);
+
+  /* A pan within the picture's margin moves the picture: nothing is drawn again, and the roads
+   * are still where they belong. */
+  shumate_map_center_on (s->map, 32.6302, 110.7905);
+  texture = render (s);
+  g_assert_cmpuint (pano_live_map_layer_get_n_line_pictures (s->traffic), ==, pictures);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0x00b050);
+  g_clear_object (&texture);
 
   /* The picture is kept while panning, but a change, a pan off its edge or a filter redraws. */
   apply (s->store, "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":2,\"seq\":2,"
@@ -213,6 +237,7 @@ test_traffic_colours (void)
                    "\"properties\":{\"congestion\":\"拥堵\"}}}]}");
   shumate_map_center_on (s->map, 32.63, 110.795);
   texture = render (s);
+  g_assert_cmpuint (pano_live_map_layer_get_n_line_pictures (s->traffic), ==, pictures + 1);
   g_assert_cmphex (pixel_at (s, texture, 32.628, 110.79, NULL), ==, 0x8b0000);
   g_assert_cmphex (pixel_at (s, texture, 32.632, 110.79, NULL), ==, 0xff6600);   /* 拥堵 */
   g_clear_object (&texture);
@@ -247,7 +272,28 @@ test_resource_status (void)
   scene_free (s);
 }
 
-/* Two open incidents in one grid cell, one overdue: the cell is shaded and outlined. */
+/* Whether a pixel near where (lat, lon) lands (within @radius px along the row) is the red of an
+ * overdue cell's outline: opaque enough, red, neither green nor blue. */
+static gboolean
+outline_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius)
+{
+  int w = gdk_texture_get_width (texture);
+  double x, y;
+  g_autofree guint32 *data = download_at (s, texture, lat, lon, &x, &y);
+
+  for (int i = MAX (0, (int)x - radius); i <= MIN (w - 1, (int)x + radius); i++)
+    {
+      guint32 v = data[(int)round (y) * w + i];
+
+      if (v >> 24 >= 0xc0 && ((v >> 16) & 0xff) >= 0x90 && ((v >> 8) & 0xff) <= 0x30 &&
+          (v & 0xff) <= 0x30)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Two open incidents in one grid cell, one overdue: the cell is shaded and outlined in red. A
+ * cell with an open incident that is not overdue is shaded, not outlined. */
 static void
 test_grid_choropleth (void)
 {
@@ -261,7 +307,10 @@ test_grid_choropleth (void)
     "[110.80,32.64],[110.78,32.64],[110.78,32.62]]]}},"
     "{\"type\":\"Feature\",\"properties\":{\"code\":\"420300-420302-001-0002\"},"
     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110.80,32.62],[110.82,32.62],"
-    "[110.82,32.64],[110.80,32.64],[110.80,32.62]]]}}]}";
+    "[110.82,32.64],[110.80,32.64],[110.80,32.62]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"420300-420302-001-0003\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[110.82,32.62],[110.84,32.62],"
+    "[110.84,32.64],[110.82,32.64],[110.82,32.62]]]}}]}";
   g_autoptr(PanoGisLoader) loader = NULL;
   g_autoptr(GPtrArray) layers = NULL;
   g_autoptr(GError) error = NULL;
@@ -286,7 +335,10 @@ test_grid_choropleth (void)
                    "\"properties\":{\"status\":\"reported\",\"overdue\":false,"
                    "\"grid\":{\"code\":\"420300-420302-001-0001\"}}},"
                    "{\"id\":\"INC-3\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.81,32.63]},"
-                   "\"properties\":{\"status\":\"closed\",\"grid\":{\"code\":\"420300-420302-001-0002\"}}}]}");
+                   "\"properties\":{\"status\":\"closed\",\"grid\":{\"code\":\"420300-420302-001-0002\"}}},"
+                   "{\"id\":\"INC-4\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[110.83,32.63]},"
+                   "\"properties\":{\"status\":\"accepted\",\"overdue\":false,"
+                   "\"grid\":{\"code\":\"420300-420302-001-0003\"}}}]}");
   pano_grid_choropleth_get_counts (choropleth, "420300-420302-001-0001", &open, &overdue);
   g_assert_cmpuint (open, ==, 2);
   g_assert_cmpuint (overdue, ==, 1);
@@ -298,6 +350,13 @@ test_grid_choropleth (void)
   g_assert_cmpuint (alpha, >, 0);                       /* shaded */
   pixel_at (s, texture, 32.635, 110.815, &alpha);
   g_assert_cmpuint (alpha, ==, 0);                      /* nothing open: clear */
+  pixel_at (s, texture, 32.635, 110.822, &alpha);
+  g_assert_cmpuint (alpha, >, 0);                       /* open, not overdue: shaded */
+  /* the overdue cell's edges are red, at its left and at its right */
+  g_assert_true (outline_near (s, texture, 32.63, 110.78, 3));
+  g_assert_true (outline_near (s, texture, 32.63, 110.80, 3));
+  g_assert_false (outline_near (s, texture, 32.63, 110.79, 20));   /* inside: fill only */
+  g_assert_false (outline_near (s, texture, 32.63, 110.82, 3));    /* not overdue: none */
   pano_test_rm_rf (dir);
   scene_free (s);
 }
@@ -369,6 +428,62 @@ test_aggregation_at_the_edge (void)
   scene_free (s);
 }
 
+/* The centre of the pixels of colour @rgb, in widget pixels; FALSE when there are none. */
+static gboolean
+find_colour (GdkTexture *texture, guint32 rgb, double *x, double *y)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint32 *data = g_new (guint32, (gsize)w * h);
+  double sx = 0, sy = 0;
+  guint n = 0;
+
+  gdk_texture_download (texture, (guchar *)data, w * 4);
+  for (int j = 0; j < h; j++)
+    for (int i = 0; i < w; i++)
+      if (data[j * w + i] == (0xff000000u | rgb))
+        sx += i, sy += j, n++;
+  if (n == 0)
+    return FALSE;
+  *x = sx / n, *y = sy / n;
+  return TRUE;
+}
+
+#define VEHICLE(lon) \
+  "{\"id\":\"amb-9\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" lon ",32.630]}," \
+  "\"properties\":{\"kind\":\"ambulance\",\"status\":\"available\"}}"
+
+/* A vehicle glides from where it was drawn to where it was reported: it is hit where the
+ * operator sees it, not at the report it has not reached yet. */
+static void
+test_vehicle_hit_where_drawn (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 16);
+  g_autoptr(GdkTexture) texture = NULL;
+  PanoLiveLayer *layer;
+  double x = 0, y = 0, bx, by;
+  int slot;
+
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"resources\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[" VEHICLE ("110.784") "]}");
+  texture = render (s);
+  g_clear_object (&texture);
+
+  /* reported 560 px east; the next frame draws it still where it was, starting to move */
+  apply (s->store, "{\"type\":\"delta\",\"layer\":\"resources\",\"from_seq\":2,\"seq\":2,"
+                   "\"changes\":[{\"op\":\"upsert\",\"entity\":" VEHICLE ("110.796") "}]}");
+  texture = render (s);
+  layer = pano_live_store_get_layer (s->store, "resources");
+  slot = pano_live_layer_lookup (layer, "amb-9");
+  g_assert_true (find_colour (texture, 0x2e7d32, &x, &y));   /* 待命 green */
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (s->map),
+                                              GTK_WIDGET (s->map), 32.630, 110.796, &bx, &by);
+  g_test_message ("drawn at %.0f,%.0f; reported at %.0f,%.0f", x, y, bx, by);
+  g_assert_cmpfloat (bx - x, >, 100);
+  g_assert_cmpint (pano_live_map_layer_hit_test (s->resources, x, y), ==, slot);
+  g_assert_cmpint (pano_live_map_layer_hit_test (s->resources, bx, by), ==, -1);
+  scene_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,5 +494,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live-map-layer/grid-choropleth", test_grid_choropleth);
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
   g_test_add_func ("/live-map-layer/aggregation-at-the-edge", test_aggregation_at_the_edge);
+  g_test_add_func ("/live-map-layer/vehicle-hit-where-drawn", test_vehicle_hit_where_drawn);
   return g_test_run ();
 }

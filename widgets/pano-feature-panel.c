@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* The attributes of the feature the operator clicked: the layer's name, then one row per
- * field, values selectable for copying. */
+ * field. A live entity's properties are shown for people: known names, rounded numbers with
+ * their units (pano-property-format.c). */
 #define G_LOG_DOMAIN "panorama-widgets"
 
 #include "pano-feature-panel.h"
+#include "pano-property-format.h"
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
@@ -53,12 +55,14 @@ create_field_row (const char *name,
   return row;
 }
 
+/* @name keys the value (pano_feature_panel_get_value()); @title is what the row says. */
 static void
 add_field (PanoFeaturePanel *self,
            const char       *name,
+           const char       *title,
            const char       *value)
 {
-  gtk_list_box_append (self->rows, create_field_row (name, value));
+  gtk_list_box_append (self->rows, create_field_row (title, value));
   g_hash_table_replace (self->values, g_strdup (name), g_strdup (value));
 }
 
@@ -82,18 +86,8 @@ pano_feature_panel_show_feature (PanoFeaturePanel *self,
 
   begin (self, heading);
   for (guint i = 0; fields && fields[i]; i++)
-    add_field (self, fields[i], pano_gis_layer_get_value (layer, feature, i));
+    add_field (self, fields[i], fields[i], pano_gis_layer_get_value (layer, feature, i));
   gtk_widget_set_visible (GTK_WIDGET (self->rows), fields && fields[0]);
-}
-
-static char *
-member_text (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("");
-  return json_to_string (node, FALSE);
 }
 
 /**
@@ -122,8 +116,10 @@ pano_feature_panel_show_properties (PanoFeaturePanel *self,
   members = json_object_get_members (object);
   for (GList *l = members; l; l = l->next)
     {
-      g_autofree char *text = member_text (json_object_get_member (object, l->data));
-      add_field (self, l->data, text);
+      g_autofree char *text = pano_property_format (l->data,
+                                                    json_object_get_member (object, l->data));
+
+      add_field (self, l->data, pano_property_label (l->data), text);
     }
   g_list_free (members);
   gtk_widget_set_visible (GTK_WIDGET (self->rows), TRUE);

@@ -91,15 +91,22 @@ pano_live_layer_row_refresh (PanoLiveLayerRow *self)
   const char *name = pano_live_map_layer_get_layer (self->layer);
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, name);
   gint64 newest = pano_live_store_get_newest_data (self->store, name);
+  guint n = pano_live_layer_get_n_entities (layer);
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entity",
+                                                         "%u entities", n), n);
   g_autofree char *text = NULL;
 
   if (newest > 0)
-    text = g_strdup_printf (_("%u entities · data %d s old"),
-                            pano_live_layer_get_n_entities (layer),
+    text = g_strdup_printf (_("%s · data %d s old"), count,
                             (int)MAX (0, (g_get_real_time () / 1000 - newest) / 1000));
-  else
-    text = g_strdup_printf (_("%u entities"), pano_live_layer_get_n_entities (layer));
-  gtk_label_set_label (self->subtitle, text);
+  gtk_label_set_label (self->subtitle, text ? text : count);
+}
+
+/* Returns: what the row says under the layer's name: its count and data age */
+const char *
+pano_live_layer_row_get_subtitle (PanoLiveLayerRow *self)
+{
+  return gtk_label_get_label (self->subtitle);
 }
 
 static void

@@ -14,5 +14,6 @@ GtkWidget *pano_live_layer_row_new     (PanoLiveMapLayer *layer,
                                         PanoLiveStore    *store,
                                         const char       *title);
 void       pano_live_layer_row_refresh (PanoLiveLayerRow *self);
+const char *pano_live_layer_row_get_subtitle (PanoLiveLayerRow *self);
 
 G_END_DECLS
