@@ -175,24 +175,85 @@ test_unreachable_postgis (void)
   g_assert_null (strstr (error->message, "s3cret"));
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  double cancelled_at;     /* the progress when the stop button was pressed */
+  GPtrArray *layers;
+  GError *error;
+  gboolean done;
+} Stop;
+
+/* The operator presses stop once the progress bar moves, while features are being read. */
+static void
+on_progress (PanoGisLoader *loader, GParamSpec *pspec, Stop *stop)
+{
+  double progress = pano_gis_loader_get_progress (loader);
+
+  if (progress > 0 && progress < 1 && !g_cancellable_is_cancelled (stop->cancellable))
+    {
+      stop->cancelled_at = progress;
+      g_cancellable_cancel (stop->cancellable);
+    }
+}
+
+static void
+on_loaded (GObject *object, GAsyncResult *result, gpointer data)
+{
+  Stop *stop = data;
+
+  stop->layers = pano_gis_loader_load_finish (PANO_GIS_LOADER (object), result, &stop->error);
+  stop->done = TRUE;
+}
+
+static gboolean
+stopped (gpointer data)
+{
+  return ((Stop *)data)->done;
+}
+
+/* Loads @n points, pressing stop once the progress bar moves. */
+static void
+load_and_stop (guint n, Stop *stop)
+{
+  g_autofree char *path = tmp_path ("cancel.fgb");
+  g_autoptr(PanoGisLoader) loader = NULL;
+  g_autofree double *xy = g_new (double, 2 * (gsize)n);
+
+  for (guint i = 0; i < n; i++)
+    xy[2 * i] = 110 + (i % 1000) * 1e-3, xy[2 * i + 1] = 32 + (i / 1000) * 1e-4;
+  g_remove (path);
+  pano_test_write_features (path, "FlatGeobuf", 4326, "POINT (%.6f %.6f)", n, xy);
+  loader = pano_gis_loader_new (path);
+  g_signal_connect (loader, "notify::progress", G_CALLBACK (on_progress), stop);
+  pano_gis_loader_load_async (loader, stop->cancellable, on_loaded, stop);
+  pano_test_wait_until (stopped, stop);
+}
+
+/* Stopped half way through reading: the load ends as cancelled, with no layer. The file grows
+ * until reading it takes long enough for the progress bar to move before it ends. */
 static void
 test_cancelled (void)
 {
-  g_autofree char *path = tmp_path ("cancel.gpkg");
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(PanoGisLoader) loader = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) layers = NULL;
-  g_autofree double *xy = g_new (double, 2 * 10000);
+  Stop stop = { 0 };
+  guint n = 100000;
 
-  for (int i = 0; i < 10000; i++)
-    xy[2 * i] = 110 + i * 1e-4, xy[2 * i + 1] = 32;
-  pano_test_write_features (path, "GPKG", 4326, "POINT (%.6f %.6f)", 10000, xy);
-  loader = pano_gis_loader_new (path);
-  g_cancellable_cancel (cancellable);
-  layers = pano_gis_loader_load (loader, cancellable, &error);
-  g_assert_null (layers);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  do
+    {
+      g_clear_object (&stop.cancellable);
+      g_clear_pointer (&stop.layers, g_ptr_array_unref);
+      g_clear_error (&stop.error);
+      stop = (Stop) { g_cancellable_new (), 0 };
+      load_and_stop (n, &stop);
+      n *= 4;
+    }
+  while (stop.cancelled_at == 0 && n <= 6400000);
+  g_test_message ("stopped at %.0f %% of %u points", stop.cancelled_at * 100, n / 4);
+  g_assert_cmpfloat (stop.cancelled_at, >, 0);
+  g_assert_null (stop.layers);
+  g_assert_error (stop.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&stop.error);
+  g_clear_object (&stop.cancellable);
 }
 
 int
