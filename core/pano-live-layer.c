@@ -7,84 +7,10 @@
  * alive, not every id ever seen. Main thread only. */
 #define G_LOG_DOMAIN "panorama-core"
 
-#include "pano-live-layer.h"
+#include "pano-live-layer-private.h"
 
 #include <math.h>
 #include <string.h>
-
-#define NONE G_MAXUINT32
-#define FIXED_SCALE 4294967296.0
-#define GRID_CELLS (1u << PANO_LIVE_GRID_LEVEL)
-#define MIN_TABLE 64
-#define COMPACT_MIN_BYTES (256 * 1024)
-#define TIME_BASE_S G_GINT64_CONSTANT (1704067200)   /* 2024-01-01T00:00:00Z */
-#define POOL_BLOCK_BITS 20                           /* 1 MiB blocks */
-#define POOL_BLOCK_SIZE (1u << POOL_BLOCK_BITS)
-#define LONG_LINE G_MAXUINT16                        /* n_coords of a line kept in long_lines */
-#define COMPACT_MIN_CELLS 1024
-
-/* Strings in fixed blocks rather than one doubling array: no 2× slack at a million entities.
- * A string's handle is (block << POOL_BLOCK_BITS) | offset; a string longer than a block gets
- * a block of its own. */
-typedef struct
-{
-  GPtrArray *blocks;
-  guint32 used;             /* bytes used in the last block */
-  guint32 last_size;        /* size of the last block */
-  gsize bytes;              /* all blocks' sizes */
-} StringPool;
-
-typedef struct
-{
-  guint32 x, y;            /* anchor in fixed point: world × 2^32 */
-  guint32 id;              /* offset in ids */
-  guint32 props;           /* offset in props, or NONE */
-  guint32 geom;            /* first pair in coords for lines, or NONE for points */
-  guint32 prev, next;      /* neighbours in the grid cell's list */
-  guint32 cell;            /* index in cells, or NONE without geometry */
-  guint32 updated_s;        /* seconds since TIME_BASE_S: a slot is 48 bytes, not 56 */
-  guint32 stale_s;          /* 0: never stale */
-  float value;
-  guint16 n_coords;        /* LONG_LINE: look the count up in long_lines */
-  guint8 klass;
-  guint8 live;
-} Slot;
-
-typedef struct
-{
-  guint32 cx, cy;
-  guint32 head;
-  guint32 count;
-  double sum_x, sum_y;
-  guint32 class_counts[PANO_LIVE_MAX_CLASSES];
-} Cell;
-
-struct _PanoLiveLayer
-{
-  GObject parent_instance;
-
-  char *name;
-  GArray *slots;           /* Slot */
-  GArray *free_slots;      /* guint32 */
-  guint n_live;
-
-  guint32 *table;          /* slot + 1, 0 when empty */
-  guint table_size;        /* a power of two */
-  guint table_used;
-
-  StringPool ids;
-  gsize ids_garbage;
-  StringPool props;
-  gsize props_garbage;
-  GArray *coords;          /* double pairs, world units */
-  gsize coords_garbage;
-  GHashTable *long_lines;  /* slot → vertex count, for lines of LONG_LINE vertices or more */
-  double max_line_extent;  /* world units from anchor to the farthest vertex of any line */
-
-  GArray *cells;           /* Cell */
-  GHashTable *cell_index;  /* (cx << 32 | cy) → cell index + 1 */
-  guint n_empty_cells;     /* cells left with no entity */
-};
 
 G_DEFINE_FINAL_TYPE (PanoLiveLayer, pano_live_layer, G_TYPE_OBJECT)
 
@@ -118,14 +44,6 @@ pool_add (StringPool *pool,
   memcpy ((char *)g_ptr_array_index (pool->blocks, pool->blocks->len - 1) + pool->used, text, len);
   pool->used += len;
   return ((pool->blocks->len - 1) << POOL_BLOCK_BITS) | (pool->used - len);
-}
-
-static const char *
-pool_get (const StringPool *pool,
-          guint32           handle)
-{
-  return (const char *)g_ptr_array_index (pool->blocks, handle >> POOL_BLOCK_BITS) +
-         (handle & (POOL_BLOCK_SIZE - 1));
 }
 
 static void
@@ -187,25 +105,6 @@ guint
 pano_live_layer_get_n_entities (PanoLiveLayer *self)
 {
   return self->n_live;
-}
-
-static inline Slot *
-slot_at (PanoLiveLayer *self,
-         guint          slot)
-{
-  return &g_array_index (self->slots, Slot, slot);
-}
-
-/* The vertex count of a line: in the slot, or beside it for the rare line of 65 535 or more. */
-static guint
-slot_n_coords (PanoLiveLayer *self,
-               guint32        slot)
-{
-  Slot *s = slot_at (self, slot);
-
-  if (s->n_coords != LONG_LINE)
-    return s->n_coords;
-  return GPOINTER_TO_UINT (g_hash_table_lookup (self->long_lines, GUINT_TO_POINTER (slot)));
 }
 
 static void
@@ -314,13 +213,6 @@ static guint32
 to_fixed (double v)
 {
   return (guint32)CLAMP (v * FIXED_SCALE, 0, FIXED_SCALE - 1);
-}
-
-static Cell *
-cell_at (PanoLiveLayer *self,
-         guint32        index)
-{
-  return &g_array_index (self->cells, Cell, index);
 }
 
 static guint32
@@ -736,203 +628,6 @@ pano_live_layer_is_stale (PanoLiveLayer *self,
   Slot *s = slot_at (self, slot);
 
   return s->stale_s != 0 && now_ms / 1000 - TIME_BASE_S >= s->stale_s;
-}
-
-typedef struct
-{
-  guint32 min_cx, min_cy, max_cx, max_cy;
-} CellRange;
-
-static CellRange
-cell_range (double min_x, double min_y, double max_x, double max_y)
-{
-  double n = GRID_CELLS;
-
-  return (CellRange) { (guint32)CLAMP (min_x * n, 0, n - 1), (guint32)CLAMP (min_y * n, 0, n - 1),
-                       (guint32)CLAMP (max_x * n, 0, n - 1), (guint32)CLAMP (max_y * n, 0, n - 1) };
-}
-
-/* Calls @func for each occupied cell in @range: by key lookups when the range is small, by a
- * scan of the occupied cells when the range is larger than their number. */
-static void
-foreach_cell_index (PanoLiveLayer *self,
-                    CellRange      r,
-                    void         (*func) (PanoLiveLayer *, guint32, gpointer),
-                    gpointer       data)
-{
-  guint64 area = (guint64)(r.max_cx - r.min_cx + 1) * (r.max_cy - r.min_cy + 1);
-
-  if (area > self->cells->len)
-    {
-      for (guint32 i = 0; i < self->cells->len; i++)
-        {
-          Cell *c = cell_at (self, i);
-
-          if (c->count > 0 && c->cx >= r.min_cx && c->cx <= r.max_cx &&
-              c->cy >= r.min_cy && c->cy <= r.max_cy)
-            func (self, i, data);
-        }
-      return;
-    }
-  for (guint32 cx = r.min_cx; cx <= r.max_cx; cx++)
-    for (guint32 cy = r.min_cy; cy <= r.max_cy; cy++)
-      {
-        gint64 key = ((gint64)cx << 32) | cy;
-        gpointer found = g_hash_table_lookup (self->cell_index, &key);
-
-        if (found != NULL && cell_at (self, GPOINTER_TO_UINT (found) - 1)->count > 0)
-          func (self, GPOINTER_TO_UINT (found) - 1, data);
-      }
-}
-
-typedef struct
-{
-  double min_x, min_y, max_x, max_y;
-  PanoLiveVisitFunc visit;
-  gpointer user_data;
-  gboolean stopped;
-} Search;
-
-static gboolean
-slot_in_box (PanoLiveLayer *self,
-             guint32        slot,
-             const Search  *search)
-{
-  Slot *s = slot_at (self, slot);
-  double x = s->x / FIXED_SCALE, y = s->y / FIXED_SCALE;
-  double e = s->geom != NONE ? self->max_line_extent : 0;
-
-  return x + e >= search->min_x && x - e <= search->max_x &&
-         y + e >= search->min_y && y - e <= search->max_y;
-}
-
-static void
-visit_cell (PanoLiveLayer *self,
-            guint32        index,
-            gpointer       data)
-{
-  Search *search = data;
-
-  for (guint32 slot = cell_at (self, index)->head; slot != NONE && !search->stopped;
-       slot = slot_at (self, slot)->next)
-    if (slot_in_box (self, slot, search) && !search->visit (self, slot, search->user_data))
-      search->stopped = TRUE;
-}
-
-/* Visits the entities whose anchor (lines: whose extent) may meet the box, in world units. */
-void
-pano_live_layer_search (PanoLiveLayer     *self,
-                        double             min_x,
-                        double             min_y,
-                        double             max_x,
-                        double             max_y,
-                        PanoLiveVisitFunc  visit,
-                        gpointer           user_data)
-{
-  double e = self->max_line_extent;
-  Search search = { min_x, min_y, max_x, max_y, visit, user_data, FALSE };
-
-  foreach_cell_index (self, cell_range (min_x - e, min_y - e, max_x + e, max_y + e),
-                      visit_cell, &search);
-}
-
-typedef struct
-{
-  PanoLiveCellFunc func;
-  gpointer user_data;
-} CellVisit;
-
-static void
-report_cell (PanoLiveLayer *self,
-             guint32        index,
-             gpointer       data)
-{
-  CellVisit *visit = data;
-  Cell *c = cell_at (self, index);
-  PanoLiveCell cell = { c->sum_x / c->count, c->sum_y / c->count, c->count };
-
-  memcpy (cell.class_counts, c->class_counts, sizeof cell.class_counts);
-  visit->func (&cell, visit->user_data);
-}
-
-/* Calls @func for every non-empty grid cell in the box: counts without touching entities. */
-void
-pano_live_layer_foreach_cell (PanoLiveLayer    *self,
-                              double            min_x,
-                              double            min_y,
-                              double            max_x,
-                              double            max_y,
-                              PanoLiveCellFunc  func,
-                              gpointer          user_data)
-{
-  CellVisit visit = { func, user_data };
-
-  foreach_cell_index (self, cell_range (min_x, min_y, max_x, max_y), report_cell, &visit);
-}
-
-typedef struct
-{
-  double x, y, tolerance;
-  int best;
-  double best_distance;
-} HitTest;
-
-static double
-slot_distance (PanoLiveLayer *self,
-               guint          slot,
-               double         x,
-               double         y)
-{
-  guint n;
-  const double *c = pano_live_layer_get_coords (self, slot, &n);
-  double best, px, py;
-
-  if (c == NULL)
-    {
-      pano_live_layer_get_position (self, slot, &px, &py);
-      return hypot (x - px, y - py);
-    }
-  best = G_MAXDOUBLE;
-  for (guint i = 0; i + 1 < n; i++)
-    {
-      double dx = c[2 * i + 2] - c[2 * i], dy = c[2 * i + 3] - c[2 * i + 1];
-      double len2 = dx * dx + dy * dy;
-      double t = len2 > 0 ? CLAMP (((x - c[2 * i]) * dx + (y - c[2 * i + 1]) * dy) / len2, 0, 1)
-                          : 0;
-
-      best = MIN (best, hypot (x - (c[2 * i] + t * dx), y - (c[2 * i + 1] + t * dy)));
-    }
-  return best;
-}
-
-static gboolean
-visit_hit (PanoLiveLayer *self,
-           guint          slot,
-           gpointer       data)
-{
-  HitTest *hit = data;
-  double d = slot_distance (self, slot, hit->x, hit->y);
-
-  if (d <= hit->tolerance && d < hit->best_distance)
-    {
-      hit->best = slot;
-      hit->best_distance = d;
-    }
-  return TRUE;
-}
-
-/* Returns: the slot of the entity nearest to (@x, @y) within @tolerance, or -1 */
-int
-pano_live_layer_hit_test (PanoLiveLayer *self,
-                          double         x,
-                          double         y,
-                          double         tolerance)
-{
-  HitTest hit = { x, y, tolerance, -1, G_MAXDOUBLE };
-
-  pano_live_layer_search (self, x - tolerance, y - tolerance, x + tolerance, y + tolerance,
-                          visit_hit, &hit);
-  return hit.best;
 }
 
 /* Bytes held for the entities (capacity, not just use), for the bytes-per-entity figure. */

@@ -6,7 +6,7 @@
  * announces a batch, never per entity. */
 #define G_LOG_DOMAIN "panorama-layers"
 
-#include "pano-live-map-layer.h"
+#include "pano-live-map-layer-private.h"
 #include "pano-live-classify.h"
 #include "pano-mercator.h"
 #include "pano-texture.h"
@@ -21,60 +21,12 @@
 #define LABEL_ZOOM 14.0
 #define LABEL_LIMIT 1500         /* more symbols in view than this: no value labels */
 #define GLYPH_ZOOM 13.0
-#define STALE_ALPHA 0.35
-#define HIT_PX 8.0
-#define GLIDE_US (1 * G_USEC_PER_SEC)   /* vehicles move smoothly between position reports */
-
-struct _PanoLiveMapLayer
-{
-  ShumateLayer parent_instance;
-
-  PanoLiveStore *store;
-  char *layer;
-  const PanoLiveStyle *style;
-  char *selected;
-  guint class_mask;        /* bit k set: class k is shown */
-  gboolean aggregated;
-  guint n_drawn;
-
-  GHashTable *sprites;     /* sprite key → GdkTexture */
-  GHashTable *bin_sprites; /* "class/radius/count" → GdkTexture */
-  GHashTable *labels;      /* "value[/stale]" → GskRenderNode */
-  GHashTable *glides;      /* id → Glide, for resources */
-  guint frame;
-  guint tick_id;
-  gboolean gliding;
-
-  /* Lines: the last picture, larger than the view, moved while panning and drawn again only
-   * when the data, the filter or the zoom change or the view leaves it. */
-  GdkTexture *lines;
-  double lines_zoom, lines_x, lines_y;   /* the picture's top-left in world pixels */
-  gboolean lines_dirty;
-  guint n_line_pictures;                 /* how often it was drawn */
-};
-
-#define LINES_MARGIN 256   /* px of picture kept beyond each edge of the view */
-
-typedef struct
-{
-  double from_x, from_y, to_x, to_y;
-  double drawn_x, drawn_y;   /* where the last frame drew it, world units */
-  gint64 start_us;
-  guint seen;                /* the frame that last drew it */
-} Glide;
 
 G_DEFINE_FINAL_TYPE (PanoLiveMapLayer, pano_live_map_layer, SHUMATE_TYPE_LAYER)
 
-typedef struct
-{
-  double zoom, world, origin_x, origin_y;
-  int width, height;
-  gint64 now_ms;
-} View;
-
-static void
-get_view (PanoLiveMapLayer *self,
-          View             *v)
+void
+pano_live_map_layer_get_view (PanoLiveMapLayer *self,
+                              PanoLiveView     *v)
 {
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   double lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
@@ -89,17 +41,6 @@ get_view (PanoLiveMapLayer *self,
   v->now_ms = g_get_real_time () / 1000;
 }
 
-static void
-set_class_color (cairo_t                 *cr,
-                 const PanoLiveStyle     *style,
-                 guint                    klass,
-                 double                   alpha)
-{
-  const PanoColor *c = &style->colors[MIN (klass, PANO_LIVE_MAX_CLASSES - 1)];
-
-  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
-}
-
 /* ---- aggregated ---- */
 
 typedef struct
@@ -111,7 +52,7 @@ typedef struct
 
 typedef struct
 {
-  const View *view;
+  const PanoLiveView *view;
   GHashTable *bins;   /* (bx << 32 | by) → Bin */
   guint total;
   guint in_view;      /* entities of cells whose centre of mass is on screen */
@@ -174,294 +115,19 @@ format_count (guint count)
   return g_strdup_printf ("%u", count);
 }
 
-/* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
-static void
-trace_resource (cairo_t *cr,
-                guint    kind,
-                double   x,
-                double   y,
-                double   r)
-{
-  switch (kind)
-    {
-    case PANO_RESOURCE_KIND_FIRE:
-      cairo_move_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r * 1.1, y + r * 0.8);
-      cairo_line_to (cr, x - r * 1.1, y + r * 0.8);
-      break;
-    case PANO_RESOURCE_KIND_AMBULANCE:
-      cairo_rectangle (cr, x - r * 0.35, y - r, r * 0.7, r * 2);
-      cairo_rectangle (cr, x - r, y - r * 0.35, r * 2, r * 0.7);
-      break;
-    case PANO_RESOURCE_KIND_RESCUE:
-      cairo_move_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r * 1.2, y);
-      cairo_line_to (cr, x, y + r * 1.2);
-      cairo_line_to (cr, x - r * 1.2, y);
-      break;
-    case PANO_RESOURCE_KIND_POLICE:
-      cairo_rectangle (cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
-      break;
-    case PANO_RESOURCE_KIND_ENFORCEMENT:
-      for (int i = 0; i < 6; i++)
-        cairo_line_to (cr, x + r * cos (i * G_PI / 3), y + r * sin (i * G_PI / 3));
-      break;
-    case PANO_RESOURCE_KIND_WAREHOUSE:
-      cairo_move_to (cr, x - r, y + r);
-      cairo_line_to (cr, x - r, y - r * 0.2);
-      cairo_line_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r, y - r * 0.2);
-      cairo_line_to (cr, x + r, y + r);
-      break;
-    case PANO_RESOURCE_KIND_SHELTER:
-      cairo_move_to (cr, x - r * 1.2, y + r);
-      cairo_line_to (cr, x, y - r * 1.1);
-      cairo_line_to (cr, x + r * 1.2, y + r);
-      cairo_line_to (cr, x, y + r * 0.3);
-      break;
-    default:
-      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
-      break;
-    }
-  cairo_close_path (cr);
-}
-
-/* ---- sprites: every symbol is drawn once with cairo, then placed as a texture ---- */
-
-#define MAX_BIN_SPRITES 4096
-#define MAX_LABELS 4096
-
-typedef struct
-{
-  guint shape;        /* resource kind, 0 for a dot */
-  guint klass;
-  gboolean stale;
-  gboolean ring;
-  gboolean selected;
-  guint glyph;        /* event category, 0 for none */
-  gboolean bin;
-  double radius;
-} Sprite;
-
-static guint
-sprite_key (const Sprite *s)
-{
-  return s->shape | s->klass << 4 | s->stale << 7 | s->ring << 8 | s->selected << 9 |
-         s->glyph << 10 | s->bin << 14 | (guint)round (s->radius * 2) << 16;
-}
-
-/* Just big enough for what the symbol carries: on llvmpipe every texel placed is paid for
- * every frame, and thousands of symbols with room for rings they do not have cost a screenful
- * of fill. */
-static int
-sprite_size (const Sprite *s)
-{
-  double reach = s->radius * (s->shape ? 1.2 : 1) + 1.5;   /* the outline, antialiased */
-
-  if (s->ring)
-    reach = MAX (reach, s->radius + 5.5);
-  if (s->selected)
-    reach = MAX (reach, s->radius + 9.5);
-  if (s->glyph)
-    reach = MAX (reach, 7);
-  return 2 * (int)ceil (reach);
-}
-
-static void
-paint_glyph (cairo_t    *cr,
-             const char *glyph,
-             double      c,
-             double      alpha)
-{
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font =
-    pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
-  int w, h;
-
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_text (layout, glyph, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, round (c - w / 2.0), round (c - h / 2.0));
-  cairo_set_source_rgba (cr, 1, 1, 1, alpha);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-paint_symbol (PanoLiveMapLayer *self,
-              cairo_t          *cr,
-              const Sprite     *s,
-              double            c)
-{
-  double alpha = s->stale ? STALE_ALPHA : 1;
-
-  if (s->bin)
-    trace_resource (cr, 0, c, c, s->radius);
-  else
-    trace_resource (cr, s->shape, c, c, s->radius);
-  set_class_color (cr, self->style, s->klass, alpha);
-  cairo_fill_preserve (cr);
-  if (s->bin)
-    cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-  else
-    cairo_set_source_rgba (cr, 0.2, 0.2, 0.2, 0.8 * alpha);
-  cairo_set_line_width (cr, s->bin ? 1.5 : 1);
-  cairo_stroke (cr);
-  if (s->ring)
-    {
-      cairo_arc (cr, c, c, s->radius + 3.5, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 0.8, 0, 0, alpha);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-    }
-  if (s->selected)
-    {
-      cairo_arc (cr, c, c, s->radius + 7, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 0.1, 0.45, 0.9, 0.9);
-      cairo_set_line_width (cr, 3);
-      cairo_stroke (cr);
-    }
-  if (s->glyph && pano_event_category_glyph (s->glyph))
-    paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
-}
-
-/* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
-static GdkTexture *
-get_sprite (PanoLiveMapLayer *self,
-            const Sprite     *s)
-{
-  guint key = sprite_key (s);
-  GdkTexture *texture = g_hash_table_lookup (self->sprites, GUINT_TO_POINTER (key));
-  int size = sprite_size (s);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  if (texture != NULL)
-    return texture;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cr = cairo_create (surface);
-  paint_symbol (self, cr, s, size / 2.0);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  texture = pano_texture_new_for_surface (surface);
-  cairo_surface_destroy (surface);
-  g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
-  return texture;
-}
-
-/* Places the sprite centred on the whole pixel (x, y). */
-static void
-place_sprite (PanoLiveMapLayer *self,
-              GtkSnapshot      *snapshot,
-              const Sprite     *s,
-              double            x,
-              double            y)
-{
-  int size = sprite_size (s);
-
-  gtk_snapshot_append_texture (snapshot, get_sprite (self, s),
-                               &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
-}
-
-/* A value label, its text node made once per text and kept: shaping a few hundred labels
- * with Pango on every frame of a pan cost more than drawing them. */
-static void
-place_label (PanoLiveMapLayer *self,
-             GtkSnapshot      *snapshot,
-             PangoLayout      *layout,
-             double            value,
-             gboolean          stale,
-             double            x,
-             double            y)
-{
-  g_autofree char *key = g_strdup_printf ("%.0f%s", value, stale ? "/stale" : "");
-  GskRenderNode *node = g_hash_table_lookup (self->labels, key);
-
-  if (node == NULL)
-    {
-      g_autoptr(GtkSnapshot) label = gtk_snapshot_new ();
-      g_autofree char *text = g_strdup_printf ("%.0f", value);
-
-      pango_layout_set_text (layout, text, -1);
-      gtk_snapshot_append_layout (label, layout,
-                                  &(GdkRGBA) { 0.1, 0.1, 0.1, stale ? STALE_ALPHA : 1 });
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&label));
-      if (node == NULL)
-        return;
-      if (g_hash_table_size (self->labels) > MAX_LABELS)
-        g_hash_table_remove_all (self->labels);
-      g_hash_table_insert (self->labels, g_steal_pointer (&key), node);
-    }
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x), round (y)));
-  gtk_snapshot_append_node (snapshot, node);
-  gtk_snapshot_restore (snapshot);
-}
-
-/* ---- aggregated ---- */
-
-/* A bin with its count, drawn once into a texture kept by (class, radius, count text): panning
- * over unchanged data reuses them, and one texture node per bin is far cheaper to composite
- * than a circle and two text nodes on llvmpipe. */
-static GdkTexture *
-get_bin_sprite (PanoLiveMapLayer *self,
-                const Sprite     *s,
-                const char       *text)
-{
-  g_autofree char *key = g_strdup_printf ("%u/%.0f/%s", s->klass, s->radius, text ? text : "");
-  GdkTexture *texture = g_hash_table_lookup (self->bin_sprites, key);
-  int size = sprite_size (s);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  if (texture != NULL)
-    return texture;
-  if (g_hash_table_size (self->bin_sprites) > MAX_BIN_SPRITES)
-    g_hash_table_remove_all (self->bin_sprites);
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cr = cairo_create (surface);
-  paint_symbol (self, cr, s, size / 2.0);
-  if (text != NULL)
-    {
-      g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
-      int tw, th;
-
-      pango_layout_set_font_description (layout, font);
-      pango_font_description_free (font);
-      pango_layout_set_text (layout, text, -1);
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
-      pango_cairo_layout_path (cr, layout);
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
-      cairo_set_line_width (cr, 2.5);
-      cairo_stroke (cr);
-      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      pango_cairo_show_layout (cr, layout);
-    }
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  texture = pano_texture_new_for_surface (surface);
-  cairo_surface_destroy (surface);
-  g_hash_table_insert (self->bin_sprites, g_steal_pointer (&key), texture);
-  return texture;
-}
-
 static void
 draw_bin (PanoLiveMapLayer *self,
           GtkSnapshot      *snapshot,
           const Bin        *bin)
 {
   double x = round (bin->sum_x / bin->count), y = round (bin->sum_y / bin->count);
-  Sprite s = { .klass = worst_class (bin), .bin = TRUE,
+  PanoLiveSprite s = { .klass = worst_class (bin), .bin = TRUE,
                .radius = bin->count == 1 ? self->style->size / 2
                                          : round (9 + 4 * log10 (bin->count)) };
   g_autofree char *text = bin->count >= 2 ? format_count (bin->count) : NULL;
-  int size = sprite_size (&s);
+  int size = pano_live_sprite_size (&s);
 
-  gtk_snapshot_append_texture (snapshot, get_bin_sprite (self, &s, text),
+  gtk_snapshot_append_texture (snapshot, pano_live_map_layer_get_bin_sprite (self, &s, text),
                                &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
 }
 
@@ -486,7 +152,7 @@ typedef struct
   PanoLiveMapLayer *self;
   GtkSnapshot *snapshot;
   cairo_t *cr;          /* lines only */
-  const View *view;
+  const PanoLiveView *view;
   PangoLayout *layout;
   guint klass;          /* lines: the class being stroked */
   guint road;           /* lines: the road class being stroked */
@@ -558,7 +224,7 @@ draw_dot (Drawing *d,
   const PanoLiveStyle *style = self->style;
   guint klass = pano_live_layer_get_class (layer, slot);
   guint value = (guint)pano_live_layer_get_value (layer, slot);
-  Sprite s = {
+  PanoLiveSprite s = {
     .shape = style->symbol == PANO_LIVE_SYMBOL_RESOURCE ? value : 0,
     .klass = klass,
     .stale = pano_live_layer_is_stale (layer, slot, d->view->now_ms),
@@ -574,10 +240,10 @@ draw_dot (Drawing *d,
     glide_position (self, pano_live_layer_get_id (layer, slot), &x, &y);
   x = round (x * d->view->world - d->view->origin_x);
   y = round (y * d->view->world - d->view->origin_y);
-  place_sprite (self, d->snapshot, &s, x, y);
+  pano_live_map_layer_place_sprite (self, d->snapshot, &s, x, y);
 
   if (style->label_value && d->view->zoom >= LABEL_ZOOM && d->labels)
-    place_label (self, d->snapshot, d->layout, pano_live_layer_get_value (layer, slot), s.stale,
+    pano_live_map_layer_place_label (self, d->snapshot, d->layout, pano_live_layer_get_value (layer, slot), s.stale,
                  x + s.radius + 4, y - 7);
 }
 
@@ -623,7 +289,7 @@ visit_line (PanoLiveLayer *layer,
 
 static void
 search_view (PanoLiveMapLayer  *self,
-             const View        *v,
+             const PanoLiveView        *v,
              PanoLiveVisitFunc  visit,
              Drawing           *d)
 {
@@ -639,7 +305,7 @@ search_view (PanoLiveMapLayer  *self,
 static void
 draw_points (PanoLiveMapLayer *self,
              GtkSnapshot      *snapshot,
-             const View       *v,
+             const PanoLiveView       *v,
              guint             in_view)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
@@ -661,7 +327,7 @@ draw_points (PanoLiveMapLayer *self,
 static void
 draw_lines (PanoLiveMapLayer *self,
             cairo_t          *cr,
-            const View       *v)
+            const PanoLiveView       *v)
 {
   Drawing d = { self, NULL, cr, v, NULL };
 
@@ -680,7 +346,7 @@ draw_lines (PanoLiveMapLayer *self,
         cairo_new_path (cr);
         search_view (self, v, visit_line, &d);
         cairo_set_line_width (cr, v->zoom >= 13 ? width : width / 2);
-        set_class_color (cr, self->style, k, 1);
+        pano_live_map_layer_set_class_color (cr, self->style, k, 1);
         cairo_stroke (cr);
       }
 }
@@ -688,9 +354,9 @@ draw_lines (PanoLiveMapLayer *self,
 /* Draws the lines of a view @LINES_MARGIN px larger than @v on every side into a texture. */
 static void
 draw_lines_picture (PanoLiveMapLayer *self,
-                    const View       *v)
+                    const PanoLiveView       *v)
 {
-  View big = *v;
+  PanoLiveView big = *v;
   cairo_surface_t *surface;
   cairo_t *cr;
 
@@ -717,7 +383,7 @@ draw_lines_picture (PanoLiveMapLayer *self,
 static void
 place_lines (PanoLiveMapLayer *self,
              GtkSnapshot      *snapshot,
-             const View       *v)
+             const PanoLiveView       *v)
 {
   double dx, dy;
 
@@ -744,9 +410,9 @@ pano_live_map_layer_snapshot (GtkWidget   *widget,
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
   g_autoptr(GHashTable) bins = NULL;
   Binning binning;
-  View v;
+  PanoLiveView v;
 
-  get_view (self, &v);
+  pano_live_map_layer_get_view (self, &v);
   self->n_drawn = 0;
   if (layer == NULL || pano_live_layer_get_n_entities (layer) == 0 || v.width == 0)
     return;
@@ -952,10 +618,10 @@ pano_live_map_layer_hit_test (PanoLiveMapLayer *self,
   double tolerance;
   GlideHit hit;
   Glide *g;
-  View v;
+  PanoLiveView v;
   int slot;
 
-  get_view (self, &v);
+  pano_live_map_layer_get_view (self, &v);
   tolerance = MAX (HIT_PX, self->style->size / 2 + 2) / v.world;
   hit = (GlideHit) { self, layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
                      tolerance, -1, G_MAXDOUBLE };
@@ -988,11 +654,11 @@ pano_live_map_layer_get_symbol_area (PanoLiveMapLayer *self,
   int reach = (int)ceil (MAX (HIT_PX, self->style->size / 2 + 2));
   double wx, wy;
   Glide *g;
-  View v;
+  PanoLiveView v;
 
   if (self->style->symbol == PANO_LIVE_SYMBOL_LINE)
     return FALSE;
-  get_view (self, &v);
+  pano_live_map_layer_get_view (self, &v);
   pano_live_layer_get_position (layer, slot, &wx, &wy);
   if ((g = drawn_glide (self, pano_live_layer_get_id (layer, slot))) != NULL)
     wx = g->drawn_x, wy = g->drawn_y;

@@ -10,9 +10,10 @@
 #include "pano-test-util.h"
 #include "pano-window.h"
 
-#include <errno.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -384,33 +385,54 @@ test_panel_lets_go (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The pointer is the X server's, and GUI tests share one server, their windows all at (0, 0):
- * this test runs on an X server of its own, started the way the test command starts its own. */
+/* The pointer is the X server's, and GUI tests share one server with their windows all at
+ * (0, 0): this test runs on an X server of its own. Xvfb picks a free display itself
+ * (-displayfd), so parallel runs never race for a number; it dies with the test. */
 static void
-run_on_own_display (int argc, char **argv)
+die_with_parent (gpointer data)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
-  if (g_getenv ("PANO_TEST_OWN_DISPLAY") != NULL)
-    return;
-  g_setenv ("PANO_TEST_OWN_DISPLAY", "1", TRUE);
-  g_ptr_array_add (args, "xvfb-run");
-  g_ptr_array_add (args, "-a");
-  g_ptr_array_add (args, "-s");
-  g_ptr_array_add (args, "-screen 0 1920x1080x24");
-  for (int i = 0; i < argc; i++)
-    g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, NULL);
-  execvp ("xvfb-run", (char **)args->pdata);
-  g_error ("cannot run xvfb-run (package xvfb): %s", g_strerror (errno));
+static GPid
+start_own_display (void)
+{
+  int fds[2];
+  g_autofree char *fd = NULL;
+  const char *argv[] = { "Xvfb", "-displayfd", NULL, "-screen", "0", "1920x1080x24",
+                         "-nolisten", "tcp", NULL };
+  g_autoptr(GError) error = NULL;
+  char number[16] = { 0 };
+  g_autofree char *display = NULL;
+  GPid pid;
+  gsize n = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  argv[2] = fd = g_strdup_printf ("%d", fds[1]);
+  g_spawn_async (NULL, (char **)argv, NULL,
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
+                 G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 die_with_parent, NULL, &pid, &error);
+  g_assert_no_error (error);   /* package xvfb */
+  close (fds[1]);
+  while (n < sizeof number - 1 && read (fds[0], number + n, 1) == 1 && number[n] != '\n')
+    n++;
+  close (fds[0]);
+  g_assert_cmpuint (n, >, 0);
+  number[n] = '\0';
+  display = g_strdup_printf (":%s", number);
+  g_setenv ("DISPLAY", display, TRUE);
+  g_unsetenv ("XAUTHORITY");
+  g_unsetenv ("WAYLAND_DISPLAY");
+  return pid;
 }
 
 int
 main (int argc, char **argv)
 {
+  GPid xvfb = start_own_display ();
   int status;
 
-  run_on_own_display (argc, argv);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   tmpdir = pano_test_make_tmpdir ();
@@ -420,5 +442,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
+  kill (xvfb, SIGTERM);
+  g_spawn_close_pid (xvfb);
   return status;
 }

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+/* Shared by pano-live-map-layer.c and its symbols (pano-live-map-layer-sprites.c); not for
+ * outside layers/. */
+
+#include "pano-live-map-layer.h"
+
+G_BEGIN_DECLS
+
+#define STALE_ALPHA 0.35
+#define HIT_PX 8.0
+#define GLIDE_US (1 * G_USEC_PER_SEC)   /* vehicles move smoothly between position reports */
+#define LINES_MARGIN 256                /* px of picture kept beyond each edge of the view */
+
+struct _PanoLiveMapLayer
+{
+  ShumateLayer parent_instance;
+
+  PanoLiveStore *store;
+  char *layer;
+  const PanoLiveStyle *style;
+  char *selected;
+  guint class_mask;        /* bit k set: class k is shown */
+  gboolean aggregated;
+  guint n_drawn;
+
+  GHashTable *sprites;     /* sprite key → GdkTexture */
+  GHashTable *bin_sprites; /* "class/radius/count" → GdkTexture */
+  GHashTable *labels;      /* "value[/stale]" → GskRenderNode */
+  GHashTable *glides;      /* id → Glide, for resources */
+  guint frame;
+  guint tick_id;
+  gboolean gliding;
+
+  /* Lines: the last picture, larger than the view, moved while panning and drawn again only
+   * when the data, the filter or the zoom change or the view leaves it. */
+  GdkTexture *lines;
+  double lines_zoom, lines_x, lines_y;   /* the picture's top-left in world pixels */
+  gboolean lines_dirty;
+  guint n_line_pictures;                 /* how often it was drawn */
+};
+
+/* A vehicle on its way from where it was drawn to where it was reported. */
+typedef struct
+{
+  double from_x, from_y, to_x, to_y;
+  double drawn_x, drawn_y;   /* where the last frame drew it, world units */
+  gint64 start_us;
+  guint seen;                /* the frame that last drew it */
+} Glide;
+
+typedef struct
+{
+  double zoom, world, origin_x, origin_y;
+  int width, height;
+  gint64 now_ms;
+} PanoLiveView;
+
+typedef struct
+{
+  guint shape;        /* resource kind, 0 for a dot */
+  guint klass;
+  gboolean stale;
+  gboolean ring;
+  gboolean selected;
+  guint glyph;        /* event category, 0 for none */
+  gboolean bin;
+  double radius;
+} PanoLiveSprite;
+
+void        pano_live_map_layer_get_view        (PanoLiveMapLayer     *self,
+                                                 PanoLiveView         *v);
+void        pano_live_map_layer_set_class_color (cairo_t              *cr,
+                                                 const PanoLiveStyle  *style,
+                                                 guint                 klass,
+                                                 double                alpha);
+void        pano_live_trace_symbol              (cairo_t              *cr,
+                                                 guint                 kind,
+                                                 double                x,
+                                                 double                y,
+                                                 double                r);
+int         pano_live_sprite_size               (const PanoLiveSprite *s);
+void        pano_live_map_layer_place_sprite    (PanoLiveMapLayer     *self,
+                                                 GtkSnapshot          *snapshot,
+                                                 const PanoLiveSprite *s,
+                                                 double                x,
+                                                 double                y);
+void        pano_live_map_layer_place_label     (PanoLiveMapLayer     *self,
+                                                 GtkSnapshot          *snapshot,
+                                                 PangoLayout          *layout,
+                                                 double                value,
+                                                 gboolean              stale,
+                                                 double                x,
+                                                 double                y);
+GdkTexture *pano_live_map_layer_get_bin_sprite  (PanoLiveMapLayer     *self,
+                                                 const PanoLiveSprite *s,
+                                                 const char           *text);
+
+G_END_DECLS

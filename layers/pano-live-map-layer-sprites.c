@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The live layer's symbols: every symbol (kind, class, ring, fade, selection, glyph) and every
+ * counted bin is drawn once with cairo into a texture just big enough for it and kept, then
+ * placed per entity; value labels are text nodes kept per value. On llvmpipe every texel and
+ * every distinct texture placed costs each frame. */
+#define G_LOG_DOMAIN "panorama-layers"
+
+#include "pano-live-map-layer-private.h"
+#include "pano-live-classify.h"
+#include "pano-texture.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+
+void
+pano_live_map_layer_set_class_color (cairo_t                 *cr,
+                                     const PanoLiveStyle     *style,
+                                     guint                    klass,
+                                     double                   alpha)
+{
+  const PanoColor *c = &style->colors[MIN (klass, PANO_LIVE_MAX_CLASSES - 1)];
+
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
+}
+
+/* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
+void
+pano_live_trace_symbol (cairo_t *cr,
+                        guint    kind,
+                        double   x,
+                        double   y,
+                        double   r)
+{
+  switch (kind)
+    {
+    case PANO_RESOURCE_KIND_FIRE:
+      cairo_move_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r * 1.1, y + r * 0.8);
+      cairo_line_to (cr, x - r * 1.1, y + r * 0.8);
+      break;
+    case PANO_RESOURCE_KIND_AMBULANCE:
+      cairo_rectangle (cr, x - r * 0.35, y - r, r * 0.7, r * 2);
+      cairo_rectangle (cr, x - r, y - r * 0.35, r * 2, r * 0.7);
+      break;
+    case PANO_RESOURCE_KIND_RESCUE:
+      cairo_move_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r * 1.2, y);
+      cairo_line_to (cr, x, y + r * 1.2);
+      cairo_line_to (cr, x - r * 1.2, y);
+      break;
+    case PANO_RESOURCE_KIND_POLICE:
+      cairo_rectangle (cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+      break;
+    case PANO_RESOURCE_KIND_ENFORCEMENT:
+      for (int i = 0; i < 6; i++)
+        cairo_line_to (cr, x + r * cos (i * G_PI / 3), y + r * sin (i * G_PI / 3));
+      break;
+    case PANO_RESOURCE_KIND_WAREHOUSE:
+      cairo_move_to (cr, x - r, y + r);
+      cairo_line_to (cr, x - r, y - r * 0.2);
+      cairo_line_to (cr, x, y - r * 1.2);
+      cairo_line_to (cr, x + r, y - r * 0.2);
+      cairo_line_to (cr, x + r, y + r);
+      break;
+    case PANO_RESOURCE_KIND_SHELTER:
+      cairo_move_to (cr, x - r * 1.2, y + r);
+      cairo_line_to (cr, x, y - r * 1.1);
+      cairo_line_to (cr, x + r * 1.2, y + r);
+      cairo_line_to (cr, x, y + r * 0.3);
+      break;
+    default:
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      break;
+    }
+  cairo_close_path (cr);
+}
+
+#define MAX_BIN_SPRITES 4096
+#define MAX_LABELS 4096
+
+static guint
+sprite_key (const PanoLiveSprite *s)
+{
+  return s->shape | s->klass << 4 | s->stale << 7 | s->ring << 8 | s->selected << 9 |
+         s->glyph << 10 | s->bin << 14 | (guint)round (s->radius * 2) << 16;
+}
+
+/* Just big enough for what the symbol carries: on llvmpipe every texel placed is paid for
+ * every frame, and thousands of symbols with room for rings they do not have cost a screenful
+ * of fill. */
+int
+pano_live_sprite_size (const PanoLiveSprite *s)
+{
+  double reach = s->radius * (s->shape ? 1.2 : 1) + 1.5;   /* the outline, antialiased */
+
+  if (s->ring)
+    reach = MAX (reach, s->radius + 5.5);
+  if (s->selected)
+    reach = MAX (reach, s->radius + 9.5);
+  if (s->glyph)
+    reach = MAX (reach, 7);
+  return 2 * (int)ceil (reach);
+}
+
+static void
+paint_glyph (cairo_t    *cr,
+             const char *glyph,
+             double      c,
+             double      alpha)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font =
+    pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
+  int w, h;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, glyph, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, round (c - w / 2.0), round (c - h / 2.0));
+  cairo_set_source_rgba (cr, 1, 1, 1, alpha);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+paint_symbol (PanoLiveMapLayer *self,
+              cairo_t          *cr,
+              const PanoLiveSprite     *s,
+              double            c)
+{
+  double alpha = s->stale ? STALE_ALPHA : 1;
+
+  if (s->bin)
+    pano_live_trace_symbol (cr, 0, c, c, s->radius);
+  else
+    pano_live_trace_symbol (cr, s->shape, c, c, s->radius);
+  pano_live_map_layer_set_class_color (cr, self->style, s->klass, alpha);
+  cairo_fill_preserve (cr);
+  if (s->bin)
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  else
+    cairo_set_source_rgba (cr, 0.2, 0.2, 0.2, 0.8 * alpha);
+  cairo_set_line_width (cr, s->bin ? 1.5 : 1);
+  cairo_stroke (cr);
+  if (s->ring)
+    {
+      cairo_arc (cr, c, c, s->radius + 3.5, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.8, 0, 0, alpha);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+  if (s->selected)
+    {
+      cairo_arc (cr, c, c, s->radius + 7, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.1, 0.45, 0.9, 0.9);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke (cr);
+    }
+  if (s->glyph && pano_event_category_glyph (s->glyph))
+    paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
+}
+
+/* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
+static GdkTexture *
+get_sprite (PanoLiveMapLayer *self,
+            const PanoLiveSprite     *s)
+{
+  guint key = sprite_key (s);
+  GdkTexture *texture = g_hash_table_lookup (self->sprites, GUINT_TO_POINTER (key));
+  int size = pano_live_sprite_size (s);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (texture != NULL)
+    return texture;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cr = cairo_create (surface);
+  paint_symbol (self, cr, s, size / 2.0);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  texture = pano_texture_new_for_surface (surface);
+  cairo_surface_destroy (surface);
+  g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
+  return texture;
+}
+
+/* Places the sprite centred on the whole pixel (x, y). */
+void
+pano_live_map_layer_place_sprite (PanoLiveMapLayer *self,
+                                  GtkSnapshot      *snapshot,
+                                  const PanoLiveSprite     *s,
+                                  double            x,
+                                  double            y)
+{
+  int size = pano_live_sprite_size (s);
+
+  gtk_snapshot_append_texture (snapshot, get_sprite (self, s),
+                               &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
+}
+
+/* A value label, its text node made once per text and kept: shaping a few hundred labels
+ * with Pango on every frame of a pan cost more than drawing them. */
+void
+pano_live_map_layer_place_label (PanoLiveMapLayer *self,
+                                 GtkSnapshot      *snapshot,
+                                 PangoLayout      *layout,
+                                 double            value,
+                                 gboolean          stale,
+                                 double            x,
+                                 double            y)
+{
+  g_autofree char *key = g_strdup_printf ("%.0f%s", value, stale ? "/stale" : "");
+  GskRenderNode *node = g_hash_table_lookup (self->labels, key);
+
+  if (node == NULL)
+    {
+      g_autoptr(GtkSnapshot) label = gtk_snapshot_new ();
+      g_autofree char *text = g_strdup_printf ("%.0f", value);
+
+      pango_layout_set_text (layout, text, -1);
+      gtk_snapshot_append_layout (label, layout,
+                                  &(GdkRGBA) { 0.1, 0.1, 0.1, stale ? STALE_ALPHA : 1 });
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&label));
+      if (node == NULL)
+        return;
+      if (g_hash_table_size (self->labels) > MAX_LABELS)
+        g_hash_table_remove_all (self->labels);
+      g_hash_table_insert (self->labels, g_steal_pointer (&key), node);
+    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (round (x), round (y)));
+  gtk_snapshot_append_node (snapshot, node);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* ---- aggregated ---- */
+
+/* A bin with its count, drawn once into a texture kept by (class, radius, count text): panning
+ * over unchanged data reuses them, and one texture node per bin is far cheaper to composite
+ * than a circle and two text nodes on llvmpipe. */
+GdkTexture *
+pano_live_map_layer_get_bin_sprite (PanoLiveMapLayer *self,
+                                    const PanoLiveSprite     *s,
+                                    const char       *text)
+{
+  g_autofree char *key = g_strdup_printf ("%u/%.0f/%s", s->klass, s->radius, text ? text : "");
+  GdkTexture *texture = g_hash_table_lookup (self->bin_sprites, key);
+  int size = pano_live_sprite_size (s);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (texture != NULL)
+    return texture;
+  if (g_hash_table_size (self->bin_sprites) > MAX_BIN_SPRITES)
+    g_hash_table_remove_all (self->bin_sprites);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cr = cairo_create (surface);
+  paint_symbol (self, cr, s, size / 2.0);
+  if (text != NULL)
+    {
+      g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 9");
+      int tw, th;
+
+      pango_layout_set_font_description (layout, font);
+      pango_font_description_free (font);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
+      pango_cairo_layout_path (cr, layout);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+      cairo_move_to (cr, round ((size - tw) / 2.0), round ((size - th) / 2.0));
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  texture = pano_texture_new_for_surface (surface);
+  cairo_surface_destroy (surface);
+  g_hash_table_insert (self->bin_sprites, g_steal_pointer (&key), texture);
+  return texture;
+}
