@@ -211,10 +211,11 @@ pano_json_check (const char    *text,
                  PanoJsonSpan  *value,
                  GError       **error)
 {
-  Checker c = { text, text, text + length, error };
+  /* An empty frame may come as NULL: no arithmetic on that. */
+  Checker c = { text ? text : "", text ? text : "", text ? text + length : "", error };
   const char *bad;
 
-  if (!g_utf8_validate_len (text, length, &bad))
+  if (!g_utf8_validate_len (c.start, c.end - c.start, &bad))
     {
       c.p = bad;
       return fail (&c, "text that is not UTF-8");
@@ -330,6 +331,8 @@ pano_json_iter_next (PanoJsonIter *iter,
   if (iter->p >= iter->end)
     return FALSE;
 
+  if (key != NULL && !iter->object)
+    *key = (PanoJsonSpan) { NULL, NULL };   /* an element has no name to compare */
   if (iter->object)
     {
       const char *name_end = skip_string (iter->p);

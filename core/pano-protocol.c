@@ -3,6 +3,8 @@
 
 #include "pano-protocol.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (pano-protocol-error-quark, pano_protocol_error)
 
 static const char * const layer_names[PANO_N_LAYERS] = {
@@ -187,9 +189,24 @@ char *
 pano_protocol_to_string (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  GString *escaped;
 
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  /* json-glib 1.6 escapes control characters below 0x1f but writes 0x1f itself raw, which
+   * RFC 8259 forbids: a strict reader (the console's) would refuse the whole frame. Outside
+   * strings the generator writes no such byte, and in UTF-8 it is never part of another
+   * character, so each one is a string's character to escape. */
+  if (strchr (text, 0x1f) == NULL)
+    return g_steal_pointer (&text);
+  escaped = g_string_sized_new (strlen (text) + 16);
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == 0x1f)
+      g_string_append (escaped, "\\u001f");
+    else
+      g_string_append_c (escaped, *p);
+  return g_string_free (escaped, FALSE);
 }
 
 char *

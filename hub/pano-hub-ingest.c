@@ -252,6 +252,8 @@ find_features (PanoJsonSpan root)
   PanoJsonSpan features = { NULL, NULL }, type = { NULL, NULL }, key, value;
   PanoJsonIter iter;
 
+  if (!pano_json_is_object (root))
+    return features;
   pano_json_iter_init (&iter, root);
   while (pano_json_iter_next (&iter, &key, &value))
     {
