@@ -36,7 +36,9 @@ check_item (const PanoHubIngestItem *item)
       g_assert_nonnull (item->geometry);
       g_assert_true (item->bbox[0] <= item->bbox[2] && item->bbox[1] <= item->bbox[3]);
     }
-  g_assert_true (item->stale_s >= -1000000000000 && item->stale_s <= 1000000000000);
+  /* Bounded as docs/protocol.md says (issue 9 item 7): never an overflowed time. */
+  g_assert_cmpint (item->stale_us, >=, 0);
+  g_assert_cmpint (item->stale_us, <=, (gint64) PANO_HUB_INGEST_MAX_STALE_S * G_USEC_PER_SEC);
 }
 
 int
