@@ -114,7 +114,8 @@ vertex_key (double lon,
   gint64 x = (gint64) llround ((lon + 180.0) * COORD_SCALE);
   gint64 y = (gint64) llround ((lat + 90.0) * COORD_SCALE);
 
-  return (x << 32) | y;
+  /* Unsigned: x reaches 2^31 and more, and a signed shift past the top bit is undefined. */
+  return (gint64) ((guint64) x << 32 | (guint64) y);
 }
 
 static void

@@ -81,7 +81,9 @@ decorate (const char *id,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_clear_pointer (&node, json_node_unref);
-      node = json_node_init_object (json_node_alloc (), json_object_new ());
+      /* take: json_node_init_object() would add a reference and leak the object */
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, json_object_new ());
     }
   merge (json_node_get_object (node), members);
   return pano_protocol_to_string (node);
@@ -137,9 +139,11 @@ pano_hub_marks_write (PanoHubMarks  *self,
                       GError       **error)
 {
   JsonObject *known = g_hash_table_lookup (self->marks, id);
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *json = NULL;
 
+  /* take: json_node_init_object() would add a reference and leak the object */
+  json_node_take_object (node, json_object_new ());
   if (known != NULL)
     merge (json_node_get_object (node), known);
   merge (json_node_get_object (node), members);

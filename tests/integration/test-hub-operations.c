@@ -388,7 +388,7 @@ test_audit_view (void)
 {
   Hub *hub = hub_start (NULL);
   g_autofree char *id = create_incident (hub);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(JsonNode) page = NULL;
   g_autofree char *path = g_strdup ("/v1/audit?limit=2");
   gint64 last = G_MAXINT64;

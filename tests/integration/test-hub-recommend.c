@@ -69,7 +69,7 @@ static City *
 city_read (const char *path)
 {
   City *city = g_new0 (City, 1);
-  g_autoptr(GHashTable) nodes = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 8192);
   sqlite3 *db;
   sqlite3_stmt *stmt;
