@@ -14,6 +14,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -387,7 +388,8 @@ test_panel_lets_go (void)
 
 /* The pointer is the X server's, and GUI tests share one server with their windows all at
  * (0, 0): this test runs on an X server of its own. Xvfb picks a free display itself
- * (-displayfd), so parallel runs never race for a number; it dies with the test. */
+ * (-displayfd), so parallel runs never race for a number; it is this process's own child (not
+ * double-forked), so it dies with the test. */
 static void
 die_with_parent (gpointer data)
 {
@@ -410,7 +412,7 @@ start_own_display (void)
   g_assert_cmpint (pipe (fds), ==, 0);
   argv[2] = fd = g_strdup_printf ("%d", fds[1]);
   g_spawn_async (NULL, (char **)argv, NULL,
-                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN | G_SPAWN_DO_NOT_REAP_CHILD |
                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                  die_with_parent, NULL, &pid, &error);
   g_assert_no_error (error);   /* package xvfb */
@@ -443,6 +445,7 @@ main (int argc, char **argv)
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
   kill (xvfb, SIGTERM);
+  waitpid (xvfb, NULL, 0);
   g_spawn_close_pid (xvfb);
   return status;
 }
