@@ -201,8 +201,8 @@ refresh_selection (PanoWindow *self)
   g_free (self->selected_properties);
   self->selected_properties = g_strdup (properties);
   self->selected_shown = TRUE;
-  heading = g_strdup_printf ("%s — %s%s", self->selected_layer, self->selected_id,
-                             slot < 0 ? _(" (gone)") : "");
+  heading = g_strdup_printf ("%s — %s%s", live_layer_title (self->selected_layer),
+                             self->selected_id, slot < 0 ? _(" (gone)") : "");
   pano_feature_panel_show_properties (self->feature_panel, heading, properties);
 }
 

@@ -8,6 +8,8 @@
 #include "pano-base-map.h"
 #include "pano-gis-loader.h"
 
+#include <glib/gi18n-lib.h>
+
 #define C(r, g, b, a) { (r) / 255.0, (g) / 255.0, (b) / 255.0, (a) }
 
 static const PanoColor sea = C (170, 211, 223, 1);
@@ -133,8 +135,8 @@ pano_base_map_load (const char    *data_dir,
 {
   g_autoptr(GHashTable) files =
     g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  g_autoptr(PanoStaticLayer) base = pano_static_layer_new ("Base map (offline)");
-  g_autoptr(PanoStaticLayer) facilities = pano_static_layer_new ("Facilities (synthetic)");
+  g_autoptr(PanoStaticLayer) base = pano_static_layer_new (_("Base map (offline)"));
+  g_autoptr(PanoStaticLayer) facilities = pano_static_layer_new (_("Facilities (synthetic)"));
   GPtrArray *result;
   PanoGisLayer *layer;
 

@@ -22,7 +22,7 @@ test_properties_for_people (void)
     "\"ratio\":0.38666666666666666,\"aqi\":57.0,\"pm25\":35.449999999999996,\"exceeded\":false,"
     "\"noise_db\":61.200000000000003,\"grid\":{\"code\":\"420300\",\"name\":\"网格 1\"},"
     "\"units\":[\"fire-1\",\"amb-2\"],\"note\":null,\"level\":2.5,"
-    "\"updated_at\":\"2026-12-01T22:13:47.123Z\"}");
+    "\"updated_at\":\"2026-12-01T22:13:47.123Z\",\"status\":\"en_route\",\"kind\":\"fire_engine\"}");
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "name"), ==, "北京路");
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "speed_kmh"), ==, "23.2 km/h");
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "speed_limit"), ==, "60 km/h");
@@ -34,6 +34,8 @@ test_properties_for_people (void)
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "units"), ==, "fire-1, amb-2");
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "note"), ==, "—");
   g_assert_cmpstr (pano_feature_panel_get_value (panel, "level"), ==, "2.5");
+  g_assert_cmpstr (pano_feature_panel_get_value (panel, "status"), ==, "en route");
+  g_assert_cmpstr (pano_feature_panel_get_value (panel, "kind"), ==, "fire engine");
   g_assert_nonnull (strstr (pano_feature_panel_get_value (panel, "grid"), "网格 1"));
   g_assert_true (g_str_has_prefix (pano_feature_panel_get_value (panel, "updated_at"), "2026-12-"));
   /* nothing anywhere reads like a float dumped by a parser */

@@ -54,11 +54,56 @@ static const Known known[] = {
   { "category", N_("Category"), TRUE, NULL, AUTO },
   { "severity", N_("Severity"), TRUE, NULL, 0 },
   { "overdue", N_("Overdue"), TRUE, NULL, AUTO },
+  { "incident", N_("Incident"), TRUE, NULL, AUTO },
+  { "units", N_("Units"), TRUE, NULL, AUTO },
+  { "grid", N_("Grid cell"), TRUE, NULL, AUTO },
+  { "deadline", N_("Deadline"), TRUE, NULL, AUTO },
+  { "description", N_("Description"), TRUE, NULL, AUTO },
+  { "source", N_("Source"), TRUE, NULL, AUTO },
+  { "updated_at", N_("Updated"), TRUE, NULL, AUTO },
   { "distance_m", N_("Distance"), TRUE, "m", 0 },
   { "water_level_m", N_("Water level"), TRUE, "m", 2 },
   { "rain_mm", N_("Rainfall"), TRUE, "mm", 1 },
   { "temperature_c", N_("Temperature"), TRUE, "°C", 1 },
 };
+
+/* Words for the values the hub sends as codes. */
+static const struct
+{
+  const char *key;
+  const char *value;
+  const char *words;   /* translatable */
+} known_values[] = {
+  { "status", "available", N_("available") },
+  { "status", "dispatched", N_("dispatched") },
+  { "status", "en_route", N_("en route") },
+  { "status", "on_scene", N_("on scene") },
+  { "status", "returning", N_("returning") },
+  { "status", "out_of_service", N_("out of service") },
+  { "status", "reported", N_("reported") },
+  { "status", "accepted", N_("accepted") },
+  { "status", "handling", N_("handling") },
+  { "status", "verified", N_("verified") },
+  { "status", "returned", N_("returned") },
+  { "status", "cancelled", N_("cancelled") },
+  { "kind", "fire_engine", N_("fire engine") },
+  { "kind", "ambulance", N_("ambulance") },
+  { "kind", "rescue_team", N_("rescue team") },
+  { "kind", "police", N_("police") },
+  { "kind", "enforcement", N_("enforcement") },
+  { "kind", "warehouse", N_("warehouse") },
+  { "kind", "shelter", N_("shelter") },
+};
+
+static const char *
+value_words (const char *key,
+             const char *value)
+{
+  for (guint i = 0; key && i < G_N_ELEMENTS (known_values); i++)
+    if (g_str_equal (known_values[i].key, key) && g_str_equal (known_values[i].value, value))
+      return _(known_values[i].words);
+  return value;
+}
 
 static const Known *
 find_known (const char *key)
@@ -196,7 +241,7 @@ format_node (const char *key,
     {
       char *time = format_time (json_node_get_string (node));
 
-      return time ? time : g_strdup (json_node_get_string (node));
+      return time ? time : g_strdup (value_words (key, json_node_get_string (node)));
     }
   return format_number_node (k, json_node_get_double (node));
 }
