@@ -194,6 +194,16 @@ pano_protocol_to_string (JsonNode *node)
 
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
+  /* json-glib decodes a lone surrogate escape ("\udada", valid JSON syntax) into bytes that
+   * are not UTF-8, and would write them out again: a reason or note holding one made answers
+   * and frames the console refuses. U+FFFD instead, as the console's own reader does. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_free (text);
+      text = valid;
+    }
   /* json-glib 1.6 escapes control characters below 0x1f but writes 0x1f itself raw, which
    * RFC 8259 forbids: a strict reader (the console's) would refuse the whole frame. Outside
    * strings the generator writes no such byte, and in UTF-8 it is never part of another

@@ -39,10 +39,13 @@ error_body (const GError *error,
             JsonNode     *incident)
 {
   g_autoptr(GString) body = g_string_new ("{\"error\":");
+  /* The message may quote the request, and json-glib decodes a lone surrogate escape into
+   * bytes that are not UTF-8: U+FFFD instead (fuzz/corpus/commands/found-lone-surrogate). */
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
 
   pano_protocol_append_quoted (body, error_code (error));
   g_string_append (body, ",\"message\":");
-  pano_protocol_append_quoted (body, error->message);
+  pano_protocol_append_quoted (body, message);
   if (incident != NULL)
     {
       g_autofree char *json = pano_protocol_to_string (incident);

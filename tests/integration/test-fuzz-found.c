@@ -72,6 +72,21 @@ test_unit_separator_escaped (void)
   g_assert_cmpstr (decoded, ==, "a\x1f" "b\x01" "c");
 }
 
+/* A lone surrogate escape in a command ("to": "h\udada") came back inside the answer as bytes
+ * that are not UTF-8: json-glib decodes it so, and wrote it out again. */
+static void
+test_lone_surrogate_valid_utf8 (void)
+{
+  g_autoptr(JsonNode) node = json_from_string ("{\"to\":\"h\\udadaling\"}", NULL);
+  g_autofree char *text = pano_protocol_to_string (node);
+  g_autoptr(GError) error = NULL;
+  PanoJsonSpan root;
+
+  g_assert_nonnull (node);
+  g_assert_true (pano_json_check (text, strlen (text), &root, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -81,5 +96,6 @@ main (int   argc,
   g_test_add_func ("/fuzz-found/array-elements-have-no-name", test_array_elements_have_no_name);
   g_test_add_func ("/fuzz-found/empty-text", test_empty_text);
   g_test_add_func ("/fuzz-found/unit-separator-escaped", test_unit_separator_escaped);
+  g_test_add_func ("/fuzz-found/lone-surrogate-valid-utf8", test_lone_surrogate_valid_utf8);
   return g_test_run ();
 }
