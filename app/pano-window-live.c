@@ -284,10 +284,16 @@ pano_window_select_live_at (PanoWindow *self,
       set_selection (self, NULL, NULL);
       return FALSE;
     }
+  /* An incident opens its card; anything else shows its properties. */
+  if (g_str_equal (pano_live_map_layer_get_layer (hit), "incidents"))
+    {
+      pano_window_open_incident (self, pano_live_layer_get_id (layer_of (self, hit), slot));
+      return TRUE;
+    }
   set_selection (self, pano_live_map_layer_get_layer (hit),
                  pano_live_layer_get_id (layer_of (self, hit), slot));
   refresh_selection (self);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  pano_window_show_attributes (self);
   return TRUE;
 }
 
@@ -412,6 +418,7 @@ add_live_layers (PanoWindow *self)
       g_ptr_array_add (self->live_rows, row);
     }
   gtk_widget_set_visible (self->live_box, TRUE);
+  gtk_widget_set_visible (self->live_empty, FALSE);
   pano_layer_stack_set_ceiling (self->stack, g_ptr_array_index (self->live_layers, 0));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->map), TRUE);
   g_signal_connect_object (self->map, "query-tooltip", G_CALLBACK (on_query_tooltip), self, 0);
@@ -441,6 +448,7 @@ void
 pano_window_clear_live (PanoWindow *self)
 {
   g_clear_handle_id (&self->feed_status_id, g_source_remove);
+  pano_window_clear_incidents (self);
   if (self->feed && self->banner_label)
     pano_window_set_banner (self, PANO_BANNER_HUB, NULL);
   if (self->feed)
@@ -494,6 +502,7 @@ pano_window_set_hub (PanoWindow *self,
   add_live_layers (self);
   gtk_widget_set_visible (self->feed_status, TRUE);
   pano_window_ensure_choropleth (self);
+  pano_window_setup_incidents (self, url, token);
   pano_feed_client_start (self->feed);
   self->feed_status_id = g_timeout_add (STATUS_TICK_MS, update_feed_status, self);
   update_feed_status (self);

@@ -6,8 +6,14 @@
 #include "pano-feed-client.h"
 #include "pano-gis-loader.h"
 #include "pano-grid-choropleth.h"
+#include "pano-hub-client.h"
+#include "pano-incident-card.h"
+#include "pano-incident-model.h"
+#include "pano-incident-queue.h"
 #include "pano-live-map-layer.h"
 #include "pano-online-source.h"
+#include "pano-route-layer.h"
+#include "pano-scope-bar.h"
 #include "pano-tile-source.h"
 
 G_BEGIN_DECLS
@@ -37,12 +43,27 @@ struct _PanoWindow
   PanoLayerList *layer_list;
   PanoFeaturePanel *feature_panel;
   ShumateMap *map;
+  GtkWidget *map_overlay;
+  GtkWidget *map_menu;        /* the right-click menu, a popover on map_overlay */
   GtkBox *loads_box;
   ShumateScale *scale;
   GtkWidget *feed_status;
   GtkWidget *live_box;
+  GtkWidget *live_empty;
   GtkBox *live_list;
   GtkLabel *feed_label;
+  AdwViewStack *side_stack;
+  AdwFlap *ops_flap;
+  GtkWidget *ops_button;
+  AdwViewStack *ops_stack;
+  GtkStack *incident_stack;
+  PanoIncidentQueue *queue;
+  PanoIncidentCard *card;
+  GtkBox *alerts_page;
+  GtkBox *kpi_page;
+  GtkBox *scope_slot;
+  GtkWidget *alert_button;
+  GtkLabel *alert_label;
 
   GSettings *settings;
   GCancellable *cancellable;
@@ -70,6 +91,19 @@ struct _PanoWindow
   char *selected_id;
   char *selected_properties;  /* what the panel shows for it */
   gboolean selected_shown;
+
+  /* operators (pano-window-incidents.c) */
+  PanoHubClient *hub_client;
+  PanoIncidentModel *incidents;
+  PanoRouteLayer *routes;
+  GStrv categories;
+  char *scope;
+  guint incidents_tick_id;
+
+  /* oversight (pano-window-panels.c) */
+  PanoAlertList *alert_list;
+  PanoKpiPanel *kpi_panel;
+  PanoScopeBar *scope_bar;    /* once the base map's grid cells are there */
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -91,5 +125,18 @@ gboolean pano_window_select_live_at    (PanoWindow     *self,
                                         double          y);
 void pano_window_clear_live            (PanoWindow     *self);
 void pano_window_ensure_choropleth     (PanoWindow     *self);
+void pano_window_setup_incidents       (PanoWindow     *self,
+                                        const char     *url,
+                                        const char     *token);
+void pano_window_clear_incidents       (PanoWindow     *self);
+void pano_window_update_role           (PanoWindow     *self);
+void pano_window_class_install_incident_actions (GtkWidgetClass *widget_class);
+void pano_window_setup_panels          (PanoWindow     *self);
+void pano_window_clear_panels          (PanoWindow     *self);
+void pano_window_ensure_scope_bar      (PanoWindow     *self);
+void pano_window_update_panels_role    (PanoWindow     *self,
+                                        gboolean        may_act,
+                                        const char     *role);
+void pano_window_class_install_panel_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

@@ -145,6 +145,7 @@ on_base_map_loaded (GObject      *object,
     pano_layer_stack_add_bottom (self->stack, g_ptr_array_index (layers, layers->len - 1 - i));
   self->base_loaded = TRUE;
   pano_window_ensure_choropleth (self);
+  pano_window_ensure_scope_bar (self);
 }
 
 static void
@@ -183,7 +184,7 @@ pano_window_select_at (PanoWindow *self,
     }
   self->shown_static = g_object_ref (hit_static);
   pano_feature_panel_show_feature (self->feature_panel, hit_layer, feature);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  pano_window_show_attributes (self);
   return TRUE;
 }
 
@@ -206,6 +207,14 @@ on_layers_changed (GListModel *model,
     }
   g_clear_object (&self->shown_static);
   pano_feature_panel_clear (self->feature_panel);
+}
+
+/* Shows the attributes page of the sidebar, as after a click on a feature. */
+void
+pano_window_show_attributes (PanoWindow *self)
+{
+  adw_view_stack_set_visible_child_name (self->side_stack, "attributes");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
 }
 
 static gboolean
@@ -248,6 +257,22 @@ setup_map (PanoWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
+/* A desk in a command centre gives the console its whole screen: it opens as large as the
+ * first monitor (the template's size is the fallback without one). */
+static void
+fill_monitor (PanoWindow *self)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+  GdkRectangle area;
+
+  if (monitor == NULL)
+    return;
+  gdk_monitor_get_geometry (monitor, &area);
+  if (area.width >= 1024 && area.height >= 700)
+    gtk_window_set_default_size (GTK_WINDOW (self), area.width, area.height);
+}
+
 static void
 pano_window_dispose (GObject *object)
 {
@@ -256,6 +281,8 @@ pano_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   pano_window_clear_live (self);
+  if (self->map_menu != NULL)
+    gtk_widget_unparent (g_steal_pointer (&self->map_menu));
   if (self->layer_list)
     pano_layer_list_set_stack (self->layer_list, NULL);
   g_clear_object (&self->stack);
@@ -264,6 +291,8 @@ pano_window_dispose (GObject *object)
   g_clear_object (&self->online);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->last_message, g_free);
+  g_clear_pointer (&self->scope, g_free);
+  self->scope_bar = NULL;   /* owned by scope_slot */
   for (guint i = 0; i < PANO_N_BANNERS; i++)
     {
       g_clear_pointer (&self->banners[i], g_free);
@@ -284,6 +313,8 @@ pano_window_class_init (PanoWindowClass *klass)
 
   g_type_ensure (PANO_TYPE_LAYER_LIST);
   g_type_ensure (PANO_TYPE_FEATURE_PANEL);
+  g_type_ensure (PANO_TYPE_INCIDENT_QUEUE);
+  g_type_ensure (PANO_TYPE_INCIDENT_CARD);
   g_type_ensure (SHUMATE_TYPE_MAP);
   g_type_ensure (SHUMATE_TYPE_SCALE);
 
@@ -296,14 +327,30 @@ pano_window_class_init (PanoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, layer_list);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, feature_panel);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, map_overlay);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, loads_box);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, scale);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_status);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, live_box);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, live_empty);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, live_list);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, feed_label);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, ops_flap);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, ops_button);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, ops_stack);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, incident_stack);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, queue);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, card);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, kpi_page);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, scope_slot);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_button);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_label);
 
   pano_window_class_install_actions (widget_class);
+  pano_window_class_install_incident_actions (widget_class);
+  pano_window_class_install_panel_actions (widget_class);
 }
 
 static void
@@ -313,6 +360,7 @@ pano_window_init (PanoWindow *self)
   g_autofree char *tile_url = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fill_monitor (self);
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (PANO_APP_ID);

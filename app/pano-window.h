@@ -6,8 +6,15 @@
 #include "pano-feature-panel.h"
 #include "pano-feed-client.h"
 #include "pano-layer-list.h"
+#include "pano-hub-client.h"
+#include "pano-alert-list.h"
+#include "pano-incident-card.h"
+#include "pano-kpi-panel.h"
+#include "pano-incident-queue.h"
 #include "pano-layer-stack.h"
 #include "pano-online-source.h"
+#include "pano-report-dialog.h"
+#include "pano-scope-bar.h"
 
 G_BEGIN_DECLS
 
@@ -39,5 +46,25 @@ PanoFeedClient   *pano_window_get_feed          (PanoWindow         *self);
 const char       *pano_window_get_feed_status   (PanoWindow         *self);
 double            pano_window_get_live_opacity  (PanoWindow         *self);
 PanoOnlineSource *pano_window_get_online_source (PanoWindow         *self);
+void              pano_window_open_incident     (PanoWindow         *self,
+                                                 const char         *incident);
+void              pano_window_close_incident    (PanoWindow         *self);
+PanoReportDialog *pano_window_report_at         (PanoWindow         *self,
+                                                 double              lon,
+                                                 double              lat);
+void              pano_window_set_scope         (PanoWindow         *self,
+                                                 const char         *prefix);
+const char       *pano_window_get_scope         (PanoWindow         *self);
+PanoIncidentQueue *pano_window_get_queue        (PanoWindow         *self);
+PanoIncidentCard *pano_window_get_card          (PanoWindow         *self);
+PanoHubClient    *pano_window_get_hub_client    (PanoWindow         *self);
+void              pano_window_show_attributes   (PanoWindow         *self);
+PanoAlertList    *pano_window_get_alert_list    (PanoWindow         *self);
+PanoKpiPanel     *pano_window_get_kpi_panel     (PanoWindow         *self);
+GtkWidget        *pano_window_get_alert_button  (PanoWindow         *self);
+PanoScopeBar     *pano_window_get_scope_bar     (PanoWindow         *self);
+const char       *pano_window_get_role          (PanoWindow         *self);
+guint             pano_window_get_n_routes      (PanoWindow         *self);
+gboolean          pano_window_can_report        (PanoWindow         *self);
 
 G_END_DECLS

@@ -40,6 +40,7 @@ struct _PanoFeedClient
 
   PanoFeedState state;
   char *last_error;
+  char *role;               /* the token's role, from welcome */
   guint attempt;
   guint retry_id;
   gint64 retry_at_us;
@@ -191,6 +192,8 @@ handle_welcome (PanoFeedClient *self,
     self->n_resnapshots++;
   /* A new epoch forgets every seq: the subscription below then asks for snapshots. */
   pano_live_store_set_epoch (self->store, frame->epoch);
+  g_free (self->role);
+  self->role = g_strdup (frame->role);
   self->attempt = 0;
   set_error (self, NULL);
   set_state (self, PANO_FEED_CONNECTED);
@@ -443,6 +446,7 @@ pano_feed_client_finalize (GObject *object)
   g_free (self->token);
   g_free (self->last_error);
   g_free (self->trust_error);
+  g_free (self->role);
 
   G_OBJECT_CLASS (pano_feed_client_parent_class)->finalize (object);
 }
@@ -527,6 +531,14 @@ const char *
 pano_feed_client_get_last_error (PanoFeedClient *self)
 {
   return self->last_error;
+}
+
+/* Returns: (nullable): the role the hub gave the token ("viewer", "dispatcher", "admin"), as
+ *   of the last welcome */
+const char *
+pano_feed_client_get_role (PanoFeedClient *self)
+{
+  return self->role;
 }
 
 /* Returns: g_get_monotonic_time () of the next attempt while reconnecting */

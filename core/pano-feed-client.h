@@ -29,6 +29,7 @@ void            pano_feed_client_stop               (PanoFeedClient *self);
 PanoFeedState   pano_feed_client_get_state          (PanoFeedClient *self);
 const char     *pano_feed_client_get_url            (PanoFeedClient *self);
 const char     *pano_feed_client_get_last_error     (PanoFeedClient *self);
+const char     *pano_feed_client_get_role           (PanoFeedClient *self);
 gint64          pano_feed_client_get_retry_at       (PanoFeedClient *self);
 gint64          pano_feed_client_get_offline_since  (PanoFeedClient *self);
 guint           pano_feed_client_get_n_connects     (PanoFeedClient *self);

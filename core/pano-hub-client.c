@@ -360,6 +360,8 @@ send_command (PanoHubClient *self,
   attempt->msg = msg;
   outgoing->in_flight = TRUE;
   pano_command_begin_attempt (outgoing->command);
+  g_debug ("%s: sending %s (attempt %u)", self->url, pano_command_get_key (outgoing->command),
+           pano_command_get_attempts (outgoing->command));
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL,
                                     on_command_sent, attempt);
 }

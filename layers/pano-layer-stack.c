@@ -217,9 +217,21 @@ void
 pano_layer_stack_zoom_to (PanoLayerStack  *self,
                           PanoStaticLayer *layer)
 {
-  double e[4], w, h, span, zoom;
+  double e[4];
 
-  if (self->map == NULL || !pano_static_layer_get_extent (layer, e))
+  if (pano_static_layer_get_extent (layer, e))
+    pano_layer_stack_zoom_to_extent (self, e);
+}
+
+/* Centres the map on @extent (world units: min x, min y, max x, max y) at the zoom that shows
+ * all of it. */
+void
+pano_layer_stack_zoom_to_extent (PanoLayerStack *self,
+                                 const double    e[4])
+{
+  double w, h, span, zoom;
+
+  if (self->map == NULL)
     return;
 
   w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 256);

@@ -27,6 +27,8 @@ void            pano_layer_stack_set_ceiling  (PanoLayerStack  *self,
                                                ShumateLayer    *ceiling);
 void            pano_layer_stack_zoom_to      (PanoLayerStack  *self,
                                                PanoStaticLayer *layer);
+void            pano_layer_stack_zoom_to_extent (PanoLayerStack *self,
+                                                 const double    extent[4]);
 int             pano_layer_stack_hit_test     (PanoLayerStack   *self,
                                                double            widget_x,
                                                double            widget_y,

@@ -21,6 +21,7 @@ struct _PanoLiveMapLayer
   char *layer;
   const PanoLiveStyle *style;
   char *selected;
+  gboolean dim_others;     /* focus on the selected entity: the others faded */
   guint class_mask;        /* bit k set: class k is shown */
   gboolean aggregated;
   guint n_drawn;

@@ -227,7 +227,6 @@ draw_dot (Drawing *d,
   PanoLiveSprite s = {
     .shape = style->symbol == PANO_LIVE_SYMBOL_RESOURCE ? value : 0,
     .klass = klass,
-    .stale = pano_live_layer_is_stale (layer, slot, d->view->now_ms),
     .ring = style->ring_from_class && klass >= style->ring_from_class,
     .selected = g_strcmp0 (self->selected, pano_live_layer_get_id (layer, slot)) == 0,
     .glyph = style->symbol == PANO_LIVE_SYMBOL_EVENT && d->view->zoom >= GLYPH_ZOOM ? value : 0,
@@ -235,6 +234,9 @@ draw_dot (Drawing *d,
   };
   double x, y;
 
+  /* Stale symbols and, while one entity is in focus, all the others are drawn faded. */
+  s.stale = pano_live_layer_is_stale (layer, slot, d->view->now_ms) ||
+            (self->dim_others && !s.selected);
   pano_live_layer_get_position (layer, slot, &x, &y);
   if (style->symbol == PANO_LIVE_SYMBOL_RESOURCE)
     glide_position (self, pano_live_layer_get_id (layer, slot), &x, &y);
@@ -567,6 +569,23 @@ pano_live_map_layer_select (PanoLiveMapLayer *self,
   g_free (self->selected);
   self->selected = g_strdup (id);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Fades every entity but the selected one (an incident whose card is open), or stops. */
+void
+pano_live_map_layer_set_dim_others (PanoLiveMapLayer *self,
+                                    gboolean          dim_others)
+{
+  if (self->dim_others == dim_others)
+    return;
+  self->dim_others = dim_others;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+pano_live_map_layer_get_dim_others (PanoLiveMapLayer *self)
+{
+  return self->dim_others;
 }
 
 /* Returns: the glide of the entity @id if the last frame drew it gliding */

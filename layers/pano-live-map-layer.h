@@ -21,6 +21,9 @@ void              pano_live_map_layer_set_class_mask (PanoLiveMapLayer *self,
 guint             pano_live_map_layer_get_class_mask (PanoLiveMapLayer *self);
 const PanoLiveStyle *pano_live_map_layer_get_style   (PanoLiveMapLayer *self);
 guint             pano_live_map_layer_get_n_drawn  (PanoLiveMapLayer *self);
+void              pano_live_map_layer_set_dim_others (PanoLiveMapLayer *self,
+                                                      gboolean          dim_others);
+gboolean          pano_live_map_layer_get_dim_others (PanoLiveMapLayer *self);
 void              pano_live_map_layer_select       (PanoLiveMapLayer *self,
                                                     const char       *id);
 int               pano_live_map_layer_hit_test     (PanoLiveMapLayer *self,

@@ -290,6 +290,16 @@ pano_test_hub_kill (PanoTestHub *hub)
   reap (hub);
 }
 
+/* SIGSTOP / SIGCONT: a hub that takes connections into the kernel's queue and answers
+ * nothing, as one frozen by a stuck disk. */
+void
+pano_test_hub_pause (PanoTestHub *hub,
+                     gboolean     paused)
+{
+  g_assert_nonnull (hub->process);
+  g_subprocess_send_signal (hub->process, paused ? SIGSTOP : SIGCONT);
+}
+
 /* SIGTERM, as systemd stops it: the hub must close its streams and exit 0. */
 void
 pano_test_hub_terminate (PanoTestHub *hub)

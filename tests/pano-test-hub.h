@@ -56,6 +56,8 @@ void         pano_test_hub_spawn        (PanoTestHub        *hub);
 PanoTestHub *pano_test_hub_start        (const char         *dir,
                                          const char * const *extra_args);
 void         pano_test_hub_kill         (PanoTestHub        *hub);
+void         pano_test_hub_pause        (PanoTestHub        *hub,
+                                         gboolean            paused);
 void         pano_test_hub_terminate    (PanoTestHub        *hub);
 void         pano_test_hub_free         (PanoTestHub        *hub);
 

@@ -69,7 +69,9 @@ test_window_in_chinese (void)
   g_test_message ("%s", find_chinese_label (GTK_WIDGET (window)));
   /* the side panel's prompt, set in code rather than in the template */
   panel = pano_window_get_feature_panel (window);
+  pano_window_show_attributes (window);
   heading = GTK_WIDGET (panel);
+  pano_test_wait_until (shows_chinese, heading);
   g_assert_nonnull (find_chinese_label (heading));
   gtk_window_destroy (GTK_WINDOW (window));
 }

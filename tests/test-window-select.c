@@ -143,7 +143,7 @@ test_vehicle_on_road (void)
 
   pano_test_hub_ingest (hub, "traffic", ROAD);
   pano_test_hub_ingest (hub, "resources", start);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
   pano_window_set_hub (window, hub->url, "view");
   gtk_window_present (GTK_WINDOW (window));
   pano_test_wait_until (both_layers_live, &wait);
@@ -309,7 +309,7 @@ test_hover_card (void)
 
   pano_test_hub_ingest (hub, "traffic", ROAD);
   pano_test_hub_ingest (hub, "resources", start);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
   pano_window_set_hub (window, hub->url, "view");
   gtk_window_present (GTK_WINDOW (window));
   pano_test_wait_until (both_layers_live, &wait);
@@ -361,7 +361,7 @@ test_panel_lets_go (void)
   g_autoptr(PanoStaticLayer) other = NULL;
   double xy[] = { 110.7930, 32.6110 }, x, y;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (window));
   pano_test_write_features (path, "GeoJSON", 4326, "POINT (%.6f %.6f)", 1, xy);
   pano_window_open_source (window, path);

@@ -13,7 +13,7 @@ cat > "$run/hub.conf" <<CONF
 [hub]
 listen = 127.0.0.1:0
 [tokens]
-console = viewer:$token
+operator = admin:$token
 CONF
 
 build/hub/panorama-hub --config "$run/hub.conf" --database "$run/hub.sqlite" \
