@@ -124,17 +124,17 @@ static const struct
   const char *unit_kind;
   double weight;
 } event_kinds[] = {
-  { "市政设施", "井盖缺失 manhole cover missing", "enforcement", 18 },
-  { "市政设施", "路灯故障 street lamp out", "enforcement", 12 },
-  { "环境卫生", "垃圾堆积 rubbish piled up", "enforcement", 20 },
-  { "市容秩序", "占道经营 street vending on the road", "enforcement", 16 },
-  { "公共安全", "消防通道堵塞 fire lane blocked", "police", 8 },
-  { "事故灾难", "交通事故 road accident", "police", 8 },
-  { "事故灾难", "火灾 fire", "fire_engine", 4 },
-  { "事故灾难", "燃气泄漏 gas leak", "fire_engine", 2 },
-  { "自然灾害", "道路积水 road flooding", "rescue_team", 3 },
-  { "公共卫生", "突发疾病 medical emergency", "ambulance", 6 },
-  { "社会安全", "聚集纠纷 public dispute", "police", 3 },
+  { "市政设施", "井盖缺失", "enforcement", 18 },
+  { "市政设施", "路灯故障", "enforcement", 12 },
+  { "环境卫生", "垃圾堆积", "enforcement", 20 },
+  { "市容秩序", "占道经营", "enforcement", 16 },
+  { "公共安全", "消防通道堵塞", "police", 8 },
+  { "事故灾难", "交通事故", "police", 8 },
+  { "事故灾难", "火灾", "fire_engine", 4 },
+  { "事故灾难", "燃气泄漏", "fire_engine", 2 },
+  { "自然灾害", "道路积水", "rescue_team", 3 },
+  { "公共卫生", "突发疾病", "ambulance", 6 },
+  { "社会安全", "聚集纠纷", "police", 3 },
 };
 
 static const char * const sources[] = { "grid_worker", "hotline_12345", "sensor", "video_ai" };
