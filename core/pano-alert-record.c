@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "panorama-core"
 
 #include "pano-alert-record.h"
+#include "pano-json-object.h"
 
 struct _PanoAlertRecord
 {
@@ -50,16 +51,6 @@ pano_alert_record_init (PanoAlertRecord *self)
 {
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
-                                                                  : NULL;
-}
-
 static gboolean
 number_member (JsonObject *object,
                const char *member,
@@ -87,7 +78,7 @@ static gint64
 time_member (JsonObject *object,
              const char *member)
 {
-  const char *text = string_member (object, member);
+  const char *text = pano_json_object_get_string (object, member);
   g_autoptr(GDateTime) time = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
 
   return time ? g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000
@@ -131,7 +122,7 @@ pano_alert_level_from_json (JsonNode *node)
 static void
 read_members (PanoAlertRecord *self)
 {
-  const char *status = string_member (self->object, "status");
+  const char *status = pano_json_object_get_string (self->object, "status");
 
   self->level = pano_alert_level_from_json (json_object_get_member (self->object, "level"));
   /* An alert is active until its producer says it is over. */
@@ -239,41 +230,41 @@ pano_alert_record_get_level (PanoAlertRecord *self)
 const char *
 pano_alert_record_get_kind (PanoAlertRecord *self)
 {
-  return string_member (self->object, "kind");
+  return pano_json_object_get_string (self->object, "kind");
 }
 
 const char *
 pano_alert_record_get_station (PanoAlertRecord *self)
 {
-  return string_member (self->object, "station");
+  return pano_json_object_get_string (self->object, "station");
 }
 
 /* Returns: (nullable): the station's name, else its id */
 const char *
 pano_alert_record_get_station_name (PanoAlertRecord *self)
 {
-  const char *name = string_member (self->object, "station_name");
+  const char *name = pano_json_object_get_string (self->object, "station_name");
 
-  return name ? name : string_member (self->object, "station");
+  return name ? name : pano_json_object_get_string (self->object, "station");
 }
 
 const char *
 pano_alert_record_get_metric (PanoAlertRecord *self)
 {
-  return string_member (self->object, "metric");
+  return pano_json_object_get_string (self->object, "metric");
 }
 
 const char *
 pano_alert_record_get_primary (PanoAlertRecord *self)
 {
-  return string_member (self->object, "primary");
+  return pano_json_object_get_string (self->object, "primary");
 }
 
 /* Returns: (nullable): the unit the producer gave the value in (`unit`), if any */
 const char *
 pano_alert_record_get_unit (PanoAlertRecord *self)
 {
-  return string_member (self->object, "unit");
+  return pano_json_object_get_string (self->object, "unit");
 }
 
 gboolean
@@ -296,7 +287,7 @@ pano_alert_record_get_threshold (PanoAlertRecord *self,
 const char *
 pano_alert_record_get_acknowledged_by (PanoAlertRecord *self)
 {
-  return string_member (self->object, "acknowledged_by");
+  return pano_json_object_get_string (self->object, "acknowledged_by");
 }
 
 gint64
@@ -308,14 +299,14 @@ pano_alert_record_get_acknowledged_ms (PanoAlertRecord *self)
 const char *
 pano_alert_record_get_acknowledged_note (PanoAlertRecord *self)
 {
-  return string_member (self->object, "acknowledged_note");
+  return pano_json_object_get_string (self->object, "acknowledged_note");
 }
 
 /* Returns: (nullable): the incident that escalates it */
 const char *
 pano_alert_record_get_incident (PanoAlertRecord *self)
 {
-  return string_member (self->object, "incident");
+  return pano_json_object_get_string (self->object, "incident");
 }
 
 /* Returns: whether the header signals it: active, of the top levels, not acknowledged */

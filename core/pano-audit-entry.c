@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "panorama-core"
 
 #include "pano-audit-entry.h"
+#include "pano-json-object.h"
 
 struct _PanoAuditEntry
 {
@@ -47,16 +48,6 @@ pano_audit_entry_init (PanoAuditEntry *self)
 {
 }
 
-static char *
-dup_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node && json_node_get_value_type (node) == G_TYPE_STRING
-         ? g_strdup (json_node_get_string (node)) : NULL;
-}
-
 static gint64
 integer (JsonObject *object,
          const char *member)
@@ -77,19 +68,19 @@ PanoAuditEntry *
 pano_audit_entry_new_from_json (JsonObject *object)
 {
   PanoAuditEntry *self = g_object_new (PANO_TYPE_AUDIT_ENTRY, NULL);
-  g_autofree char *at = dup_string (object, "at");
+  g_autofree char *at = g_strdup (pano_json_object_get_string (object, "at"));
   g_autoptr(GDateTime) time = at ? g_date_time_new_from_iso8601 (at, NULL) : NULL;
 
   self->id = integer (object, "id");
   self->at_ms = time ? g_date_time_to_unix (time) * 1000 +
                        g_date_time_get_microsecond (time) / 1000 : 0;
-  self->actor = dup_string (object, "actor");
-  self->role = dup_string (object, "role");
-  self->action = dup_string (object, "action");
-  self->target = dup_string (object, "target");
-  self->outcome = dup_string (object, "outcome");
+  self->actor = g_strdup (pano_json_object_get_string (object, "actor"));
+  self->role = g_strdup (pano_json_object_get_string (object, "role"));
+  self->action = g_strdup (pano_json_object_get_string (object, "action"));
+  self->target = g_strdup (pano_json_object_get_string (object, "target"));
+  self->outcome = g_strdup (pano_json_object_get_string (object, "outcome"));
   self->status = (guint) integer (object, "status");
-  self->reason = dup_string (object, "reason");
+  self->reason = g_strdup (pano_json_object_get_string (object, "reason"));
   return self;
 }
 

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "panorama-command"
 
 #include "pano-command.h"
+#include "pano-json-object.h"
 
 struct _PanoCommand
 {
@@ -270,16 +271,6 @@ pano_command_set_waiting (PanoCommand *self,
   set_waiting_flag (self, TRUE);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
-                                                                  : NULL;
-}
-
 /**
  * pano_command_finish:
  * @answer: (nullable): the answer's JSON object
@@ -300,8 +291,13 @@ pano_command_finish (PanoCommand *self,
   self->answer = answer ? json_object_ref (answer) : NULL;
   g_free (self->error_code);
   g_free (self->message);
-  self->error_code = status >= 300 ? g_strdup (member_string (answer, "error")) : NULL;
-  self->message = status >= 300 ? g_strdup (member_string (answer, "message")) : NULL;
+  if (status >= 300)
+    {
+      self->error_code = g_strdup (pano_json_object_get_string (answer, "error"));
+      self->message = g_strdup (pano_json_object_get_string (answer, "message"));
+    }
+  else
+    self->error_code = self->message = NULL;
   self->state = status >= 200 && status < 300 ? PANO_COMMAND_ACCEPTED : PANO_COMMAND_REFUSED;
   set_waiting_flag (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);

@@ -8,6 +8,7 @@
 
 #include "pano-audit-window.h"
 #include "pano-audit-entry.h"
+#include "pano-format.h"
 #include "pano-panel-style.h"
 
 #include <glib/gi18n-lib.h>
@@ -62,27 +63,12 @@ G_DEFINE_FINAL_TYPE (PanoAuditWindow, pano_audit_window, ADW_TYPE_WINDOW)
 
 /* ---- words for people ---- */
 
-typedef struct
-{
-  const char *key;
-  const char *words;
-} Words;
-
-static const char *
-lookup (const Words *table,
-        const char  *key)
-{
-  /* In context "audit": the outcome 已受理 is not the stage 受理. */
-  for (guint i = 0; key != NULL && table[i].key != NULL; i++)
-    if (g_str_equal (table[i].key, key))
-      return g_dpgettext2 (GETTEXT_PACKAGE, "audit", table[i].words);
-  return key;
-}
+/* In context "audit": the outcome 已受理 is not the stage 受理. */
 
 static const char *
 action_words (const char *action)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "create", NC_("audit", "Report incident") },
     { "transition", NC_("audit", "Change stage") },
     { "dispatch", NC_("audit", "Dispatch units") },
@@ -96,29 +82,29 @@ action_words (const char *action)
     { "stream.hello", NC_("audit", "Connect to the live stream") }, { NULL, NULL }
   };
 
-  return lookup (words, action);
+  return pano_format_words (words, "audit", action);
 }
 
 static const char *
 role_words (const char *role)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "viewer", NC_("audit", "Viewer") }, { "dispatcher", NC_("audit", "Dispatcher") },
     { "admin", NC_("audit", "Administrator") }, { NULL, NULL }
   };
 
-  return lookup (words, role);
+  return pano_format_words (words, "audit", role);
 }
 
 static const char *
 outcome_words (const char *outcome)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "accepted", NC_("audit", "Accepted") }, { "refused", NC_("audit", "Refused") },
     { "replayed", NC_("audit", "Answered again (same key)") }, { NULL, NULL }
   };
 
-  return lookup (words, outcome);
+  return pano_format_words (words, "audit", outcome);
 }
 
 /* Returns: (transfer full): what @column shows for @entry */

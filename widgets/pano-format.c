@@ -35,19 +35,22 @@ pano_format_status (PanoIncidentStatus status)
     }
 }
 
-typedef struct
+/**
+ * pano_format_words:
+ * @context: (nullable): the translation context the table's words were marked with
+ *
+ * Returns: the words for @key in @table, translated; @key itself when the table does not
+ *   know it (a newer hub's key is shown rather than nothing)
+ */
+const char *
+pano_format_words (const PanoWords *table,
+                   const char      *context,
+                   const char      *key)
 {
-  const char *key;
-  const char *words;
-} Words;
-
-static const char *
-lookup (const Words *table,
-        const char  *key)
-{
-  for (guint i = 0; key != NULL && table[i].key; i++)
+  for (guint i = 0; key != NULL && table[i].key != NULL; i++)
     if (g_str_equal (table[i].key, key))
-      return _(table[i].words);
+      return context ? g_dpgettext2 (GETTEXT_PACKAGE, context, table[i].words)
+                     : g_dgettext (GETTEXT_PACKAGE, table[i].words);
   return key;
 }
 
@@ -55,46 +58,46 @@ lookup (const Words *table,
 const char *
 pano_format_source (const char *source)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "grid_worker", N_("Grid worker") }, { "hotline_12345", N_("12345 hotline") },
     { "sensor", N_("Sensor") }, { "video_ai", N_("Video AI") }, { "operator", N_("Operator") },
     { "alert", N_("Alert") }, { NULL, NULL }
   };
 
-  return lookup (words, source);
+  return pano_format_words (words, NULL, source);
 }
 
 const char *
 pano_format_unit_kind (const char *kind)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "fire_engine", N_("Fire engine") }, { "rescue_team", N_("Rescue team") },
     { "ambulance", N_("Ambulance") }, { "police", N_("Police car") },
     { "enforcement", N_("Enforcement unit") }, { "warehouse", N_("Warehouse") },
     { "shelter", N_("Shelter") }, { NULL, NULL }
   };
 
-  return lookup (words, kind);
+  return pano_format_words (words, NULL, kind);
 }
 
 const char *
 pano_format_unit_status (const char *status)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "available", N_("Available") }, { "en_route", N_("En route") },
     { "on_scene", N_("On scene") }, { "returning", N_("Returning") },
     { "dispatched", N_("Dispatched") }, { "out_of_service", N_("Out of service") },
     { NULL, NULL }
   };
 
-  return lookup (words, status);
+  return pano_format_words (words, NULL, status);
 }
 
 /* Returns: what an accepted command did, for the timeline */
 const char *
 pano_format_command (const char *command)
 {
-  static const Words words[] = {
+  static const PanoWords words[] = {
     { "create", N_("Reported") }, { "transition", N_("Moved") },
     { "dispatch", N_("Dispatched") }, { "acknowledge", N_("Unit acknowledged") },
     { "arrive", N_("Unit on scene") }, { "reassign", N_("Reassigned") },
@@ -102,7 +105,7 @@ pano_format_command (const char *command)
     { NULL, NULL }
   };
 
-  return lookup (words, command);
+  return pano_format_words (words, NULL, command);
 }
 
 char *

@@ -10,6 +10,16 @@ G_BEGIN_DECLS
 /* Words and numbers for people, shared by every operator panel: stage names, clocks, times,
  * durations and distances rounded with their units, the sources and unit kinds of the plans. */
 
+/* A table of a protocol's keys and their words, ended by { NULL, NULL }. */
+typedef struct
+{
+  const char *key;
+  const char *words;   /* marked with N_() or, with a context, NC_() */
+} PanoWords;
+
+const char *pano_format_words         (const PanoWords       *table,
+                                       const char            *context,
+                                       const char            *key);
 const char *pano_format_status        (PanoIncidentStatus     status);
 const char *pano_format_source        (const char            *source);
 const char *pano_format_unit_kind     (const char            *kind);

@@ -8,6 +8,7 @@
 
 #include "pano-incident-card-private.h"
 #include "pano-format.h"
+#include "pano-json-object.h"
 #include "pano-live-classify.h"
 #include "pano-mercator.h"
 
@@ -100,27 +101,6 @@ parse_object (const char *text)
   return JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
-                                                                  : NULL;
-}
-
-static double
-number_member (JsonObject *object,
-               const char *member,
-               double      fallback)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING
-         ? json_node_get_double (node) : fallback;
-}
-
 /* Returns: (nullable) (transfer full): the unit's live properties from the resources layer */
 static JsonObject *
 live_properties (PanoIncidentCard *self,
@@ -139,7 +119,7 @@ pano_incident_card_unit_status (PanoIncidentCard *self,
                                 const char       *unit)
 {
   g_autoptr(JsonObject) properties = live_properties (self, "resources", unit);
-  const char *status = string_member (properties, "status");
+  const char *status = pano_json_object_get_string (properties, "status");
 
   return status ? pano_format_unit_status (status) : _("not on the map");
 }
@@ -156,7 +136,7 @@ ranked_unit (PanoIncidentCard *self,
     {
       JsonObject *entry = json_array_get_object_element (units, i);
 
-      if (g_strcmp0 (string_member (entry, "id"), unit) == 0)
+      if (g_strcmp0 (pano_json_object_get_string (entry, "id"), unit) == 0)
         return entry;
     }
   return NULL;
@@ -171,8 +151,8 @@ describe_eta (JsonObject *entry)
     return g_strdup ("");
   if (!json_object_get_boolean_member_with_default (entry, "reachable", TRUE))
     return g_strdup (_("unreachable by road"));
-  eta = pano_format_duration ((gint64) number_member (entry, "eta_s", 0));
-  distance = pano_format_distance (number_member (entry, "distance_m", 0));
+  eta = pano_format_duration ((gint64) pano_json_object_get_number (entry, "eta_s", 0));
+  distance = pano_format_distance (pano_json_object_get_number (entry, "distance_m", 0));
   return g_strdup_printf (_("ETA %s · %s by road"), eta, distance);
 }
 
@@ -188,9 +168,8 @@ pano_incident_card_show_units (PanoIncidentCard *self)
     {
       const PanoIncidentUnit *unit = pano_incident_record_get_unit (r, i);
       g_autoptr(JsonObject) live = live_properties (self, "resources", unit->id);
-      g_autofree char *title = g_strdup_printf ("%s · %s", unit->id,
-                                                pano_format_unit_kind (string_member (live,
-                                                                                      "kind")));
+      const char *kind = pano_json_object_get_string (live, "kind");
+      g_autofree char *title = g_strdup_printf ("%s · %s", unit->id, pano_format_unit_kind (kind));
       g_autofree char *eta = describe_eta (ranked_unit (self, unit->id));
       g_autofree char *ack = unit->acknowledged
         ? g_strdup_printf (_("acknowledged %s"), pano_format_clock_time (unit->acknowledged_ms))
@@ -228,9 +207,9 @@ describe_candidate (PanoIncidentCard *self,
                     JsonObject       *entry,
                     const char      **css)
 {
-  const char *busy = string_member (entry, "busy_incident");
+  const char *busy = pano_json_object_get_string (entry, "busy_incident");
   g_autofree char *eta = describe_eta (entry);
-  const char *status = pano_format_unit_status (string_member (entry, "status"));
+  const char *status = pano_format_unit_status (pano_json_object_get_string (entry, "status"));
 
   *css = NULL;
   if (!json_object_get_boolean_member_with_default (entry, "capable", TRUE))
@@ -250,10 +229,10 @@ static void
 add_candidate (PanoIncidentCard *self,
                JsonObject       *entry)
 {
-  const char *id = string_member (entry, "id");
+  const char *id = pano_json_object_get_string (entry, "id");
+  const char *kind = pano_json_object_get_string (entry, "kind");
   const char *css = NULL;
-  g_autofree char *title = g_strdup_printf ("%s · %s", id,
-                                            pano_format_unit_kind (string_member (entry, "kind")));
+  g_autofree char *title = g_strdup_printf ("%s · %s", id, pano_format_unit_kind (kind));
   g_autofree char *subtitle = describe_candidate (self, entry, &css);
   GtkWidget *row = add_row (self->recommend_list, title, subtitle, css);
   GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
@@ -286,7 +265,7 @@ add_route (PanoIncidentCard *self,
   if (coords == NULL || json_array_get_length (coords) < 2)
     return;
   r = g_new0 (PanoRoute, 1);
-  r->unit = g_strdup (string_member (entry, "id"));
+  r->unit = g_strdup (pano_json_object_get_string (entry, "id"));
   r->assigned = assigned;
   r->lonlat = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < json_array_get_length (coords); i++)
@@ -311,7 +290,7 @@ show_recommendations (PanoIncidentCard *self)
   for (guint i = 0; units && i < json_array_get_length (units); i++)
     {
       JsonObject *entry = json_array_get_object_element (units, i);
-      const char *id = string_member (entry, "id");
+      const char *id = pano_json_object_get_string (entry, "id");
       gboolean assigned = self->record && pano_incident_record_has_unit (self->record, id);
 
       if (assigned)
@@ -399,7 +378,7 @@ pano_incident_card_get_recommended (PanoIncidentCard *self,
 
   for (guint i = 0; units && i < json_array_get_length (units); i++)
     {
-      const char *id = string_member (json_array_get_object_element (units, i), "id");
+      const char *id = pano_json_object_get_string (json_array_get_object_element (units, i), "id");
 
       if (self->record && pano_incident_record_has_unit (self->record, id))
         continue;
@@ -458,12 +437,14 @@ static char *
 describe_entry (JsonObject  *entry,
                 char       **details)
 {
-  const char *command = string_member (entry, "command");
-  const char *before = string_member (entry, "status_before");
-  const char *after = string_member (entry, "status_after");
-  const char *unit = string_member (entry, "unit");
-  g_autofree char *when = pano_format_clock_time (pano_feed_parse_time (string_member (entry,
-                                                                                       "at")));
+  const char *command = pano_json_object_get_string (entry, "command");
+  const char *before = pano_json_object_get_string (entry, "status_before");
+  const char *after = pano_json_object_get_string (entry, "status_after");
+  const char *unit = pano_json_object_get_string (entry, "unit");
+  const char *actor = pano_json_object_get_string (entry, "actor");
+  const char *reason = pano_json_object_get_string (entry, "reason");
+  gint64 at = pano_feed_parse_time (pano_json_object_get_string (entry, "at"));
+  g_autofree char *when = pano_format_clock_time (at);
   g_autofree char *units = join_units (entry);
   g_autofree char *what = NULL;
 
@@ -478,14 +459,11 @@ describe_entry (JsonObject  *entry,
     *details = g_strdup (units);
   else if (json_object_has_member (entry, "seconds"))
     *details = g_strdup_printf (_("+%d min: %s"),
-                                (int) (number_member (entry, "seconds", 0) / 60),
-                                string_member (entry, "reason") ? string_member (entry, "reason")
-                                                                : "");
+                                (int) (pano_json_object_get_number (entry, "seconds", 0) / 60),
+                                reason ? reason : "");
   else
-    *details = g_strdup (string_member (entry, "reason") ? string_member (entry, "reason")
-                                                         : string_member (entry, "text"));
-  return g_strdup_printf ("%s  %s · %s", when, string_member (entry, "actor")
-                                               ? string_member (entry, "actor") : "—", what);
+    *details = g_strdup (reason ? reason : pano_json_object_get_string (entry, "text"));
+  return g_strdup_printf ("%s  %s · %s", when, actor ? actor : "—", what);
 }
 
 static void
@@ -624,18 +602,19 @@ visit_station (PanoLiveLayer *layer,
 {
   NearbySearch *search = user_data;
   g_autoptr(JsonObject) p = parse_object (pano_live_layer_get_properties (layer, slot));
+  const char *name;
   double x, y, d;
 
-  if (g_strcmp0 (string_member (p, "kind"), "env_station") != 0)
+  if (g_strcmp0 (pano_json_object_get_string (p, "kind"), "env_station") != 0)
     return TRUE;
   pano_live_layer_get_position (layer, slot, &x, &y);
   d = distance_m (search->lon, search->lat, pano_mercator_lon_from_x (x),
                   pano_mercator_lat_from_y (y));
+  name = pano_json_object_get_string (p, "name");
   if (d <= NEARBY_M)
     add_near (search->found, d,
-              g_strdup_printf (_("Station %s"), string_member (p, "name")
-                               ? string_member (p, "name") : pano_live_layer_get_id (layer, slot)),
-              g_strdup_printf (_("AQI %.0f"), number_member (p, "aqi", 0)));
+              g_strdup_printf (_("Station %s"), name ? name : pano_live_layer_get_id (layer, slot)),
+              g_strdup_printf (_("AQI %.0f"), pano_json_object_get_number (p, "aqi", 0)));
   return TRUE;
 }
 
@@ -646,23 +625,25 @@ visit_site (PanoLiveLayer *layer,
 {
   NearbySearch *search = user_data;
   g_autoptr(JsonObject) p = parse_object (pano_live_layer_get_properties (layer, slot));
-  const char *kind = string_member (p, "kind");
-  double x, y, d;
+  const char *kind = pano_json_object_get_string (p, "kind");
+  const char *name;
+  double x, y, d, capacity;
 
   if (g_strcmp0 (kind, "shelter") != 0 && g_strcmp0 (kind, "warehouse") != 0)
     return TRUE;
   pano_live_layer_get_position (layer, slot, &x, &y);
   d = distance_m (search->lon, search->lat, pano_mercator_lon_from_x (x),
                   pano_mercator_lat_from_y (y));
+  name = pano_json_object_get_string (p, "name");
+  capacity = pano_json_object_get_number (p, "capacity", 0);
   if (g_str_equal (kind, "shelter"))
-    add_near (search->sites, d, g_strdup_printf (_("Shelter %s"), string_member (p, "name")),
+    add_near (search->sites, d, g_strdup_printf (_("Shelter %s"), name),
               g_strdup_printf (_("%.0f of %.0f places free"),
-                               number_member (p, "capacity", 0) - number_member (p, "occupancy",
-                                                                                 0),
-                               number_member (p, "capacity", 0)));
+                               capacity - pano_json_object_get_number (p, "occupancy", 0),
+                               capacity));
   else
-    add_near (search->sites, d, g_strdup_printf (_("Warehouse %s"), string_member (p, "name")),
-              g_strdup_printf (_("stock %.0f"), number_member (p, "stock", 0)));
+    add_near (search->sites, d, g_strdup_printf (_("Warehouse %s"), name),
+              g_strdup_printf (_("stock %.0f"), pano_json_object_get_number (p, "stock", 0)));
   return TRUE;
 }
 
