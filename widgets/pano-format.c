@@ -93,6 +93,28 @@ pano_format_unit_status (const char *status)
   return pano_format_words (words, NULL, status);
 }
 
+/* Returns: a facility's kind (the base map's `facilities` layer) for people */
+const char *
+pano_format_facility_kind (const char *kind)
+{
+  static const PanoWords words[] = {
+    { "fire_station", N_("Fire station") }, { "hospital", N_("Hospital") },
+    { "police_station", N_("Police station") }, { "warehouse", N_("Warehouse") },
+    { "shelter", N_("Shelter") }, { "env_station", N_("Environment station") },
+    { "camera", N_("Camera") }, { NULL, NULL }
+  };
+
+  return pano_format_words (words, NULL, kind);
+}
+
+/* Returns: (transfer full): a place as people read it, "110.79000° E, 32.65000° N" */
+char *
+pano_format_lonlat (double lon,
+                    double lat)
+{
+  return g_strdup_printf (_("%.5f° E, %.5f° N"), lon, lat);
+}
+
 /* Returns: what an accepted command did, for the timeline */
 const char *
 pano_format_command (const char *command)

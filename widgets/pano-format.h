@@ -25,6 +25,9 @@ const char *pano_format_source        (const char            *source);
 const char *pano_format_unit_kind     (const char            *kind);
 const char *pano_format_unit_status   (const char            *status);
 const char *pano_format_command       (const char            *command);
+const char *pano_format_facility_kind (const char            *kind);
+char       *pano_format_lonlat        (double                 lon,
+                                       double                 lat);
 char       *pano_format_severity      (guint                  severity);
 char       *pano_format_duration      (gint64                 seconds);
 char       *pano_format_distance      (double                 metres);

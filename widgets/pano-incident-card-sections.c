@@ -449,10 +449,10 @@ describe_entry (JsonObject  *entry,
   g_autofree char *what = NULL;
 
   if (before != NULL && after != NULL && g_strcmp0 (before, after) != 0)
-    what = g_strdup_printf ("%s: %s → %s", pano_format_command (command), stage_words (before),
+    what = g_strdup_printf (_("%s: %s → %s"), pano_format_command (command), stage_words (before),
                             stage_words (after));
   else if (unit != NULL)
-    what = g_strdup_printf ("%s: %s", pano_format_command (command), unit);
+    what = g_strdup_printf (_("%s: %s"), pano_format_command (command), unit);
   else
     what = g_strdup (pano_format_command (command));
   if (*units)
@@ -668,8 +668,8 @@ visit_facility (guint    feature,
   if (d <= NEARBY_M)
     add_near (search->found, d,
               g_strdup (name_field >= 0 ? pano_gis_layer_get_value (layer, feature, name_field)
-                                        : kind),
-              g_strdup (kind));
+                                        : pano_format_facility_kind (kind)),
+              g_strdup (pano_format_facility_kind (kind)));
   return TRUE;
 }
 

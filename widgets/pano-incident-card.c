@@ -39,29 +39,36 @@ typedef struct
 } ActionSpec;
 
 static const ActionSpec action_specs[] = {
-  { "accept", N_("Accept"), "Alt+A", GDK_KEY_a, S (REPORTED) | S (RETURNED), "transition",
-    "accepted", ASK_NOTHING },
-  { "dispatch", N_("Dispatch"), "Alt+D", GDK_KEY_d, S (ACCEPTED) | S (RETURNED), "dispatch",
-    NULL, ASK_UNITS },
-  { "reassign", N_("Reassign"), "Alt+G", GDK_KEY_g, S (DISPATCHED) | S (HANDLING), "reassign",
-    NULL, ASK_UNITS },
-  { "handling", N_("Handling"), "Alt+H", GDK_KEY_h, S (DISPATCHED), "transition", "handling",
-    ASK_NOTHING },
-  { "verified", N_("Verified"), "Alt+V", GDK_KEY_v, S (HANDLING), "transition", "verified",
-    ASK_NOTHING },
-  { "close", N_("Close"), "Alt+C", GDK_KEY_c, S (VERIFIED), "transition", "closed",
-    ASK_NOTHING },
-  { "failed", N_("Verification failed"), "Alt+F", GDK_KEY_f, S (VERIFIED), "transition",
-    "handling", ASK_REASON },
-  { "return", N_("Return"), "Alt+R", GDK_KEY_r, S (DISPATCHED) | S (HANDLING), "transition",
-    "returned", ASK_REASON },
-  { "cancel", N_("Cancel incident"), "Alt+X", GDK_KEY_x,
+  { "accept", NC_("action", "Accept"), "Alt+A", GDK_KEY_a,
+    S (REPORTED) | S (RETURNED), "transition", "accepted", ASK_NOTHING },
+  { "dispatch", NC_("action", "Dispatch"), "Alt+D", GDK_KEY_d,
+    S (ACCEPTED) | S (RETURNED), "dispatch", NULL, ASK_UNITS },
+  { "reassign", NC_("action", "Reassign"), "Alt+G", GDK_KEY_g,
+    S (DISPATCHED) | S (HANDLING), "reassign", NULL, ASK_UNITS },
+  { "handling", NC_("action", "Handling"), "Alt+H", GDK_KEY_h,
+    S (DISPATCHED), "transition", "handling", ASK_NOTHING },
+  { "verified", NC_("action", "Verified"), "Alt+V", GDK_KEY_v,
+    S (HANDLING), "transition", "verified", ASK_NOTHING },
+  { "close", NC_("action", "Close"), "Alt+C", GDK_KEY_c,
+    S (VERIFIED), "transition", "closed", ASK_NOTHING },
+  { "failed", NC_("action", "Verification failed"), "Alt+F", GDK_KEY_f,
+    S (VERIFIED), "transition", "handling", ASK_REASON },
+  { "return", NC_("action", "Return"), "Alt+R", GDK_KEY_r,
+    S (DISPATCHED) | S (HANDLING), "transition", "returned", ASK_REASON },
+  { "cancel", NC_("action", "Cancel incident"), "Alt+X", GDK_KEY_x,
     S (REPORTED) | S (ACCEPTED) | S (DISPATCHED) | S (RETURNED), "cancel", NULL, ASK_REASON },
-  { "extend", N_("Extend"), "Alt+E", GDK_KEY_e,
+  { "extend", NC_("action", "Extend"), "Alt+E", GDK_KEY_e,
     S (REPORTED) | S (ACCEPTED) | S (DISPATCHED) | S (HANDLING) | S (VERIFIED) | S (RETURNED),
     "extend", NULL, ASK_MINUTES },
-  { "note", N_("Note"), "Alt+N", GDK_KEY_n, 0xff, "note", NULL, ASK_REASON },
+  { "note", NC_("action", "Note"), "Alt+N", GDK_KEY_n, 0xff, "note", NULL, ASK_REASON },
 };
+
+/* The action's name on its button, in the card's messages and the shortcuts */
+static const char *
+action_label (const ActionSpec *spec)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, "action", spec->label);
+}
 
 enum {
   BACK,
@@ -150,7 +157,7 @@ on_command_state (PanoCommand      *command,
     case PANO_COMMAND_ACCEPTED:
       text = g_strdup_printf (pano_command_get_replayed (command)
                               ? _("%s: done (the hub had it already)") : _("%s: done"),
-                              _(spec->label));
+                              action_label (spec));
       show_result (self, text, FALSE, "success");
       break;
     case PANO_COMMAND_REFUSED:
@@ -161,9 +168,9 @@ on_command_state (PanoCommand      *command,
     default:
       text = pano_command_get_waiting (command)
              ? g_strdup_printf (_("%s: the hub does not answer (%s). Sending again with the "
-                                  "same key, so it is done once…"), _(spec->label),
+                                  "same key, so it is done once…"), action_label (spec),
                                 pano_command_get_message (command))
-             : g_strdup_printf (_("%s: sending…"), _(spec->label));
+             : g_strdup_printf (_("%s: sending…"), action_label (spec));
       show_result (self, text, TRUE, "warning");
       return;
     }
@@ -246,7 +253,7 @@ ask_reason (PanoIncidentCard *self,
             const ActionSpec *spec)
 {
   Pending *p = g_new0 (Pending, 1);
-  g_autofree char *heading = g_strdup_printf ("%s · %s", _(spec->label), self->id);
+  g_autofree char *heading = g_strdup_printf ("%s · %s", action_label (spec), self->id);
   const char *body = g_str_equal (spec->name, "note") ? _("The note is kept in the timeline.")
                      : spec->ask == ASK_MINUTES
                      ? _("The stage's deadline moves later; the reason is audited.")
@@ -257,7 +264,7 @@ ask_reason (PanoIncidentCard *self,
     flags |= PANO_REASON_DESTRUCTIVE;
   p->self = g_object_ref (self);
   p->spec = spec;
-  pano_reason_dialog_ask (GTK_WIDGET (self), heading, body, _(spec->label), flags,
+  pano_reason_dialog_ask (GTK_WIDGET (self), heading, body, action_label (spec), flags,
                           on_reason_given, p, pending_free);
 }
 
@@ -423,8 +430,9 @@ pano_incident_card_update_actions (PanoIncidentCard *self)
       GtkWidget *button = g_hash_table_lookup (self->buttons, spec->name);
       const char *why = pano_incident_card_why_not (self, spec->name);
       g_autofree char *action = g_strconcat ("card.", spec->name, NULL);
-      g_autofree char *tip = why ? g_strdup (why) : g_strdup_printf ("%s (%s)", _(spec->label),
-                                                                      spec->accel);
+      /* the name and its key, "Accept (Alt+A)" */
+      g_autofree char *tip = why ? g_strdup (why)
+                                 : g_strdup_printf (_("%s (%s)"), action_label (spec), spec->accel);
 
       gtk_widget_action_set_enabled (GTK_WIDGET (self), action, why == NULL);
       gtk_widget_set_visible (gtk_widget_get_parent (button), (spec->statuses & status) != 0);
@@ -510,13 +518,13 @@ show_facts (PanoIncidentCard *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->facts))))
     gtk_grid_remove (self->facts, child);
-  changed = g_strdup_printf (_("%s at %s (version %" G_GINT64_FORMAT ")"),
+  changed = g_strdup_printf (_("%s at %s (version %u)"),
                              pano_incident_record_get_updated_by (r)
                              ? pano_incident_record_get_updated_by (r) : "—",
                              pano_format_clock_time (pano_incident_record_get_updated_ms (r)),
-                             pano_incident_record_get_version (r));
+                             (guint) pano_incident_record_get_version (r));
   if (pano_incident_record_get_location (r, &lon, &lat))
-    location = g_strdup_printf ("%.5f° E, %.5f° N", lon, lat);
+    location = pano_format_lonlat (lon, lat);
   if (pano_incident_record_get_n_extensions (r) > 0)
     extensions = g_strdup_printf ("%u", pano_incident_record_get_n_extensions (r));
   if (pano_incident_record_get_rework (r) > 0)
@@ -524,7 +532,7 @@ show_facts (PanoIncidentCard *self)
   add_fact (self, &row, _("Category"), pano_incident_record_get_category (r));
   add_fact (self, &row, _("Severity"), severity);
   add_fact (self, &row, _("Source"), pano_format_source (pano_incident_record_get_source (r)));
-  add_fact (self, &row, _("Reported"), reported);
+  add_fact (self, &row, C_("time", "Reported"), reported);
   add_fact (self, &row, _("Location"), location);
   add_fact (self, &row, _("Description"), pano_incident_record_get_description (r));
   add_fact (self, &row, _("Reason"), pano_incident_record_get_reason (r));
@@ -728,7 +736,7 @@ add_buttons (PanoIncidentCard *self)
   for (guint i = 0; i < G_N_ELEMENTS (action_specs); i++)
     {
       g_autofree char *action = g_strconcat ("card.", action_specs[i].name, NULL);
-      GtkWidget *button = gtk_button_new_with_label (_(action_specs[i].label));
+      GtkWidget *button = gtk_button_new_with_label (action_label (&action_specs[i]));
 
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
       if (g_str_equal (action_specs[i].name, "cancel") ||

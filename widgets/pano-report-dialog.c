@@ -247,7 +247,8 @@ pano_report_dialog_new (GtkWindow          *parent,
 {
   PanoReportDialog *self = g_object_new (PANO_TYPE_REPORT_DIALOG, "transient-for", parent, NULL);
   g_autoptr(GtkStringList) list = gtk_string_list_new (categories);
-  g_autofree char *text = g_strdup_printf ("%s\n%.5f° E, %.5f° N", where, lon, lat);
+  g_autofree char *place = pano_format_lonlat (lon, lat);
+  g_autofree char *text = g_strdup_printf ("%s\n%s", where, place);
 
   self->client = g_object_ref (client);
   self->categories = g_strdupv ((char **) categories);
