@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* The operator side of the window (事件管理): the incident queue and card in the right-hand
  * pane, reading one PanoIncidentModel; reports from the map (right-click, Ctrl+R); the focus
- * on an open incident (the others faded, the routes of its units drawn); the scope that the
- * queue, the KPIs and the map follow; and the role the hub gave the token, which decides what
- * may be done. Commands go out through one PanoHubClient, resent after a reconnect. */
+ * on an open incident (the others faded, the routes of its units drawn); choosing a scope
+ * from the map's menu or the card's grid path (pano-window-panels.c applies it); and the role
+ * the hub gave the token, which decides what may be done. Commands go out through one PanoHubClient, resent after a reconnect. */
 #define G_LOG_DOMAIN "panorama-app"
 
 #include "pano-window-private.h"

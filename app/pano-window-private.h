@@ -97,7 +97,7 @@ struct _PanoWindow
   PanoIncidentModel *incidents;
   PanoRouteLayer *routes;
   GStrv categories;
-  char *scope;
+  char *scope;                /* grid-code prefix; NULL for the whole city (panels) */
   guint incidents_tick_id;
 
   /* oversight (pano-window-panels.c) */
