@@ -4,6 +4,7 @@
 
 #include "pano-application.h"
 #include "pano-export.h"
+#include "pano-report.h"
 
 int
 main (int    argc,
@@ -13,9 +14,11 @@ main (int    argc,
 
   pano_application_setup_i18n ();
 
-  /* Export never opens a display, so it works on a server with no X or Wayland. */
+  /* Export and report never open a display, so it works on a server with no X or Wayland. */
   if (pano_export_requested (argc, argv))
     return pano_export_run (argc, argv);
+  if (pano_report_requested (argc, argv))
+    return pano_report_run (argc, argv);
 
   app = pano_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -22,11 +22,9 @@ typedef struct
   char *output;
   char *size;
   char *center;
-  double zoom;
   char *tiles;
   char **files;
-  int width, height;
-  double latitude, longitude;
+  PanoExportView view;
 } ExportOptions;
 
 gboolean
@@ -53,7 +51,7 @@ parse_options (ExportOptions  *o,
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Image size (default 1280x800)"), "WxH" },
     { "center", 0, 0, G_OPTION_ARG_STRING, &o->center,
       N_("Centre of the view (default Shiyan)"), "LAT,LON" },
-    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->zoom, zoom_help, "Z" },
+    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->view.zoom, zoom_help, "Z" },
     { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
       N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "[FILE…]" },
@@ -61,26 +59,42 @@ parse_options (ExportOptions  *o,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("— render the map to a PNG"));
 
-  o->zoom = 11;
+  o->view.zoom = 11;
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
-  o->width = 1280, o->height = 800;
-  o->latitude = 32.629, o->longitude = 110.798;
-  if (o->size && (sscanf (o->size, "%dx%d", &o->width, &o->height) != 2 ||
-                  o->width < 1 || o->height < 1 ||
-                  o->width > MAX_EXPORT_SIZE || o->height > MAX_EXPORT_SIZE))
+  o->view.width = 1280, o->view.height = 800;
+  o->view.tiles = o->tiles;
+  o->view.files = o->files;
+  if (o->size && (sscanf (o->size, "%dx%d", &o->view.width, &o->view.height) != 2 ||
+                  o->view.width < 1 || o->view.height < 1 ||
+                  o->view.width > MAX_EXPORT_SIZE || o->view.height > MAX_EXPORT_SIZE))
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "--size “%s” is not WIDTHxHEIGHT with each between 1 and %d",
                         o->size, MAX_EXPORT_SIZE), FALSE;
-  if (o->center && (sscanf (o->center, "%lf,%lf", &o->latitude, &o->longitude) != 2 ||
-                    fabs (o->latitude) > PANO_MERCATOR_MAX_LAT || fabs (o->longitude) > 180))
+  return pano_export_view_check (&o->view, o->center, error);
+}
+
+/**
+ * pano_export_view_check:
+ * @center: (nullable): the --center argument, LAT,LON; %NULL for the default (Shiyan)
+ *
+ * Reads @center into @view and checks its zoom: the same words for --export and --report.
+ */
+gboolean
+pano_export_view_check (PanoExportView  *view,
+                        const char      *center,
+                        GError         **error)
+{
+  view->latitude = 32.629, view->longitude = 110.798;
+  if (center && (sscanf (center, "%lf,%lf", &view->latitude, &view->longitude) != 2 ||
+                 fabs (view->latitude) > PANO_MERCATOR_MAX_LAT || fabs (view->longitude) > 180))
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--center “%s” is not LATITUDE,LONGITUDE in degrees", o->center), FALSE;
-  if (!(o->zoom >= PANO_MIN_ZOOM && o->zoom <= PANO_MAX_ZOOM))
+                        "--center “%s” is not LATITUDE,LONGITUDE in degrees", center), FALSE;
+  if (!(view->zoom >= PANO_MIN_ZOOM && view->zoom <= PANO_MAX_ZOOM))
     return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--zoom %g is outside %d–%d", o->zoom, PANO_MIN_ZOOM, PANO_MAX_ZOOM),
+                        "--zoom %g is outside %d–%d", view->zoom, PANO_MIN_ZOOM, PANO_MAX_ZOOM),
            FALSE;
   return TRUE;
 }
@@ -136,11 +150,11 @@ fetch_tile (SoupSession  *session,
 
 /* Online base tiles at the integer zoom below, scaled to the requested zoom. */
 static gboolean
-draw_online_tiles (cairo_t             *cr,
-                   const ExportOptions *o,
-                   double               origin_x,
-                   double               origin_y,
-                   GError             **error)
+draw_online_tiles (cairo_t              *cr,
+                   const PanoExportView *o,
+                   double                origin_x,
+                   double                origin_y,
+                   GError              **error)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20, NULL);
   g_autoptr(PanoOnlineSource) source = pano_online_source_new (o->tiles);
@@ -172,22 +186,26 @@ draw_online_tiles (cairo_t             *cr,
 }
 
 static void
-draw_static_layer (cairo_t             *cr,
-                   PanoStaticLayer     *layer,
-                   const ExportOptions *o,
-                   double               origin_x,
-                   double               origin_y)
+draw_static_layer (cairo_t              *cr,
+                   PanoStaticLayer      *layer,
+                   const PanoExportView *o,
+                   double                origin_x,
+                   double                origin_y,
+                   GPtrArray            *drawn)
 {
+  if (drawn != NULL)
+    g_ptr_array_add (drawn, g_object_ref (layer));
   pano_tile_renderer_draw (pano_static_layer_get_renderer (layer), cr, o->zoom,
                            origin_x, origin_y, o->width, o->height);
 }
 
 static gboolean
-draw_base_map (cairo_t             *cr,
-               const ExportOptions *o,
-               double               origin_x,
-               double               origin_y,
-               GError             **error)
+draw_base_map (cairo_t              *cr,
+               const PanoExportView *o,
+               double                origin_x,
+               double                origin_y,
+               GPtrArray            *drawn,
+               GError              **error)
 {
   g_autofree char *data_dir = pano_base_map_find_data_dir ();
   g_autoptr(GPtrArray) layers = NULL;
@@ -202,16 +220,17 @@ draw_base_map (cairo_t             *cr,
                         "The offline base map could not be loaded: %s", local->message), FALSE;
   /* With any --tiles the offline base is hidden, as in the window; facilities stay. */
   for (guint i = o->tiles != NULL ? 1 : 0; i < layers->len; i++)
-    draw_static_layer (cr, g_ptr_array_index (layers, i), o, origin_x, origin_y);
+    draw_static_layer (cr, g_ptr_array_index (layers, i), o, origin_x, origin_y, drawn);
   return TRUE;
 }
 
 static gboolean
-draw_files (cairo_t             *cr,
-            const ExportOptions *o,
-            double               origin_x,
-            double               origin_y,
-            GError             **error)
+draw_files (cairo_t              *cr,
+            const PanoExportView *o,
+            double                origin_x,
+            double                origin_y,
+            GPtrArray            *drawn,
+            GError              **error)
 {
   guint n_layers = 0;
 
@@ -234,28 +253,49 @@ draw_files (cairo_t             *cr,
           pano_style_palette_color (n_layers++, &c);
           layer = pano_static_layer_new_for_gis_layer (gis, &(GdkRGBA) { c.red, c.green,
                                                                           c.blue, c.alpha });
-          draw_static_layer (cr, layer, o, origin_x, origin_y);
+          draw_static_layer (cr, layer, o, origin_x, origin_y, drawn);
         }
     }
   return TRUE;
+}
+
+/**
+ * pano_export_draw_map:
+ * @cr: drawn on from (0, 0) to (@view->width, @view->height), one unit a map pixel
+ * @drawn: (nullable) (element-type PanoStaticLayer): gets the layers drawn, bottom first, for
+ *   a legend
+ *
+ * Draws what the window shows: the base map (offline, online or none as @view->tiles says),
+ * its facilities, then @view->files in the layer palette's colours.
+ */
+gboolean
+pano_export_draw_map (cairo_t               *cr,
+                      const PanoExportView  *view,
+                      GPtrArray             *drawn,
+                      GError               **error)
+{
+  double world = pano_mercator_world_size (view->zoom);
+  double origin_x = pano_mercator_x_from_lon (view->longitude) * world - view->width / 2.0;
+  double origin_y = pano_mercator_y_from_lat (view->latitude) * world - view->height / 2.0;
+
+  return (g_strcmp0 (view->tiles, "none") == 0 ||
+          draw_base_map (cr, view, origin_x, origin_y, drawn, error)) &&
+         draw_files (cr, view, origin_x, origin_y, drawn, error);
 }
 
 static gboolean
 export_map (const ExportOptions  *o,
             GError              **error)
 {
-  double world = pano_mercator_world_size (o->zoom);
-  double origin_x = pano_mercator_x_from_lon (o->longitude) * world - o->width / 2.0;
-  double origin_y = pano_mercator_y_from_lat (o->latitude) * world - o->height / 2.0;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, o->width, o->height);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, o->view.width,
+                                                         o->view.height);
   cairo_t *cr = cairo_create (surface);
   cairo_status_t status;
   gboolean ok;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  ok = (g_strcmp0 (o->tiles, "none") == 0 || draw_base_map (cr, o, origin_x, origin_y, error)) &&
-       draw_files (cr, o, origin_x, origin_y, error);
+  ok = pano_export_draw_map (cr, &o->view, NULL, error);
   cairo_destroy (cr);
 
   if (ok && (status = cairo_surface_write_to_png (surface, o->output)) != CAIRO_STATUS_SUCCESS)
@@ -283,8 +323,8 @@ pano_export_run (int    argc,
       status = 1;
     }
   else
-    g_print ("%s: %d×%d at %.6f,%.6f zoom %g\n", o.output, o.width, o.height, o.latitude,
-             o.longitude, o.zoom);
+    g_print ("%s: %d×%d at %.6f,%.6f zoom %g\n", o.output, o.view.width, o.view.height,
+             o.view.latitude, o.view.longitude, o.view.zoom);
 
   g_free (o.output);
   g_free (o.size);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <glib.h>
+#include <cairo.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -9,9 +10,26 @@ G_BEGIN_DECLS
 #define PANO_MIN_ZOOM 2
 #define PANO_MAX_ZOOM 19
 
+/* What part of the map to draw, and what on it: the same for --export and --report. */
+typedef struct
+{
+  double latitude, longitude;
+  double zoom;
+  int width, height;        /* map pixels */
+  const char *tiles;        /* (nullable): --tiles: NULL offline, "none", or an XYZ template */
+  char **files;             /* (nullable): GIS files drawn on top */
+} PanoExportView;
+
 gboolean pano_export_requested (int    argc,
                                 char **argv);
 int      pano_export_run       (int    argc,
                                 char **argv);
+gboolean pano_export_view_check (PanoExportView  *view,
+                                 const char      *center,
+                                 GError         **error);
+gboolean pano_export_draw_map  (cairo_t              *cr,
+                                const PanoExportView *view,
+                                GPtrArray            *drawn,
+                                GError              **error);
 
 G_END_DECLS

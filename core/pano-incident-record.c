@@ -506,3 +506,36 @@ pano_incident_record_matches (PanoIncidentRecord *self,
   folded = g_utf8_casefold (search, -1);
   return contains_folded (self->id, folded) || contains_folded (self->title, folded);
 }
+
+/**
+ * pano_incident_record_compare_urgency:
+ *
+ * The order of the incident queue and the situation report: overdue first (most times the
+ * limit first), then open by share of the stage used, then the closed and cancelled, newest
+ * first.
+ */
+int
+pano_incident_record_compare_urgency (PanoIncidentRecord *ra,
+                                      PanoIncidentRecord *rb,
+                                      gint64              now_ms)
+{
+  gboolean fa = pano_incident_record_is_final (ra), fb = pano_incident_record_is_final (rb);
+  PanoStageClock ca, cb;
+  double ka, kb;
+
+  if (fa != fb)
+    return fa ? 1 : -1;
+  if (fa)
+    ka = -pano_incident_record_get_updated_ms (ra), kb = -pano_incident_record_get_updated_ms (rb);
+  else
+    {
+      pano_incident_record_get_clock (ra, now_ms, &ca);
+      pano_incident_record_get_clock (rb, now_ms, &cb);
+      if ((ca.state == PANO_CLOCK_OVERDUE) != (cb.state == PANO_CLOCK_OVERDUE))
+        return ca.state == PANO_CLOCK_OVERDUE ? -1 : 1;
+      ka = -ca.share, kb = -cb.share;
+    }
+  if (ka != kb)
+    return ka < kb ? -1 : 1;
+  return g_strcmp0 (pano_incident_record_get_id (ra), pano_incident_record_get_id (rb));
+}

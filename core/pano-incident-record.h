@@ -81,6 +81,9 @@ gboolean            pano_incident_record_has_unit   (PanoIncidentRecord  *self,
 guint               pano_incident_record_get_n_notes (PanoIncidentRecord *self);
 const PanoIncidentNote *pano_incident_record_get_note (PanoIncidentRecord *self,
                                                        guint               index);
+int                 pano_incident_record_compare_urgency (PanoIncidentRecord *a,
+                                                          PanoIncidentRecord *b,
+                                                          gint64              now_ms);
 gboolean            pano_incident_record_matches    (PanoIncidentRecord  *self,
                                                      const char          *search);
 

@@ -170,34 +170,14 @@ filter_func (gpointer item,
   return passes_filters (self, item) && in_tab (self, item, self->tab);
 }
 
-/* Overdue first (most times the limit first), then open by share of the stage used, then the
- * closed and cancelled, newest first. */
 static int
 compare_urgency (gconstpointer a,
                  gconstpointer b,
                  gpointer      user_data)
 {
   PanoIncidentQueue *self = user_data;
-  PanoIncidentRecord *ra = (gpointer) a, *rb = (gpointer) b;
-  gboolean fa = pano_incident_record_is_final (ra), fb = pano_incident_record_is_final (rb);
-  PanoStageClock ca, cb;
-  double ka, kb;
 
-  if (fa != fb)
-    return fa ? 1 : -1;
-  if (fa)
-    ka = -pano_incident_record_get_updated_ms (ra), kb = -pano_incident_record_get_updated_ms (rb);
-  else
-    {
-      pano_incident_record_get_clock (ra, self->now_ms, &ca);
-      pano_incident_record_get_clock (rb, self->now_ms, &cb);
-      if ((ca.state == PANO_CLOCK_OVERDUE) != (cb.state == PANO_CLOCK_OVERDUE))
-        return ca.state == PANO_CLOCK_OVERDUE ? -1 : 1;
-      ka = -ca.share, kb = -cb.share;
-    }
-  if (ka != kb)
-    return ka < kb ? -1 : 1;
-  return g_strcmp0 (pano_incident_record_get_id (ra), pano_incident_record_get_id (rb));
+  return pano_incident_record_compare_urgency ((gpointer) a, (gpointer) b, self->now_ms);
 }
 
 /* ---- tabs and counts ---- */

@@ -204,6 +204,60 @@ number (JsonObject *object,
   return TRUE;
 }
 
+/* Returns: (transfer full): the figure of @spec in @answer as the tile shows it, "—" when the
+ * hub has none (a rate or mean with nothing to compute it from) */
+static char *
+figure_text (const KpiSpec *spec,
+             JsonObject    *answer)
+{
+  static const char *sections[] = { [KPI_COUNT] = "counts", [KPI_RATE] = "rates",
+                                    [KPI_MEAN] = "mean_s" };
+  double value = 0;
+
+  if (!number (section (answer, sections[spec->kind]), spec->member, &value))
+    return g_strdup ("—");
+  switch (spec->kind)
+    {
+    case KPI_COUNT:
+      return g_strdup_printf ("%.0f", value);
+    case KPI_MEAN:
+      return pano_kpi_format_duration (value);
+    case KPI_RATE:
+    default:
+      return pano_kpi_format_percent (value);
+    }
+}
+
+/* The figures of the panel, in its order, for other views of the same answer (the situation
+ * report): pano_kpi_get_figure_name() and pano_kpi_format_figure() for 0 … n − 1. */
+guint
+pano_kpi_get_n_figures (void)
+{
+  return G_N_ELEMENTS (specs);
+}
+
+/* Returns: the figure's name for people, 上报数, 结案率 … */
+const char *
+pano_kpi_get_figure_name (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (specs), NULL);
+  return g_dpgettext2 (GETTEXT_PACKAGE, "kpi", specs[index].name);
+}
+
+/**
+ * pano_kpi_format_figure:
+ * @answer: a `GET /v1/kpis` answer
+ *
+ * Returns: (transfer full): the figure as the panel shows it: "12", "69.0 %", "1 h 05 min", "—"
+ */
+char *
+pano_kpi_format_figure (JsonObject *answer,
+                        guint       index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (specs), NULL);
+  return figure_text (&specs[index], answer);
+}
+
 static void
 set_tile_text (Tile       *tile,
                char       *text,
@@ -249,7 +303,7 @@ show_rate (Tile       *tile,
   gboolean known = number (section (answer, "rates"), tile->spec->member, &rate);
   gboolean has_target = number (section (answer, "targets"), tile->spec->member, &target);
 
-  set_tile_text (tile, known ? pano_kpi_format_percent (rate) : g_strdup ("—"),
+  set_tile_text (tile, figure_text (tile->spec, answer),
                  known ? NULL : _("No incidents in the period to compute this from"));
   show_mark (tile, rate, has_target ? target : 0, known);
   if (number (counts, tile->spec->part, &part) && number (counts, tile->spec->whole, &whole))
@@ -273,16 +327,12 @@ show_tile (Tile       *tile,
   switch (tile->spec->kind)
     {
     case KPI_COUNT:
-      if (number (section (answer, "counts"), tile->spec->member, &value))
-        set_tile_text (tile, g_strdup_printf ("%.0f", value), NULL);
-      else
-        set_tile_text (tile, g_strdup ("—"), NULL);
+      set_tile_text (tile, figure_text (tile->spec, answer), NULL);
       break;
     case KPI_MEAN:
-      if (number (section (answer, "mean_s"), tile->spec->member, &value))
-        set_tile_text (tile, pano_kpi_format_duration (value), NULL);
-      else
-        set_tile_text (tile, g_strdup ("—"), _("No incidents in the period to compute this from"));
+      set_tile_text (tile, figure_text (tile->spec, answer),
+                     number (section (answer, "mean_s"), tile->spec->member, &value)
+                     ? NULL : _("No incidents in the period to compute this from"));
       break;
     case KPI_RATE:
     default:

@@ -32,5 +32,9 @@ guint       pano_kpi_panel_get_n_loads     (PanoKpiPanel  *self);
 
 char       *pano_kpi_format_duration       (double         seconds);
 char       *pano_kpi_format_percent        (double         ratio);
+guint       pano_kpi_get_n_figures         (void);
+const char *pano_kpi_get_figure_name       (guint          index);
+char       *pano_kpi_format_figure         (JsonObject    *answer,
+                                            guint          index);
 
 G_END_DECLS

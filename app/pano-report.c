@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* panorama --report: the situation report (态势报告) as an A3 landscape PDF for the shift
+ * briefing and the file: the map as --export draws it, with a scale bar and a legend, the
+ * city's KPIs and the open incidents, most urgent first, from the hub as they are now. Needs no
+ * display, like --export. */
+#define G_LOG_DOMAIN "panorama-app"
+
+#include "pano-report.h"
+#include "pano-export.h"
+#include "pano-format.h"
+#include "pano-hub-client.h"
+#include "pano-incident-record.h"
+#include "pano-kpi-panel.h"
+#include "pano-static-layer.h"
+
+#include <cairo-pdf.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#define PT_PER_MM (72 / 25.4)
+#define MARGIN (12 * PT_PER_MM)
+#define MAP_DENSITY 3          /* image pixels per point: 216 dpi, sharp on paper */
+#define ROW_HEIGHT 17.0
+#define APPROVAL_PLACEHOLDER "审图号：（待审批）"
+
+typedef struct
+{
+  char *output;
+  char *size;
+  char *center;
+  char *tiles;
+  char *hub;
+  char *token;
+  char *ca_file;
+  char **files;
+  PanoExportView view;
+  double page_width, page_height;   /* points */
+} ReportOptions;
+
+/* What the hub said, read before the file is created, so a failure leaves no file behind. */
+typedef struct
+{
+  JsonObject *kpis;
+  GPtrArray *incidents;   /* PanoIncidentRecord, open ones, most urgent first */
+  gint64 now_ms;
+} HubState;
+
+gboolean
+pano_report_requested (int    argc,
+                       char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--report") || g_str_has_prefix (argv[i], "--report="))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- options ---- */
+
+static gboolean
+read_paper (ReportOptions  *o,
+            GError        **error)
+{
+  /* ISO 216, landscape */
+  if (o->size == NULL || g_ascii_strcasecmp (o->size, "A3") == 0)
+    o->page_width = 420 * PT_PER_MM, o->page_height = 297 * PT_PER_MM;
+  else if (g_ascii_strcasecmp (o->size, "A4") == 0)
+    o->page_width = 297 * PT_PER_MM, o->page_height = 210 * PT_PER_MM;
+  else
+    return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--size “%s” is not a paper size: A3 or A4", o->size), FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_options (ReportOptions  *o,
+               int            *argc,
+               char         ***argv,
+               GError        **error)
+{
+  g_autofree char *zoom_help = g_strdup_printf (_("Zoom level %d–%d (default 11)"), PANO_MIN_ZOOM,
+                                                PANO_MAX_ZOOM);
+  const GOptionEntry entries[] = {
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->output,
+      N_("Write the situation report to this PDF"), "OUT.pdf" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size, N_("Paper, landscape: A3 (default) or A4"),
+      "A3" },
+    { "center", 0, 0, G_OPTION_ARG_STRING, &o->center,
+      N_("Centre of the view (default Shiyan)"), "LAT,LON" },
+    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->view.zoom, zoom_help, "Z" },
+    { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
+      N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &o->hub,
+      N_("Read the KPIs and the open incidents from this panorama-hub"), "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token,
+      N_("The hub token (viewer role or higher)"), "TOKEN" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file,
+      N_("Trust only the certificate authorities in this PEM file for an https:// hub"), "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "[FILE…]" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— write the situation report to a PDF"));
+
+  o->view.zoom = 11;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (o->token != NULL && o->hub == NULL)
+    return g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--token needs --hub URL"), FALSE;
+  o->view.tiles = o->tiles;
+  o->view.files = o->files;
+  return read_paper (o, error) && pano_export_view_check (&o->view, o->center, error);
+}
+
+/* ---- the hub, read at this moment ---- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  JsonObject *answer;
+  GError *error;
+} Wait;
+
+static void
+on_got (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->answer = pano_hub_client_get_finish (PANO_HUB_CLIENT (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* The hub's answer to GET @path, with an error that names the hub and says what to do. */
+static JsonObject *
+hub_get (PanoHubClient  *client,
+         const char     *path,
+         GError        **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL, NULL };
+  const char *url = pano_hub_client_get_url (client);
+
+  pano_hub_client_get_async (client, path, NULL, on_got, &wait);
+  g_main_loop_run (loop);
+  if (wait.answer != NULL)
+    return wait.answer;
+  if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_UNAUTHORIZED))
+    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
+                 "The hub at %s does not accept the token (%s): check --token",
+                 url, wait.error->message);
+  else if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_FORBIDDEN))
+    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
+                 "The token may not read %s from the hub at %s (%s): it needs the viewer role",
+                 path, url, wait.error->message);
+  else if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_UNREACHABLE))
+    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
+                 "The hub does not answer: %s", wait.error->message);
+  else
+    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
+                 "The hub at %s could not give %s: %s", url, path, wait.error->message);
+  g_error_free (wait.error);
+  return NULL;
+}
+
+static int
+compare_urgency (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  return pano_incident_record_compare_urgency (*(PanoIncidentRecord **) a,
+                                               *(PanoIncidentRecord **) b,
+                                               *(gint64 *) user_data);
+}
+
+/* The open incidents of an `incidents` snapshot, most urgent first. */
+static GPtrArray *
+read_open_incidents (JsonObject *snapshot,
+                     gint64      now_ms)
+{
+  GPtrArray *incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *node = json_object_get_member (snapshot, "entities");
+  JsonArray *entities = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; entities && i < json_array_get_length (entities); i++)
+    {
+      JsonNode *entity = json_array_get_element (entities, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (entity) ? json_node_get_object (entity) : NULL;
+      JsonNode *properties = object ? json_object_get_member (object, "properties") : NULL;
+      PanoIncidentRecord *record;
+
+      if (properties == NULL || !JSON_NODE_HOLDS_OBJECT (properties))
+        continue;
+      record = pano_incident_record_new_from_object (json_node_get_object (properties));
+      if (pano_incident_record_get_id (record) == NULL || pano_incident_record_is_final (record))
+        g_object_unref (record);
+      else
+        g_ptr_array_add (incidents, record);
+    }
+  g_ptr_array_sort_with_data (incidents, compare_urgency, &now_ms);
+  return incidents;
+}
+
+static gboolean
+read_hub (const ReportOptions  *o,
+          HubState             *state,
+          GError              **error)
+{
+  g_autoptr(PanoHubClient) client = pano_hub_client_new (o->hub, o->token);
+  g_autoptr(JsonObject) snapshot = NULL;
+
+  if (o->ca_file != NULL)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (o->ca_file, error);
+
+      if (database == NULL)
+        return FALSE;
+      pano_hub_client_set_tls_database (client, database);
+    }
+  if (!(state->kpis = hub_get (client, "/v1/kpis?scope=", error)) ||
+      !(snapshot = hub_get (client, "/v1/snapshot/incidents", error)))
+    return FALSE;
+  state->now_ms = g_get_real_time () / 1000;
+  state->incidents = read_open_incidents (snapshot, state->now_ms);
+  return TRUE;
+}
+
+/* ---- drawing ---- */
+
+/* Draws @text at @x, @y within @width; returns its height. */
+static double
+draw_text (cairo_t    *cr,
+           double      x,
+           double      y,
+           double      width,
+           const char *font,
+           const char *text)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) description = pango_font_description_from_string (font);
+  int w, h;
+
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+/* One line, cut with an ellipsis when it does not fit @width. */
+static void
+draw_cell (cairo_t    *cr,
+           double      x,
+           double      y,
+           double      width,
+           const char *text)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) description = pango_font_description_from_string ("Sans 9");
+
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_width (layout, (int) ((width - 6) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_text (layout, text ? text : "", -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* A bar of 1, 2 or 5 × 10ⁿ metres, about a fifth of the map wide, in its lower left corner. */
+static void
+draw_scale_bar (cairo_t              *cr,
+                const PanoExportView *view)
+{
+  double metres_per_pt = 156543.03392 * cos (view->latitude * G_PI / 180) / exp2 (view->zoom);
+  double wanted = metres_per_pt * view->width / 5, step = pow (10, floor (log10 (wanted)));
+  double metres = wanted >= 5 * step ? 5 * step : wanted >= 2 * step ? 2 * step : step;
+  double length = metres / metres_per_pt, x = 14, y = view->height - 16;
+  g_autofree char *words = pano_format_distance (metres);
+
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_rectangle (cr, x - 6, y - 20, length + 12, 28);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, 1.5);
+  cairo_move_to (cr, x, y - 4);
+  cairo_line_to (cr, x, y);
+  cairo_line_to (cr, x + length, y);
+  cairo_line_to (cr, x + length, y - 4);
+  cairo_stroke (cr);
+  draw_text (cr, x, y - 19, length, "Sans 8", words);
+  cairo_restore (cr);
+}
+
+/* The map as --export draws it, rasterised at print density, framed, with its scale bar. */
+static gboolean
+draw_map (cairo_t              *cr,
+          const PanoExportView *view,
+          double                x,
+          double                y,
+          GPtrArray            *drawn,
+          GError              **error)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
+                                                       view->width * MAP_DENSITY,
+                                                       view->height * MAP_DENSITY);
+  cairo_t *icr = cairo_create (image);
+  gboolean ok;
+
+  cairo_set_source_rgb (icr, 1, 1, 1);
+  cairo_paint (icr);
+  cairo_scale (icr, MAP_DENSITY, MAP_DENSITY);
+  ok = pano_export_draw_map (icr, view, drawn, error);
+  cairo_destroy (icr);
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_save (cr);
+  cairo_scale (cr, 1.0 / MAP_DENSITY, 1.0 / MAP_DENSITY);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  draw_scale_bar (cr, view);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_set_line_width (cr, 0.75);
+  cairo_rectangle (cr, 0, 0, view->width, view->height);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+  return ok;
+}
+
+/* Returns: the height used */
+static double
+draw_kpis (cairo_t        *cr,
+           const HubState *hub,
+           double          x,
+           double          y,
+           double          width)
+{
+  double top = y;
+
+  y += draw_text (cr, x, y, width, "Sans Bold 13", _("KPIs · whole city · last 24 h")) + 6;
+  for (guint i = 0; i < pano_kpi_get_n_figures (); i++)
+    {
+      g_autofree char *value = pano_kpi_format_figure (hub->kpis, i);
+
+      draw_text (cr, x, y, width * 0.62, "Sans 10", pano_kpi_get_figure_name (i));
+      y += draw_text (cr, x + width * 0.62, y, width * 0.38, "Sans Bold 10", value) + 3;
+    }
+  return y - top;
+}
+
+static double
+draw_legend (cairo_t   *cr,
+             GPtrArray *drawn,
+             double     x,
+             double     y,
+             double     width)
+{
+  double top = y;
+
+  y += draw_text (cr, x, y, width, "Sans Bold 13", _("Legend")) + 6;
+  for (guint i = 0; i < drawn->len; i++)
+    {
+      PanoStaticLayer *layer = g_ptr_array_index (drawn, i);
+      GdkRGBA color;
+
+      /* The base map has a style of its own, not one colour: a swatch of its land. */
+      if (pano_static_layer_get_recolorable (layer))
+        pano_static_layer_get_color (layer, &color);
+      else
+        color = (GdkRGBA) { 0.92, 0.90, 0.86, 1 };
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1);
+      cairo_rectangle (cr, x, y + 2, 14, 10);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      cairo_set_line_width (cr, 0.5);
+      cairo_stroke (cr);
+      y += draw_text (cr, x + 22, y, width - 22, "Sans 10",
+                      pano_static_layer_get_title (layer)) + 3;
+    }
+  return y - top;
+}
+
+static void
+draw_footer (cairo_t             *cr,
+             const ReportOptions *o,
+             guint                page,
+             guint                n_pages)
+{
+  double y = o->page_height - MARGIN - 12, width = o->page_width - 2 * MARGIN;
+  g_autoptr(GString) sources = g_string_new (NULL);
+  g_autofree char *page_words = g_strdup_printf (_("Page %u of %u"), page, n_pages);
+
+  g_string_append (sources, o->tiles == NULL ? _("Sources: offline base map (Panorama demo data)")
+                                            : _("Sources: base map from the given tiles"));
+  if (o->hub != NULL)
+    g_string_append_printf (sources, _(" · live data from the hub at %s"), o->hub);
+  for (guint i = 0; o->files && o->files[i]; i++)
+    {
+      g_autofree char *name = g_filename_display_basename (o->files[i]);
+
+      g_string_append_printf (sources, " · %s", name);
+    }
+  g_string_prepend (sources, APPROVAL_PLACEHOLDER "    ");
+  cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
+  draw_text (cr, MARGIN, y, width * 0.8, "Sans 8", sources->str);
+  draw_text (cr, MARGIN + width * 0.85, y, width * 0.15, "Sans 8", page_words);
+}
+
+/* Returns: the height used */
+static double
+draw_heading (cairo_t             *cr,
+              const ReportOptions *o,
+              const char          *when)
+{
+  g_autofree char *title = g_strdup_printf (_("%s · %s"), _("Situation report"),
+                                            _("whole city"));
+  g_autofree char *subtitle = g_strdup_printf (_("Generated %s"), when);
+  double width = o->page_width - 2 * MARGIN, y = MARGIN;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  y += draw_text (cr, MARGIN, y, width, "Sans Bold 22", title) + 2;
+  y += draw_text (cr, MARGIN, y, width, "Sans 11", subtitle);
+  return y - MARGIN + 10;
+}
+
+/* The incidents of one page of the table, from @first; returns the next one to draw. */
+static guint
+draw_incident_table (cairo_t             *cr,
+                     const ReportOptions *o,
+                     const HubState      *hub,
+                     guint                first,
+                     double               y)
+{
+  const char *headings[] = { _("Incident"), _("Category"), _("Title"), _("Status"),
+                             _("Stage clock"), _("Grid") };
+  const double share[] = { 0.1, 0.1, 0.26, 0.08, 0.18, 0.28 };
+  double width = o->page_width - 2 * MARGIN, bottom = o->page_height - MARGIN - 24;
+  guint i = first;
+  double x = MARGIN;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (headings); x += share[c++] * width)
+    draw_text (cr, x, y, share[c] * width, "Sans Bold 9", headings[c]);
+  y += ROW_HEIGHT;
+  for (; i < hub->incidents->len && y + ROW_HEIGHT < bottom; i++, y += ROW_HEIGHT)
+    {
+      PanoIncidentRecord *r = g_ptr_array_index (hub->incidents, i);
+      PanoStageClock clock;
+      g_autofree char *clock_words = NULL;
+      g_autoptr(GString) grid = g_string_new (NULL);
+      const char *cells[G_N_ELEMENTS (headings)];
+      double x = MARGIN;
+
+      pano_incident_record_get_clock (r, hub->now_ms, &clock);
+      clock_words = pano_format_stage_clock (&clock);
+      for (int level = PANO_GRID_CITY; level < PANO_GRID_N_LEVELS; level++)
+        if (pano_incident_record_get_grid_name (r, level) != NULL)
+          g_string_append_printf (grid, "%s%s", grid->len ? " › " : "",
+                                  pano_incident_record_get_grid_name (r, level));
+      cells[0] = pano_incident_record_get_id (r);
+      cells[1] = pano_incident_record_get_category (r);
+      cells[2] = pano_incident_record_get_title (r);
+      cells[3] = pano_format_status (pano_incident_record_get_status (r));
+      cells[4] = clock_words;
+      cells[5] = grid->str;
+      cairo_set_source_rgb (cr, i % 2 ? 1 : 0.94, i % 2 ? 1 : 0.95, i % 2 ? 1 : 0.96);
+      cairo_rectangle (cr, MARGIN, y - 2, width, ROW_HEIGHT);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, clock.state == PANO_CLOCK_OVERDUE ? 0.75 : 0, 0, 0);
+      for (guint c = 0; c < G_N_ELEMENTS (cells); x += share[c++] * width)
+        draw_cell (cr, x, y, share[c] * width, cells[c]);
+    }
+  return i;
+}
+
+static guint
+count_table_pages (const ReportOptions *o,
+                   const HubState      *hub)
+{
+  double rows = floor ((o->page_height - 2 * MARGIN - 24 - 90) / ROW_HEIGHT) - 1;
+
+  return MAX (1, (guint) ceil (hub->incidents->len / MAX (rows, 1.0)));
+}
+
+static void
+draw_first_page_side (cairo_t             *cr,
+                      const ReportOptions *o,
+                      const HubState      *hub,
+                      GPtrArray           *drawn,
+                      double               x,
+                      double               y)
+{
+  double width = o->page_width - MARGIN - x;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  if (hub->kpis != NULL)
+    y += draw_kpis (cr, hub, x, y, width) + 18;
+  else
+    y += draw_text (cr, x, y, width, "Sans Italic 10",
+                    _("No hub was given (--hub URL --token T): the report has no KPIs, "
+                      "incidents or live layers.")) + 18;
+  draw_legend (cr, drawn, x, y, width);
+}
+
+static gboolean
+draw_report (cairo_t              *cr,
+             ReportOptions        *o,
+             const HubState       *hub,
+             GError              **error)
+{
+  g_autoptr(GPtrArray) drawn = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S %Z");
+  guint n_pages = 1 + (hub->incidents ? count_table_pages (o, hub) : 0), page = 1, next = 0;
+  double top = MARGIN + draw_heading (cr, o, when);
+  double side = 90 * PT_PER_MM;
+
+  o->view.width = (int) (o->page_width - 2 * MARGIN - side - 14);
+  o->view.height = (int) (o->page_height - top - MARGIN - 24);
+  if (!draw_map (cr, &o->view, MARGIN, top, drawn, error))
+    return FALSE;
+  draw_first_page_side (cr, o, hub, drawn, o->page_width - MARGIN - side, top);
+  draw_footer (cr, o, page, n_pages);
+  while (hub->incidents != NULL && page < n_pages)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Open incidents, most urgent first: %u"),
+                                                  hub->incidents->len);
+      double y;
+
+      cairo_show_page (cr);
+      y = MARGIN + draw_heading (cr, o, when);
+      y += draw_text (cr, MARGIN, y, o->page_width - 2 * MARGIN, "Sans Bold 13", heading) + 6;
+      if (hub->incidents->len == 0)
+        draw_text (cr, MARGIN, y, o->page_width, "Sans 10", _("No open incidents."));
+      next = draw_incident_table (cr, o, hub, next, y);
+      draw_footer (cr, o, ++page, n_pages);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_report (ReportOptions   *o,
+              const HubState  *hub,
+              GError         **error)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create (o->output, o->page_width, o->page_height);
+  cairo_status_t status = cairo_surface_status (surface);
+  cairo_t *cr;
+  gboolean ok;
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write “%s”: %s",
+                          o->output, cairo_status_to_string (status)), FALSE;
+    }
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Situation report"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Panorama " PANO_VERSION);
+  cr = cairo_create (surface);
+  ok = draw_report (cr, o, hub, error);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (ok && status != CAIRO_STATUS_SUCCESS)
+    ok = (g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write “%s”: %s",
+                       o->output, cairo_status_to_string (status)), FALSE);
+  /* No half report left behind for someone to print. */
+  if (!ok)
+    g_unlink (o->output);
+  return ok;
+}
+
+static void
+report_options_clear (ReportOptions *o)
+{
+  g_free (o->output);
+  g_free (o->size);
+  g_free (o->center);
+  g_free (o->tiles);
+  g_free (o->hub);
+  g_free (o->token);
+  g_free (o->ca_file);
+  g_strfreev (o->files);
+}
+
+/* Returns: the process exit status */
+int
+pano_report_run (int    argc,
+                 char **argv)
+{
+  ReportOptions o = { 0 };
+  HubState hub = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!parse_options (&o, &argc, &argv, &error) ||
+      (o.hub != NULL && !read_hub (&o, &hub, &error)) ||
+      !write_report (&o, &hub, &error))
+    {
+      g_printerr ("panorama: %s\n", error->message);
+      status = 1;
+    }
+  else
+    g_print ("%s: situation report, %u open incidents\n", o.output,
+             hub.incidents ? hub.incidents->len : 0);
+
+  g_clear_pointer (&hub.kpis, json_object_unref);
+  g_clear_pointer (&hub.incidents, g_ptr_array_unref);
+  report_options_clear (&o);
+  return status;
+}
