@@ -36,6 +36,10 @@ static const GOptionEntry options[] = {
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the map to a PNG without a window, then exit; takes --size WxH, "
        "--center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
+  { "report", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the situation report, an A3 PDF of the map, KPIs and open incidents, without a "
+       "window, then exit; takes --hub URL --token T, --size A3|A4, --center LAT,LON and "
+       "--zoom Z (see panorama --report x --help)"), N_("OUT.pdf") },
   { NULL }
 };
 

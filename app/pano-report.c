@@ -346,9 +346,11 @@ draw_kpis (cairo_t        *cr,
            double          y,
            double          width)
 {
+  g_autofree char *kpis = g_strdup_printf (_("KPIs · %s"), _("whole city"));
+  g_autofree char *heading = g_strconcat (kpis, " · ", _("Last 24 h"), NULL);
   double top = y;
 
-  y += draw_text (cr, x, y, width, "Sans Bold 13", _("KPIs · whole city · last 24 h")) + 6;
+  y += draw_text (cr, x, y, width, "Sans Bold 12", heading) + 6;
   for (guint i = 0; i < pano_kpi_get_n_figures (); i++)
     {
       g_autofree char *value = pano_kpi_format_figure (hub->kpis, i);
@@ -368,7 +370,7 @@ draw_legend (cairo_t   *cr,
 {
   double top = y;
 
-  y += draw_text (cr, x, y, width, "Sans Bold 13", _("Legend")) + 6;
+  y += draw_text (cr, x, y, width, "Sans Bold 12", _("Legend")) + 6;
   for (guint i = 0; i < drawn->len; i++)
     {
       PanoStaticLayer *layer = g_ptr_array_index (drawn, i);
@@ -423,8 +425,7 @@ draw_heading (cairo_t             *cr,
               const ReportOptions *o,
               const char          *when)
 {
-  g_autofree char *title = g_strdup_printf (_("%s · %s"), _("Situation report"),
-                                            _("whole city"));
+  g_autofree char *title = g_strconcat (_("Situation report"), " · ", _("whole city"), NULL);
   g_autofree char *subtitle = g_strdup_printf (_("Generated %s"), when);
   double width = o->page_width - 2 * MARGIN, y = MARGIN;
 
