@@ -7,6 +7,8 @@
 #include "pano-export.h"
 #include "pano-base-map.h"
 #include "pano-gis-loader.h"
+#include "pano-hub-snapshot.h"
+#include "pano-live-painter.h"
 #include "pano-mercator.h"
 #include "pano-online-source.h"
 
@@ -23,6 +25,9 @@ typedef struct
   char *size;
   char *center;
   char *tiles;
+  char *hub;
+  char *token;
+  char *ca_file;
   char **files;
   PanoExportView view;
 } ExportOptions;
@@ -54,6 +59,12 @@ parse_options (ExportOptions  *o,
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &o->view.zoom, zoom_help, "Z" },
     { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
       N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &o->hub,
+      N_("Draw the live layers of this panorama-hub as they are now"), "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token,
+      N_("The hub token (viewer role or higher)"), "TOKEN" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file,
+      N_("Trust only the certificate authorities in this PEM file for an https:// hub"), "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->files, NULL, "[FILE…]" },
     { NULL }
   };
@@ -259,6 +270,29 @@ draw_files (cairo_t              *cr,
   return TRUE;
 }
 
+/* The hub's live layers over the map, in the window's order and styles. */
+static void
+draw_live_layers (cairo_t              *cr,
+                  const PanoExportView *o,
+                  double                origin_x,
+                  double                origin_y)
+{
+  PanoLiveView v = { o->zoom, pano_mercator_world_size (o->zoom), origin_x, origin_y,
+                     o->width, o->height, g_get_real_time () / 1000 };
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, o->width, o->height);
+  cairo_clip (cr);
+  for (const char * const *name = pano_live_style_get_layer_names (); *name; name++)
+    {
+      guint n = pano_live_painter_paint_layer (cr, pano_live_store_get_layer (o->live, *name),
+                                               pano_live_style_for_layer (*name), &v);
+
+      g_debug ("live layer %s: %u drawn", *name, n);
+    }
+  cairo_restore (cr);
+}
+
 /**
  * pano_export_draw_map:
  * @cr: drawn on from (0, 0) to (@view->width, @view->height), one unit a map pixel
@@ -278,9 +312,13 @@ pano_export_draw_map (cairo_t               *cr,
   double origin_x = pano_mercator_x_from_lon (view->longitude) * world - view->width / 2.0;
   double origin_y = pano_mercator_y_from_lat (view->latitude) * world - view->height / 2.0;
 
-  return (g_strcmp0 (view->tiles, "none") == 0 ||
-          draw_base_map (cr, view, origin_x, origin_y, drawn, error)) &&
-         draw_files (cr, view, origin_x, origin_y, drawn, error);
+  if (!(g_strcmp0 (view->tiles, "none") == 0 ||
+        draw_base_map (cr, view, origin_x, origin_y, drawn, error)) ||
+      !draw_files (cr, view, origin_x, origin_y, drawn, error))
+    return FALSE;
+  if (view->live != NULL)
+    draw_live_layers (cr, view, origin_x, origin_y);
+  return TRUE;
 }
 
 static gboolean
@@ -308,6 +346,16 @@ export_map (const ExportOptions  *o,
   return ok;
 }
 
+static gboolean
+read_live (ExportOptions  *o,
+           GError        **error)
+{
+  g_autoptr(PanoHubClient) client = pano_hub_snapshot_connect (o->hub, o->token, o->ca_file,
+                                                               error);
+
+  return client != NULL && (o->view.live = pano_hub_snapshot_read_live (client, error)) != NULL;
+}
+
 /* Returns: the process exit status */
 int
 pano_export_run (int    argc,
@@ -317,7 +365,9 @@ pano_export_run (int    argc,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options (&o, &argc, &argv, &error) || !export_map (&o, &error))
+  if (!parse_options (&o, &argc, &argv, &error) ||
+      (o.hub != NULL && !read_live (&o, &error)) ||
+      !export_map (&o, &error))
     {
       g_printerr ("panorama: %s\n", error->message);
       status = 1;
@@ -330,6 +380,10 @@ pano_export_run (int    argc,
   g_free (o.size);
   g_free (o.center);
   g_free (o.tiles);
+  g_free (o.hub);
+  g_free (o.token);
+  g_free (o.ca_file);
   g_strfreev (o.files);
+  g_clear_object (&o.view.live);
   return status;
 }

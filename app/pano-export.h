@@ -4,6 +4,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "pano-live-store.h"
+
 G_BEGIN_DECLS
 
 /* The zoom levels of the window and of exports: one range, so help and checks agree. */
@@ -18,6 +20,7 @@ typedef struct
   int width, height;        /* map pixels */
   const char *tiles;        /* (nullable): --tiles: NULL offline, "none", or an XYZ template */
   char **files;             /* (nullable): GIS files drawn on top */
+  PanoLiveStore *live;      /* (nullable): the hub's live layers, drawn over everything */
 } PanoExportView;
 
 gboolean pano_export_requested (int    argc,

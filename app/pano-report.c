@@ -8,9 +8,10 @@
 #include "pano-report.h"
 #include "pano-export.h"
 #include "pano-format.h"
-#include "pano-hub-client.h"
+#include "pano-hub-snapshot.h"
 #include "pano-incident-record.h"
 #include "pano-kpi-panel.h"
+#include "pano-live-style.h"
 #include "pano-static-layer.h"
 
 #include <cairo-pdf.h>
@@ -44,6 +45,7 @@ typedef struct
 {
   JsonObject *kpis;
   GPtrArray *incidents;   /* PanoIncidentRecord, open ones, most urgent first */
+  PanoLiveStore *live;
   gint64 now_ms;
 } HubState;
 
@@ -93,7 +95,8 @@ parse_options (ReportOptions  *o,
     { "tiles", 't', 0, G_OPTION_ARG_STRING, &o->tiles,
       N_("“none” for no base map, or an XYZ URL template for an online one"), "URL" },
     { "hub", 0, 0, G_OPTION_ARG_STRING, &o->hub,
-      N_("Read the KPIs and the open incidents from this panorama-hub"), "URL" },
+      N_("Read the KPIs, the open incidents and the live layers from this panorama-hub"),
+      "URL" },
     { "token", 0, 0, G_OPTION_ARG_STRING, &o->token,
       N_("The hub token (viewer role or higher)"), "TOKEN" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file,
@@ -117,56 +120,6 @@ parse_options (ReportOptions  *o,
 }
 
 /* ---- the hub, read at this moment ---- */
-
-typedef struct
-{
-  GMainLoop *loop;
-  JsonObject *answer;
-  GError *error;
-} Wait;
-
-static void
-on_got (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->answer = pano_hub_client_get_finish (PANO_HUB_CLIENT (source), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-/* The hub's answer to GET @path, with an error that names the hub and says what to do. */
-static JsonObject *
-hub_get (PanoHubClient  *client,
-         const char     *path,
-         GError        **error)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Wait wait = { loop, NULL, NULL };
-  const char *url = pano_hub_client_get_url (client);
-
-  pano_hub_client_get_async (client, path, NULL, on_got, &wait);
-  g_main_loop_run (loop);
-  if (wait.answer != NULL)
-    return wait.answer;
-  if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_UNAUTHORIZED))
-    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
-                 "The hub at %s does not accept the token (%s): check --token",
-                 url, wait.error->message);
-  else if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_FORBIDDEN))
-    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
-                 "The token may not read %s from the hub at %s (%s): it needs the viewer role",
-                 path, url, wait.error->message);
-  else if (g_error_matches (wait.error, PANO_HUB_CLIENT_ERROR, PANO_HUB_CLIENT_ERROR_UNREACHABLE))
-    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
-                 "The hub does not answer: %s", wait.error->message);
-  else
-    g_set_error (error, PANO_HUB_CLIENT_ERROR, wait.error->code,
-                 "The hub at %s could not give %s: %s", url, path, wait.error->message);
-  g_error_free (wait.error);
-  return NULL;
-}
 
 static int
 compare_urgency (gconstpointer a,
@@ -207,26 +160,22 @@ read_open_incidents (JsonObject *snapshot,
 }
 
 static gboolean
-read_hub (const ReportOptions  *o,
-          HubState             *state,
-          GError              **error)
+read_hub (ReportOptions  *o,
+          HubState       *state,
+          GError        **error)
 {
-  g_autoptr(PanoHubClient) client = pano_hub_client_new (o->hub, o->token);
+  g_autoptr(PanoHubClient) client = pano_hub_snapshot_connect (o->hub, o->token, o->ca_file,
+                                                               error);
   g_autoptr(JsonObject) snapshot = NULL;
 
-  if (o->ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (o->ca_file, error);
-
-      if (database == NULL)
-        return FALSE;
-      pano_hub_client_set_tls_database (client, database);
-    }
-  if (!(state->kpis = hub_get (client, "/v1/kpis?scope=", error)) ||
-      !(snapshot = hub_get (client, "/v1/snapshot/incidents", error)))
+  if (client == NULL ||
+      !(state->kpis = pano_hub_snapshot_get (client, "/v1/kpis?scope=", error)) ||
+      !(snapshot = pano_hub_snapshot_get (client, "/v1/snapshot/incidents", error)) ||
+      !(state->live = pano_hub_snapshot_read_live (client, error)))
     return FALSE;
   state->now_ms = g_get_real_time () / 1000;
   state->incidents = read_open_incidents (snapshot, state->now_ms);
+  o->view.live = state->live;
   return TRUE;
 }
 
@@ -361,12 +310,43 @@ draw_kpis (cairo_t        *cr,
   return y - top;
 }
 
+/* One live layer: its name, then a swatch and a word for each class, as its style says. */
 static double
-draw_legend (cairo_t   *cr,
-             GPtrArray *drawn,
-             double     x,
-             double     y,
-             double     width)
+draw_live_legend (cairo_t    *cr,
+                  const char *layer,
+                  double      x,
+                  double      y,
+                  double      width)
+{
+  const PanoLiveStyle *style = pano_live_style_for_layer (layer);
+  double top = y, cx = x + 22;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  y += draw_text (cr, x, y, width, "Sans 10", pano_live_style_get_title (layer)) + 1;
+  for (guint k = 0; k < PANO_LIVE_MAX_CLASSES && style->class_names[k]; k++)
+    {
+      const PanoColor *c = &style->colors[k];
+      double step = 12 + 7 * g_utf8_strlen (style->class_names[k], -1) + 8;
+
+      if (cx + step > x + width)
+        cx = x + 22, y += 13;
+      cairo_set_source_rgb (cr, c->red, c->green, c->blue);
+      cairo_arc (cr, cx + 4, y + 6, 4, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+      draw_text (cr, cx + 10, y, step, "Sans 7", style->class_names[k]);
+      cx += step;
+    }
+  return y + 16 - top;
+}
+
+static double
+draw_legend (cairo_t       *cr,
+             GPtrArray     *drawn,
+             PanoLiveStore *live,
+             double         x,
+             double         y,
+             double         width)
 {
   double top = y;
 
@@ -387,9 +367,13 @@ draw_legend (cairo_t   *cr,
       cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
       cairo_set_line_width (cr, 0.5);
       cairo_stroke (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
       y += draw_text (cr, x + 22, y, width - 22, "Sans 10",
                       pano_static_layer_get_title (layer)) + 3;
     }
+  for (const char * const *name = pano_live_style_get_layer_names ();
+       live != NULL && *name != NULL; name++)
+    y += draw_live_legend (cr, *name, x, y, width);
   return y - top;
 }
 
@@ -511,7 +495,7 @@ draw_first_page_side (cairo_t             *cr,
     y += draw_text (cr, x, y, width, "Sans Italic 10",
                     _("No hub was given (--hub URL --token T): the report has no KPIs, "
                       "incidents or live layers.")) + 18;
-  draw_legend (cr, drawn, x, y, width);
+  draw_legend (cr, drawn, hub->live, x, y, width);
 }
 
 static gboolean
@@ -619,6 +603,7 @@ pano_report_run (int    argc,
 
   g_clear_pointer (&hub.kpis, json_object_unref);
   g_clear_pointer (&hub.incidents, g_ptr_array_unref);
+  g_clear_object (&hub.live);
   report_options_clear (&o);
   return status;
 }

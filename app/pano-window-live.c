@@ -18,26 +18,6 @@
 #define BANNER_AFTER_MS 10000
 
 /* Bottom to top: roads under points, incidents and alerts over everything. */
-static const char * const live_layer_names[] = {
-  "traffic", "environment", "events", "resources", "incidents", "alerts", NULL
-};
-
-static const char *
-live_layer_title (const char *name)
-{
-  if (g_str_equal (name, "traffic"))
-    return _("Traffic");
-  if (g_str_equal (name, "environment"))
-    return _("Environment");
-  if (g_str_equal (name, "events"))
-    return _("Grid events");
-  if (g_str_equal (name, "resources"))
-    return _("Emergency resources");
-  if (g_str_equal (name, "incidents"))
-    return _("Incidents");
-  return _("Alerts");
-}
-
 static char *
 format_clock (gint64 unix_ms)
 {
@@ -92,9 +72,9 @@ describe_layers (PanoWindow *self)
 
   if (pano_feed_client_get_last_error (self->feed))
     g_string_append_printf (text, "\n%s", pano_feed_client_get_last_error (self->feed));
-  for (guint i = 0; live_layer_names[i]; i++)
+  for (guint i = 0; pano_live_style_get_layer_names ()[i]; i++)
     {
-      const char *name = live_layer_names[i];
+      const char *name = pano_live_style_get_layer_names ()[i];
       PanoLiveLayer *layer = pano_live_store_get_layer (self->live_store, name);
       gint64 newest = pano_live_store_get_newest_data (self->live_store, name);
 
@@ -201,7 +181,7 @@ refresh_selection (PanoWindow *self)
   g_free (self->selected_properties);
   self->selected_properties = g_strdup (properties);
   self->selected_shown = TRUE;
-  heading = g_strdup_printf ("%s — %s%s", live_layer_title (self->selected_layer),
+  heading = g_strdup_printf ("%s — %s%s", pano_live_style_get_title (self->selected_layer),
                              self->selected_id, slot < 0 ? _(" (gone)") : "");
   pano_feature_panel_show_properties (self->feature_panel, heading, properties);
 }
@@ -400,15 +380,15 @@ static void
 add_live_layers (PanoWindow *self)
 {
   ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+  const char * const *names = pano_live_style_get_layer_names ();
 
   self->live_layers = g_ptr_array_new ();
   self->live_rows = g_ptr_array_new ();
-  for (guint i = 0; live_layer_names[i]; i++)
+  for (guint i = 0; names[i]; i++)
     {
-      PanoLiveMapLayer *layer = pano_live_map_layer_new (viewport, self->live_store,
-                                                         live_layer_names[i]);
+      PanoLiveMapLayer *layer = pano_live_map_layer_new (viewport, self->live_store, names[i]);
       GtkWidget *row = pano_live_layer_row_new (layer, self->live_store,
-                                                live_layer_title (live_layer_names[i]));
+                                                pano_live_style_get_title (names[i]));
 
       shumate_map_add_layer (self->map, SHUMATE_LAYER (layer));
       g_ptr_array_add (self->live_layers, layer);
@@ -493,7 +473,7 @@ pano_window_set_hub (PanoWindow *self,
 
   if (url == NULL || url[0] == '\0')
     return;
-  self->live_store = pano_live_store_new (live_layer_names);
+  self->live_store = pano_live_store_new (pano_live_style_get_layer_names ());
   self->feed = pano_feed_client_new (url, token, self->live_store);
   /* An unreadable file leaves the feed offline with the reason, which the status shows. */
   if (self->hub_ca_file != NULL)

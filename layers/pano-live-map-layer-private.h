@@ -5,10 +5,10 @@
  * outside layers/. */
 
 #include "pano-live-map-layer.h"
+#include "pano-live-painter.h"
 
 G_BEGIN_DECLS
 
-#define STALE_ALPHA 0.35
 #define HIT_PX 8.0
 #define GLIDE_US (1 * G_USEC_PER_SEC)   /* vehicles move smoothly between position reports */
 #define LINES_MARGIN 256                /* px of picture kept beyond each edge of the view */
@@ -51,36 +51,10 @@ typedef struct
   guint seen;                /* the frame that last drew it */
 } Glide;
 
-typedef struct
-{
-  double zoom, world, origin_x, origin_y;
-  int width, height;
-  gint64 now_ms;
-} PanoLiveView;
 
-typedef struct
-{
-  guint shape;        /* resource kind, 0 for a dot */
-  guint klass;
-  gboolean stale;
-  gboolean ring;
-  gboolean selected;
-  guint glyph;        /* event category, 0 for none */
-  gboolean bin;
-  double radius;
-} PanoLiveSprite;
 
 void        pano_live_map_layer_get_view        (PanoLiveMapLayer     *self,
                                                  PanoLiveView         *v);
-void        pano_live_map_layer_set_class_color (cairo_t              *cr,
-                                                 const PanoLiveStyle  *style,
-                                                 guint                 klass,
-                                                 double                alpha);
-void        pano_live_trace_symbol              (cairo_t              *cr,
-                                                 guint                 kind,
-                                                 double                x,
-                                                 double                y,
-                                                 double                r);
 int         pano_live_sprite_size               (const PanoLiveSprite *s);
 void        pano_live_map_layer_place_sprite    (PanoLiveMapLayer     *self,
                                                  GtkSnapshot          *snapshot,

@@ -10,70 +10,6 @@
 #include "pano-texture.h"
 
 #include <math.h>
-#include <pango/pangocairo.h>
-
-void
-pano_live_map_layer_set_class_color (cairo_t                 *cr,
-                                     const PanoLiveStyle     *style,
-                                     guint                    klass,
-                                     double                   alpha)
-{
-  const PanoColor *c = &style->colors[MIN (klass, PANO_LIVE_MAX_CLASSES - 1)];
-
-  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
-}
-
-/* Fire ▲, ambulance ✚, rescue ◆, police ■, enforcement ⬢, warehouse ⌂, shelter a tent. */
-void
-pano_live_trace_symbol (cairo_t *cr,
-                        guint    kind,
-                        double   x,
-                        double   y,
-                        double   r)
-{
-  switch (kind)
-    {
-    case PANO_RESOURCE_KIND_FIRE:
-      cairo_move_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r * 1.1, y + r * 0.8);
-      cairo_line_to (cr, x - r * 1.1, y + r * 0.8);
-      break;
-    case PANO_RESOURCE_KIND_AMBULANCE:
-      cairo_rectangle (cr, x - r * 0.35, y - r, r * 0.7, r * 2);
-      cairo_rectangle (cr, x - r, y - r * 0.35, r * 2, r * 0.7);
-      break;
-    case PANO_RESOURCE_KIND_RESCUE:
-      cairo_move_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r * 1.2, y);
-      cairo_line_to (cr, x, y + r * 1.2);
-      cairo_line_to (cr, x - r * 1.2, y);
-      break;
-    case PANO_RESOURCE_KIND_POLICE:
-      cairo_rectangle (cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
-      break;
-    case PANO_RESOURCE_KIND_ENFORCEMENT:
-      for (int i = 0; i < 6; i++)
-        cairo_line_to (cr, x + r * cos (i * G_PI / 3), y + r * sin (i * G_PI / 3));
-      break;
-    case PANO_RESOURCE_KIND_WAREHOUSE:
-      cairo_move_to (cr, x - r, y + r);
-      cairo_line_to (cr, x - r, y - r * 0.2);
-      cairo_line_to (cr, x, y - r * 1.2);
-      cairo_line_to (cr, x + r, y - r * 0.2);
-      cairo_line_to (cr, x + r, y + r);
-      break;
-    case PANO_RESOURCE_KIND_SHELTER:
-      cairo_move_to (cr, x - r * 1.2, y + r);
-      cairo_line_to (cr, x, y - r * 1.1);
-      cairo_line_to (cr, x + r * 1.2, y + r);
-      cairo_line_to (cr, x, y + r * 0.3);
-      break;
-    default:
-      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
-      break;
-    }
-  cairo_close_path (cr);
-}
 
 #define MAX_BIN_SPRITES 4096
 #define MAX_LABELS 4096
@@ -102,64 +38,6 @@ pano_live_sprite_size (const PanoLiveSprite *s)
   return 2 * (int)ceil (reach);
 }
 
-static void
-paint_glyph (cairo_t    *cr,
-             const char *glyph,
-             double      c,
-             double      alpha)
-{
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font =
-    pango_font_description_from_string ("WenQuanYi Micro Hei, Sans Bold 8");
-  int w, h;
-
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_text (layout, glyph, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, round (c - w / 2.0), round (c - h / 2.0));
-  cairo_set_source_rgba (cr, 1, 1, 1, alpha);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-paint_symbol (PanoLiveMapLayer *self,
-              cairo_t          *cr,
-              const PanoLiveSprite     *s,
-              double            c)
-{
-  double alpha = s->stale ? STALE_ALPHA : 1;
-
-  if (s->bin)
-    pano_live_trace_symbol (cr, 0, c, c, s->radius);
-  else
-    pano_live_trace_symbol (cr, s->shape, c, c, s->radius);
-  pano_live_map_layer_set_class_color (cr, self->style, s->klass, alpha);
-  cairo_fill_preserve (cr);
-  if (s->bin)
-    cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-  else
-    cairo_set_source_rgba (cr, 0.2, 0.2, 0.2, 0.8 * alpha);
-  cairo_set_line_width (cr, s->bin ? 1.5 : 1);
-  cairo_stroke (cr);
-  if (s->ring)
-    {
-      cairo_arc (cr, c, c, s->radius + 3.5, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 0.8, 0, 0, alpha);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-    }
-  if (s->selected)
-    {
-      cairo_arc (cr, c, c, s->radius + 7, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 0.1, 0.45, 0.9, 0.9);
-      cairo_set_line_width (cr, 3);
-      cairo_stroke (cr);
-    }
-  if (s->glyph && pano_event_category_glyph (s->glyph))
-    paint_glyph (cr, pano_event_category_glyph (s->glyph), c, alpha);
-}
-
 /* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
 static GdkTexture *
 get_sprite (PanoLiveMapLayer *self,
@@ -175,7 +53,7 @@ get_sprite (PanoLiveMapLayer *self,
     return texture;
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
   cr = cairo_create (surface);
-  paint_symbol (self, cr, s, size / 2.0);
+  pano_live_painter_paint_symbol (cr, self->style, s, size / 2.0, size / 2.0);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   texture = pano_texture_new_for_surface (surface);
@@ -219,7 +97,7 @@ pano_live_map_layer_place_label (PanoLiveMapLayer *self,
 
       pango_layout_set_text (layout, text, -1);
       gtk_snapshot_append_layout (label, layout,
-                                  &(GdkRGBA) { 0.1, 0.1, 0.1, stale ? STALE_ALPHA : 1 });
+                                  &(GdkRGBA) { 0.1, 0.1, 0.1, stale ? PANO_LIVE_STALE_ALPHA : 1 });
       node = gtk_snapshot_free_to_node (g_steal_pointer (&label));
       if (node == NULL)
         return;
@@ -256,7 +134,7 @@ pano_live_map_layer_get_bin_sprite (PanoLiveMapLayer *self,
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
   cr = cairo_create (surface);
-  paint_symbol (self, cr, s, size / 2.0);
+  pano_live_painter_paint_symbol (cr, self->style, s, size / 2.0, size / 2.0);
   if (text != NULL)
     {
       g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);

@@ -20,7 +20,7 @@
 #define BIN_PX 128.0             /* each bin is a texture of its own: ~150 on a 1920×1080 wall */
 #define LABEL_ZOOM 14.0
 #define LABEL_LIMIT 1500         /* more symbols in view than this: no value labels */
-#define GLYPH_ZOOM 13.0
+#define GLYPH_ZOOM PANO_LIVE_GLYPH_ZOOM
 
 G_DEFINE_FINAL_TYPE (PanoLiveMapLayer, pano_live_map_layer, SHUMATE_TYPE_LAYER)
 
@@ -263,32 +263,6 @@ visit_dot (PanoLiveLayer *layer,
   return TRUE;
 }
 
-static gboolean
-visit_line (PanoLiveLayer *layer,
-            guint          slot,
-            gpointer       data)
-{
-  Drawing *d = data;
-  guint n;
-  const double *c;
-
-  if (pano_live_layer_get_class (layer, slot) != d->klass ||
-      (guint)pano_live_layer_get_value (layer, slot) != d->road ||
-      !(c = pano_live_layer_get_coords (layer, slot, &n)))
-    return TRUE;
-  for (guint i = 0; i < n; i++)
-    {
-      double x = c[2 * i] * d->view->world - d->view->origin_x;
-      double y = c[2 * i + 1] * d->view->world - d->view->origin_y;
-
-      if (i == 0)
-        cairo_move_to (d->cr, x, y);
-      else
-        cairo_line_to (d->cr, x, y);
-    }
-  return TRUE;
-}
-
 static void
 search_view (PanoLiveMapLayer  *self,
              const PanoLiveView        *v,
@@ -324,33 +298,13 @@ draw_points (PanoLiveMapLayer *self,
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_glide_tick, NULL, NULL);
 }
 
-/* Lines: one path per road class and congestion level, local roads first and calm before
- * jammed, so arterials and jams lie on top; arterials are the widest. */
 static void
-draw_lines (PanoLiveMapLayer *self,
-            cairo_t          *cr,
-            const PanoLiveView       *v)
+draw_lines (PanoLiveMapLayer   *self,
+            cairo_t            *cr,
+            const PanoLiveView *v)
 {
-  Drawing d = { self, NULL, cr, v, NULL };
-
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint road = PANO_ROAD_LOCAL; road >= PANO_ROAD_ARTERIAL; road--)
-    for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
-      {
-        double width = self->style->size * (road == PANO_ROAD_ARTERIAL ? 1.25
-                                            : road == PANO_ROAD_SECONDARY ? 0.9 : 0.55);
-
-        if (!(self->class_mask & (1u << k)))
-          continue;
-        d.klass = k;
-        d.road = road;
-        cairo_new_path (cr);
-        search_view (self, v, visit_line, &d);
-        cairo_set_line_width (cr, v->zoom >= 13 ? width : width / 2);
-        pano_live_map_layer_set_class_color (cr, self->style, k, 1);
-        cairo_stroke (cr);
-      }
+  pano_live_painter_paint_lines (cr, pano_live_store_get_layer (self->store, self->layer),
+                                 self->style, self->class_mask, v);
 }
 
 /* Draws the lines of a view @LINES_MARGIN px larger than @v on every side into a texture. */

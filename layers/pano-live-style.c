@@ -6,6 +6,8 @@
 
 #include "pano-live-style.h"
 
+#include <glib/gi18n.h>
+
 #define RGB(r, g, b) { (r) / 255.0, (g) / 255.0, (b) / 255.0, 1 }
 #define GREY RGB (150, 150, 150)
 
@@ -67,4 +69,33 @@ pano_live_style_for_layer (const char *layer)
     if (g_strcmp0 (styles[i].layer, layer) == 0)
       return &styles[i];
   return &fallback;
+}
+
+/* Returns: the live layers the console draws, bottom first: the window's order and a printed
+ * map's */
+const char * const *
+pano_live_style_get_layer_names (void)
+{
+  static const char * const names[] = {
+    "traffic", "environment", "events", "resources", "incidents", "alerts", NULL
+  };
+
+  return names;
+}
+
+/* Returns: the layer's name for people, as the layer list and a legend say it */
+const char *
+pano_live_style_get_title (const char *layer)
+{
+  if (g_str_equal (layer, "traffic"))
+    return _("Traffic");
+  if (g_str_equal (layer, "environment"))
+    return _("Environment");
+  if (g_str_equal (layer, "events"))
+    return _("Grid events");
+  if (g_str_equal (layer, "resources"))
+    return _("Emergency resources");
+  if (g_str_equal (layer, "incidents"))
+    return _("Incidents");
+  return _("Alerts");
 }

@@ -27,6 +27,8 @@ typedef struct
   gboolean label_value;       /* draw the value beside the dot when zoomed in */
 } PanoLiveStyle;
 
-const PanoLiveStyle *pano_live_style_for_layer (const char *layer);
+const PanoLiveStyle *pano_live_style_for_layer      (const char *layer);
+const char * const  *pano_live_style_get_layer_names (void);
+const char          *pano_live_style_get_title       (const char *layer);
 
 G_END_DECLS

@@ -147,6 +147,42 @@ test_report_from_hub (void)
   g_assert_cmpfloat (inked, >, 0.4);
 }
 
+/* --export with --hub draws the live layers over the map: an incident is a symbol where it is,
+ * in the incidents layer's colours, on an otherwise blank map. */
+static void
+test_export_draws_live_layers (void)
+{
+  g_autoptr(PanoTestHub) hub = start_hub ();
+  g_autofree char *id = create_incident (hub, "环境卫生", "垃圾堆积", 110.7900, 32.6500);
+  g_autofree char *png_path = g_build_filename (tmpdir, "live.png", NULL);
+  g_autofree char *blank_path = g_build_filename (tmpdir, "blank.png", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = { "--export", png_path, "--hub", hub->url, "--token", "view", "--tiles",
+                         "none", "--size", "101x101", "--center", "32.6500,110.7900", "--zoom",
+                         "15", NULL };
+  const char *blank_args[] = { "--export", blank_path, "--tiles", "none", "--size", "101x101",
+                               "--center", "32.6500,110.7900", "--zoom", "15", NULL };
+  cairo_surface_t *png, *blank;
+  const guint8 *data, *blank_data;
+
+  g_assert_cmpint (run_panorama (args, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_panorama (blank_args, &out, &err), ==, 0);
+  png = cairo_image_surface_create_from_png (png_path);
+  blank = cairo_image_surface_create_from_png (blank_path);
+  data = cairo_image_surface_get_data (png) + 50 * cairo_image_surface_get_stride (png);
+  blank_data = cairo_image_surface_get_data (blank) + 50 * cairo_image_surface_get_stride (blank);
+  g_test_message ("centre: %06x with the hub, %06x without",
+                  ((const guint32 *) data)[50] & 0xffffff,
+                  ((const guint32 *) blank_data)[50] & 0xffffff);
+  g_assert_cmphex (((const guint32 *) blank_data)[50] & 0xffffff, ==, 0xffffff);
+  g_assert_cmphex (((const guint32 *) data)[50] & 0xffffff, !=, 0xffffff);
+  cairo_surface_destroy (png);
+  cairo_surface_destroy (blank);
+}
+
 static void
 test_report_without_hub (void)
 {
@@ -218,6 +254,7 @@ main (int    argc,
   tmpdir = pano_test_make_tmpdir ();
   g_test_add_func ("/report/from-hub", test_report_from_hub);
   g_test_add_func ("/report/without-hub", test_report_without_hub);
+  g_test_add_func ("/report/export-draws-live-layers", test_export_draws_live_layers);
   g_test_add_func ("/report/bad-token-fails", test_bad_token_fails);
   g_test_add_func ("/report/unreachable-hub-fails", test_unreachable_hub_fails);
   g_test_add_func ("/report/unwritable-file-fails", test_unwritable_file_fails);
