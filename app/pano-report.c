@@ -399,8 +399,8 @@ draw_footer (cairo_t             *cr,
     }
   g_string_prepend (sources, APPROVAL_PLACEHOLDER "    ");
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-  draw_text (cr, MARGIN, y, width * 0.8, "Sans 8", sources->str);
-  draw_text (cr, MARGIN + width * 0.85, y, width * 0.15, "Sans 8", page_words);
+  draw_text (cr, MARGIN, y, width * 0.82, "Sans 8", sources->str);
+  draw_text (cr, MARGIN + width * 0.88, y, width * 0.12, "Sans 8", page_words);
 }
 
 /* Returns: the height used */
@@ -486,8 +486,15 @@ draw_first_page_side (cairo_t             *cr,
                       double               x,
                       double               y)
 {
-  double width = o->page_width - MARGIN - x;
+  /* Laid out for A3; on smaller paper the column shrinks with the page, so it still ends above
+   * the footer. */
+  double scale = MIN (1, o->page_height / (297 * PT_PER_MM));
+  double width = (o->page_width - MARGIN - x) / scale;
 
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, scale, scale);
+  x = y = 0;
   cairo_set_source_rgb (cr, 0, 0, 0);
   if (hub->kpis != NULL)
     y += draw_kpis (cr, hub, x, y, width) + 18;
@@ -496,6 +503,7 @@ draw_first_page_side (cairo_t             *cr,
                     _("No hub was given (--hub URL --token T): the report has no KPIs, "
                       "incidents or live layers.")) + 18;
   draw_legend (cr, drawn, hub->live, x, y, width);
+  cairo_restore (cr);
 }
 
 static gboolean
