@@ -76,7 +76,8 @@ pano_hub_snapshot_get (PanoHubClient  *client,
                        const char     *path,
                        GError        **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  /* The caller's context: the main one for the command line, a worker's own for the window. */
+  g_autoptr(GMainLoop) loop = g_main_loop_new (g_main_context_get_thread_default (), FALSE);
   Wait wait = { loop, NULL, NULL };
 
   pano_hub_client_get_async (client, path, NULL, on_got, &wait);

@@ -588,6 +588,85 @@ report_options_clear (ReportOptions *o)
   g_strfreev (o->files);
 }
 
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  ReportOptions *o = task_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  HubState hub = { 0 };
+  GError *error = NULL;
+  gboolean ok;
+
+  /* The hub client's session and its answers belong to this thread's own context. */
+  g_main_context_push_thread_default (context);
+  ok = (o->hub == NULL || read_hub (o, &hub, &error)) && write_report (o, &hub, &error);
+  g_main_context_pop_thread_default (context);
+  g_clear_pointer (&hub.kpis, json_object_unref);
+  g_clear_pointer (&hub.incidents, g_ptr_array_unref);
+  g_clear_object (&hub.live);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+report_options_free (ReportOptions *o)
+{
+  report_options_clear (o);
+  g_free (o);
+}
+
+/**
+ * pano_report_write_async:
+ * @hub: (nullable): the hub to read the KPIs, incidents and live layers from
+ * @tiles: (nullable): as --tiles
+ *
+ * Writes the situation report of the view at @latitude, @longitude, @zoom to @output (A3) in a
+ * worker thread, as `panorama --report` does: the window's menu entry.
+ */
+void
+pano_report_write_async (const char          *output,
+                         const char          *hub,
+                         const char          *token,
+                         const char          *ca_file,
+                         const char          *tiles,
+                         double               latitude,
+                         double               longitude,
+                         double               zoom,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ReportOptions *o = g_new0 (ReportOptions, 1);
+
+  g_task_set_source_tag (task, pano_report_write_async);
+  o->output = g_strdup (output);
+  o->hub = g_strdup (hub);
+  o->token = g_strdup (token);
+  o->ca_file = g_strdup (ca_file);
+  o->tiles = g_strdup (tiles);
+  o->view.tiles = o->tiles;
+  o->view.latitude = latitude;
+  o->view.longitude = longitude;
+  o->view.zoom = CLAMP (zoom, PANO_MIN_ZOOM, PANO_MAX_ZOOM);
+  read_paper (o, NULL);
+  g_task_set_task_data (task, o, (GDestroyNotify) report_options_free);
+  g_task_run_in_thread (task, write_in_thread);
+}
+
+gboolean
+pano_report_write_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Returns: the process exit status */
 int
 pano_report_run (int    argc,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -9,5 +9,18 @@ gboolean pano_report_requested (int    argc,
                                 char **argv);
 int      pano_report_run       (int    argc,
                                 char **argv);
+void     pano_report_write_async  (const char          *output,
+                                   const char          *hub,
+                                   const char          *token,
+                                   const char          *ca_file,
+                                   const char          *tiles,
+                                   double               latitude,
+                                   double               longitude,
+                                   double               zoom,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+gboolean pano_report_write_finish (GAsyncResult        *result,
+                                   GError             **error);
 
 G_END_DECLS

@@ -98,6 +98,14 @@ open_source_action (GtkWidget  *widget,
 }
 
 static void
+situation_report_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  pano_window_ask_report_file (PANO_WINDOW (widget));
+}
+
+static void
 dismiss_banner_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -150,6 +158,8 @@ pano_window_class_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-source", NULL, open_source_action);
+  gtk_widget_class_install_action (widget_class, "win.situation-report", NULL,
+                                   situation_report_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL,
                                    dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);

@@ -441,6 +441,8 @@ pano_window_clear_live (PanoWindow *self)
   g_clear_pointer (&self->selected_id, g_free);
   g_clear_pointer (&self->selected_properties, g_free);
   g_clear_pointer (&self->hub_ca_file, g_free);
+  g_clear_pointer (&self->hub_url, g_free);
+  g_clear_pointer (&self->hub_token, g_free);
 }
 
 /**
@@ -473,6 +475,8 @@ pano_window_set_hub (PanoWindow *self,
 
   if (url == NULL || url[0] == '\0')
     return;
+  self->hub_url = g_strdup (url);
+  self->hub_token = g_strdup (token);
   self->live_store = pano_live_store_new (pano_live_style_get_layer_names ());
   self->feed = pano_feed_client_new (url, token, self->live_store);
   /* An unreadable file leaves the feed offline with the reason, which the status shows. */

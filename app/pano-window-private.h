@@ -83,6 +83,9 @@ struct _PanoWindow
   PanoLiveStore *live_store;
   PanoFeedClient *feed;
   char *hub_ca_file;          /* trusted for an https:// hub instead of the system's CAs */
+  char *hub_url;              /* what the situation report reads (pano-window-report.c) */
+  char *hub_token;
+  char *tile_url;
   GPtrArray *live_layers;     /* PanoLiveMapLayer, bottom first */
   GPtrArray *live_rows;       /* PanoLiveLayerRow */
   ShumateLayer *choropleth;   /* grid cells by open events, under the live layers */
@@ -107,6 +110,7 @@ struct _PanoWindow
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
+void pano_window_ask_report_file       (PanoWindow     *self);
 void pano_window_notify                (PanoWindow     *self,
                                         const char     *message,
                                         gboolean        sticky);

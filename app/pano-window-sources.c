@@ -215,6 +215,8 @@ pano_window_set_tile_url (PanoWindow *self,
 {
   gboolean online = url != NULL && url[0] != '\0' && !g_str_equal (url, "none");
 
+  g_free (self->tile_url);
+  self->tile_url = url != NULL && url[0] != '\0' ? g_strdup (url) : NULL;
   g_clear_object (&self->online);
   pano_window_set_banner (self, PANO_BANNER_TILES, NULL);
   self->tiles_failing = FALSE;

@@ -292,6 +292,7 @@ pano_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->last_message, g_free);
   g_clear_pointer (&self->scope, g_free);
+  g_clear_pointer (&self->tile_url, g_free);
   self->scope_bar = NULL;   /* owned by scope_slot */
   for (guint i = 0; i < PANO_N_BANNERS; i++)
     {

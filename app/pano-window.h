@@ -66,5 +66,13 @@ PanoScopeBar     *pano_window_get_scope_bar     (PanoWindow         *self);
 const char       *pano_window_get_role          (PanoWindow         *self);
 guint             pano_window_get_n_routes      (PanoWindow         *self);
 gboolean          pano_window_can_report        (PanoWindow         *self);
+void              pano_window_save_report_async (PanoWindow         *self,
+                                                 GFile              *file,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean          pano_window_save_report_finish (PanoWindow        *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
 
 G_END_DECLS
