@@ -181,6 +181,36 @@ read_hub (ReportOptions  *o,
 
 /* ---- drawing ---- */
 
+static PangoLayout *
+new_layout (cairo_t    *cr,
+            double      width,
+            const char *font,
+            const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) description = pango_font_description_from_string (font);
+
+  pango_layout_set_font_description (layout, description);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* Returns: how tall @text is, set in @width */
+static double
+measure_text (cairo_t    *cr,
+              double      width,
+              const char *font,
+              const char *text)
+{
+  g_autoptr(PangoLayout) layout = new_layout (cr, width, font, text);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
 /* Draws @text at @x, @y within @width; returns its height. */
 static double
 draw_text (cairo_t    *cr,
@@ -190,14 +220,9 @@ draw_text (cairo_t    *cr,
            const char *font,
            const char *text)
 {
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) description = pango_font_description_from_string (font);
+  g_autoptr(PangoLayout) layout = new_layout (cr, width, font, text);
   int w, h;
 
-  pango_layout_set_font_description (layout, description);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text (layout, text, -1);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   pango_layout_get_size (layout, &w, &h);
@@ -469,13 +494,18 @@ draw_incident_table (cairo_t             *cr,
   return i;
 }
 
+/* Returns: how many rows of the table fit between @y (its heading row) and the footer, by the
+ * rule draw_incident_table() follows */
 static guint
-count_table_pages (const ReportOptions *o,
-                   const HubState      *hub)
+rows_per_page (const ReportOptions *o,
+               double               y)
 {
-  double rows = floor ((o->page_height - 2 * MARGIN - 24 - 90) / ROW_HEIGHT) - 1;
+  double bottom = o->page_height - MARGIN - 24;
+  guint n = 0;
 
-  return MAX (1, (guint) ceil (hub->incidents->len / MAX (rows, 1.0)));
+  for (y += ROW_HEIGHT; y + ROW_HEIGHT < bottom; y += ROW_HEIGHT)
+    n++;
+  return MAX (n, 1);
 }
 
 static void
@@ -506,6 +536,54 @@ draw_first_page_side (cairo_t             *cr,
   cairo_restore (cr);
 }
 
+static char *
+table_heading (const HubState *hub)
+{
+  return g_strdup_printf (_("Open incidents, most urgent first: %u"), hub->incidents->len);
+}
+
+/* Returns: how many pages the table takes (at least one, to say there is nothing); @y: where
+ * its heading row goes on each */
+static guint
+count_table_pages (cairo_t             *cr,
+                   const ReportOptions *o,
+                   const HubState      *hub,
+                   double               heading_height,
+                   double              *y)
+{
+  g_autofree char *heading = table_heading (hub);
+  guint rows;
+
+  *y = MARGIN + heading_height +
+       measure_text (cr, o->page_width - 2 * MARGIN, "Sans Bold 13", heading) + 6;
+  rows = rows_per_page (o, *y);
+  return MAX (1, (hub->incidents->len + rows - 1) / rows);
+}
+
+/* The table's pages: the same heading as the first page, then as many rows as fit. */
+static void
+draw_table_pages (cairo_t             *cr,
+                  const ReportOptions *o,
+                  const HubState      *hub,
+                  const char          *when,
+                  double               heading_height)
+{
+  g_autofree char *heading = table_heading (hub);
+  double width = o->page_width - 2 * MARGIN, y;
+  guint n_pages = 1 + count_table_pages (cr, o, hub, heading_height, &y), next = 0;
+
+  for (guint page = 2; page <= n_pages; page++)
+    {
+      cairo_show_page (cr);
+      draw_heading (cr, o, when);
+      draw_text (cr, MARGIN, MARGIN + heading_height, width, "Sans Bold 13", heading);
+      if (hub->incidents->len == 0)
+        draw_text (cr, MARGIN, y + ROW_HEIGHT, width, "Sans 10", _("No open incidents."));
+      next = draw_incident_table (cr, o, hub, next, y);
+      draw_footer (cr, o, page, n_pages);
+    }
+}
+
 static gboolean
 draw_report (cairo_t              *cr,
              ReportOptions        *o,
@@ -515,30 +593,18 @@ draw_report (cairo_t              *cr,
   g_autoptr(GPtrArray) drawn = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S %Z");
-  guint n_pages = 1 + (hub->incidents ? count_table_pages (o, hub) : 0), page = 1, next = 0;
-  double top = MARGIN + draw_heading (cr, o, when);
+  double heading_height = draw_heading (cr, o, when), top = MARGIN + heading_height, y;
   double side = 90 * PT_PER_MM;
+  guint n_pages = 1 + (hub->incidents ? count_table_pages (cr, o, hub, heading_height, &y) : 0);
 
   o->view.width = (int) (o->page_width - 2 * MARGIN - side - 14);
   o->view.height = (int) (o->page_height - top - MARGIN - 24);
   if (!draw_map (cr, &o->view, MARGIN, top, drawn, error))
     return FALSE;
   draw_first_page_side (cr, o, hub, drawn, o->page_width - MARGIN - side, top);
-  draw_footer (cr, o, page, n_pages);
-  while (hub->incidents != NULL && page < n_pages)
-    {
-      g_autofree char *heading = g_strdup_printf (_("Open incidents, most urgent first: %u"),
-                                                  hub->incidents->len);
-      double y;
-
-      cairo_show_page (cr);
-      y = MARGIN + draw_heading (cr, o, when);
-      y += draw_text (cr, MARGIN, y, o->page_width - 2 * MARGIN, "Sans Bold 13", heading) + 6;
-      if (hub->incidents->len == 0)
-        draw_text (cr, MARGIN, y, o->page_width, "Sans 10", _("No open incidents."));
-      next = draw_incident_table (cr, o, hub, next, y);
-      draw_footer (cr, o, ++page, n_pages);
-    }
+  draw_footer (cr, o, 1, n_pages);
+  if (hub->incidents != NULL)
+    draw_table_pages (cr, o, hub, when, heading_height);
   return TRUE;
 }
 
