@@ -147,6 +147,33 @@ test_report_from_hub (void)
   g_assert_cmpfloat (inked, >, 0.4);
 }
 
+/* More open incidents than a page holds: the table runs on over as many pages as it needs,
+ * each says which of how many it is, and none is left out. */
+static void
+test_report_pages (void)
+{
+  g_autoptr(PanoTestHub) hub = start_hub ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *pdf = g_build_filename (tmpdir, "many.pdf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  const char *args[] = { "--report", pdf, "--hub", hub->url, "--token", "view", "--tiles",
+                         "none", NULL };
+
+  for (guint i = 0; i < 45; i++)
+    g_ptr_array_add (ids, create_incident (hub, "市政设施", "井盖缺失", 110.78 + i * 0.001,
+                                           32.64));
+  g_assert_cmpint (run_panorama (args, &out, &err), ==, 0);
+  text = pdf_text (pdf);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_nonnull (strstr (text, ids->pdata[i]));
+  /* A3: the map page, then two pages of rows (a page holds a few dozen) */
+  g_assert_nonnull (strstr (text, "Page 1 of 3"));
+  g_assert_nonnull (strstr (text, "Page 3 of 3"));
+  g_assert_null (strstr (text, "Page 4"));
+}
+
 /* --export with --hub draws the live layers over the map: an incident is a symbol where it is,
  * in the incidents layer's colours, on an otherwise blank map. */
 static void
@@ -254,6 +281,7 @@ main (int    argc,
   tmpdir = pano_test_make_tmpdir ();
   g_test_add_func ("/report/from-hub", test_report_from_hub);
   g_test_add_func ("/report/without-hub", test_report_without_hub);
+  g_test_add_func ("/report/pages", test_report_pages);
   g_test_add_func ("/report/export-draws-live-layers", test_export_draws_live_layers);
   g_test_add_func ("/report/bad-token-fails", test_bad_token_fails);
   g_test_add_func ("/report/unreachable-hub-fails", test_unreachable_hub_fails);
