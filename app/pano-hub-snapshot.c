@@ -9,6 +9,7 @@
 #include "pano-live-style.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 /* Returns: (transfer full): a client for @url, trusting only @ca_file's authorities if given */
 PanoHubClient *

@@ -13,9 +13,10 @@ static char *tmpdir;
 
 /* Runs the real panorama with no display; returns its exit status. */
 static int
-run_panorama (const char * const *args,
-              char              **out,
-              char              **err)
+run_panorama_in (const char         *lang,
+                 const char * const *args,
+                 char              **out,
+                 char              **err)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -24,6 +25,12 @@ run_panorama (const char * const *args,
 
   env = g_environ_unsetenv (env, "DISPLAY");
   env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+  if (lang != NULL)
+    {
+      env = g_environ_unsetenv (env, "LC_ALL");
+      env = g_environ_unsetenv (env, "LANGUAGE");
+      env = g_environ_setenv (env, "LANG", lang, TRUE);
+    }
   g_ptr_array_add (argv, (char *) g_getenv ("PANORAMA_EXE"));
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add (argv, (char *) args[i]);
@@ -32,6 +39,14 @@ run_panorama (const char * const *args,
   g_assert_no_error (error);
   g_test_message ("panorama: %s%s", *out, *err);
   return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}
+
+static int
+run_panorama (const char * const *args,
+              char              **out,
+              char              **err)
+{
+  return run_panorama_in (NULL, args, out, err);
 }
 
 /* Returns: (transfer full): the text of @pdf, as pdftotext reads it */
@@ -227,6 +242,15 @@ test_report_without_hub (void)
   g_assert_nonnull (strstr (text, "审图号"));
   g_assert_null (strstr (text, "Closure rate"));
   g_assert_cmpfloat (inked_share_of_first_page (pdf), >, 0.4);
+
+  /* and in Chinese, from the build tree's catalogues */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_panorama_in ("zh_CN", args, &out, &err), ==, 0);
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "城市运行态势报告"));
+  g_assert_nonnull (strstr (text, "图例"));
 }
 
 static void
