@@ -18,6 +18,9 @@ struct _PanoApplication
   char *hub;
   char *token;
   char *ca_file;
+  gboolean wall;
+  char *monitor;
+  double scale;     /* 0 when not given: the wall-scale setting */
 };
 
 G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
@@ -33,6 +36,15 @@ static const GOptionEntry options[] = {
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Trust only the certificate authorities in this PEM file for an https:// hub"),
     N_("FILE") },
+  { "wall", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Wall mode: fullscreen without window chrome, dark, the pointer hidden while it rests "
+       "(F11 toggles it)"), NULL },
+  { "monitor", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The monitor wall mode fills, by its connector (e.g. HDMI-1); the largest by default"),
+    N_("CONNECTOR") },
+  { "scale", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    N_("Text, symbols and panels this much larger in wall mode, 1.0 to 3.0 (setting "
+       "wall-scale)"), N_("S") },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the map to a PNG without a window, then exit; takes --size WxH, "
        "--center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
@@ -42,6 +54,19 @@ static const GOptionEntry options[] = {
        "--zoom Z (see panorama --report x --help)"), N_("OUT.pdf") },
   { NULL }
 };
+
+static void
+start_wall (PanoApplication *self,
+            PanoWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+
+  pano_window_set_wall_connector (window, self->monitor);
+  if (self->scale > 0)
+    pano_window_set_wall_scale (window, self->scale);
+  if (self->wall && !pano_window_set_wall (window, TRUE, self->monitor, &error))
+    g_printerr ("%s\n", error->message);   /* unplugged since the start */
+}
 
 static PanoWindow *
 ensure_window (PanoApplication *self)
@@ -61,6 +86,7 @@ ensure_window (PanoApplication *self)
       pano_window_set_hub_ca_file (PANO_WINDOW (window), self->ca_file ? self->ca_file : ca_file);
       pano_window_set_hub (PANO_WINDOW (window), self->hub ? self->hub : hub,
                            self->token ? self->token : token);
+      start_wall (self, PANO_WINDOW (window));
     }
   return PANO_WINDOW (window);
 }
@@ -89,6 +115,35 @@ pano_application_open (GApplication  *app,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Returns: -1 to go on, or the exit status after saying what is wrong with --scale or
+ * --monitor (before any window opens) */
+static int
+check_wall_options (PanoApplication *self)
+{
+  g_autoptr(GdkMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->scale != 0 && (self->scale < 1.0 || self->scale > 3.0))
+    {
+      g_printerr (_("--scale must be from 1.0 to 3.0, not %g\n"), self->scale);
+      return 1;
+    }
+  if (self->monitor == NULL)
+    return -1;
+  if (!gtk_init_check ())
+    {
+      g_printerr (_("--monitor needs a display, and none could be opened\n"));
+      return 1;
+    }
+  monitor = pano_window_find_monitor (gdk_display_get_default (), self->monitor, &error);
+  if (monitor == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  return -1;
+}
+
 static int
 pano_application_handle_local_options (GApplication *app,
                                        GVariantDict *options)
@@ -99,7 +154,10 @@ pano_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "hub", "s", &self->hub);
   g_variant_dict_lookup (options, "token", "s", &self->token);
   g_variant_dict_lookup (options, "ca-file", "^ay", &self->ca_file);
-  return -1;
+  g_variant_dict_lookup (options, "wall", "b", &self->wall);
+  g_variant_dict_lookup (options, "monitor", "s", &self->monitor);
+  g_variant_dict_lookup (options, "scale", "d", &self->scale);
+  return check_wall_options (self);
 }
 
 static void
@@ -155,6 +213,7 @@ pano_application_finalize (GObject *object)
   g_clear_pointer (&self->hub, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->monitor, g_free);
 
   G_OBJECT_CLASS (pano_application_parent_class)->finalize (object);
 }

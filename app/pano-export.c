@@ -278,7 +278,7 @@ draw_live_layers (cairo_t              *cr,
                   double                origin_y)
 {
   PanoLiveView v = { o->zoom, pano_mercator_world_size (o->zoom), origin_x, origin_y,
-                     o->width, o->height, g_get_real_time () / 1000 };
+                     o->width, o->height, g_get_real_time () / 1000, 1.0 };
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, o->width, o->height);

@@ -376,6 +376,15 @@ on_feed_status_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* Symbols and labels as large as the window's text (a wall's scale). */
+void
+pano_window_set_live_scale (PanoWindow *self,
+                            double      scale)
+{
+  for (guint i = 0; self->live_layers && i < self->live_layers->len; i++)
+    pano_live_map_layer_set_scale (g_ptr_array_index (self->live_layers, i), scale);
+}
+
 static void
 add_live_layers (PanoWindow *self)
 {
@@ -390,6 +399,7 @@ add_live_layers (PanoWindow *self)
       GtkWidget *row = pano_live_layer_row_new (layer, self->live_store,
                                                 pano_live_style_get_title (names[i]));
 
+      pano_live_map_layer_set_scale (layer, pano_window_get_scale (self));
       shumate_map_add_layer (self->map, SHUMATE_LAYER (layer));
       g_ptr_array_add (self->live_layers, layer);
       /* The list reads top first, like the static layer list. */

@@ -107,6 +107,19 @@ struct _PanoWindow
   PanoAlertList *alert_list;
   PanoKpiPanel *kpi_panel;
   PanoScopeBar *scope_bar;    /* once the base map's grid cells are there */
+
+  /* wall mode (pano-window-wall.c) */
+  GtkWidget *header_bar;
+  gboolean wall;
+  char *wall_connector;       /* the monitor F11 fills, NULL for the largest */
+  double wall_scale;
+  GtkCssProvider *scale_css;
+  int desk_dpi;               /* gtk-xft-dpi before the wall changed it, 0 when unchanged */
+  int desk_width, desk_height;
+  AdwColorScheme desk_color_scheme;
+  GtkEventController *pointer_motion;
+  guint pointer_idle_id;
+  double pointer_x, pointer_y;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -142,5 +155,10 @@ void pano_window_update_panels_role    (PanoWindow     *self,
                                         gboolean        may_act,
                                         const char     *role);
 void pano_window_class_install_panel_actions (GtkWidgetClass *widget_class);
+void pano_window_setup_wall            (PanoWindow     *self);
+void pano_window_clear_wall            (PanoWindow     *self);
+void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
+void pano_window_set_live_scale        (PanoWindow     *self,
+                                        double          scale);
 
 G_END_DECLS

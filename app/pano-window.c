@@ -280,6 +280,7 @@ pano_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  pano_window_clear_wall (self);
   pano_window_clear_live (self);
   if (self->map_menu != NULL)
     gtk_widget_unparent (g_steal_pointer (&self->map_menu));
@@ -348,10 +349,12 @@ pano_window_class_init (PanoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, scope_slot);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_label);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, header_bar);
 
   pano_window_class_install_actions (widget_class);
   pano_window_class_install_incident_actions (widget_class);
   pano_window_class_install_panel_actions (widget_class);
+  pano_window_class_install_wall_actions (widget_class);
 }
 
 static void
@@ -370,6 +373,7 @@ pano_window_init (PanoWindow *self)
   g_signal_connect_object (pano_layer_stack_get_model (self->stack), "items-changed",
                            G_CALLBACK (on_layers_changed), self, 0);
   setup_map (self);
+  pano_window_setup_wall (self);
 
   pano_base_map_load_async (data_dir, self->cancellable, on_base_map_loaded,
                             g_object_ref (self));

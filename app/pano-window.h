@@ -18,6 +18,15 @@
 
 G_BEGIN_DECLS
 
+#define PANO_WALL_ERROR (pano_wall_error_quark ())
+
+typedef enum
+{
+  PANO_WALL_ERROR_NO_MONITOR,
+} PanoWallError;
+
+GQuark pano_wall_error_quark (void);
+
 #define PANO_TYPE_WINDOW (pano_window_get_type ())
 G_DECLARE_FINAL_TYPE (PanoWindow, pano_window, PANO, WINDOW, AdwApplicationWindow)
 
@@ -74,5 +83,19 @@ void              pano_window_save_report_async (PanoWindow         *self,
 gboolean          pano_window_save_report_finish (PanoWindow        *self,
                                                   GAsyncResult      *result,
                                                   GError           **error);
+GdkMonitor       *pano_window_find_monitor      (GdkDisplay         *display,
+                                                 const char         *connector,
+                                                 GError            **error);
+gboolean          pano_window_set_wall          (PanoWindow         *self,
+                                                 gboolean            wall,
+                                                 const char         *connector,
+                                                 GError            **error);
+gboolean          pano_window_get_wall          (PanoWindow         *self);
+void              pano_window_set_wall_connector (PanoWindow        *self,
+                                                 const char         *connector);
+void              pano_window_set_wall_scale    (PanoWindow         *self,
+                                                 double              scale);
+double            pano_window_get_wall_scale    (PanoWindow         *self);
+double            pano_window_get_scale         (PanoWindow         *self);
 
 G_END_DECLS

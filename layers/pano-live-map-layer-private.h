@@ -23,6 +23,7 @@ struct _PanoLiveMapLayer
   char *selected;
   gboolean dim_others;     /* focus on the selected entity: the others faded */
   guint class_mask;        /* bit k set: class k is shown */
+  double scale;            /* symbols, labels and lines drawn this much larger (a wall) */
   gboolean aggregated;
   guint n_drawn;
 
@@ -56,6 +57,8 @@ typedef struct
 void        pano_live_map_layer_get_view        (PanoLiveMapLayer     *self,
                                                  PanoLiveView         *v);
 int         pano_live_sprite_size               (const PanoLiveSprite *s);
+int         pano_live_map_layer_sprite_px       (PanoLiveMapLayer     *self,
+                                                 const PanoLiveSprite *s);
 void        pano_live_map_layer_place_sprite    (PanoLiveMapLayer     *self,
                                                  GtkSnapshot          *snapshot,
                                                  const PanoLiveSprite *s,

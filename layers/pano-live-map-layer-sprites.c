@@ -38,6 +38,40 @@ pano_live_sprite_size (const PanoLiveSprite *s)
   return 2 * (int)ceil (reach);
 }
 
+/* The sprite's side on screen: its size at 1.0, times the layer's scale. */
+int
+pano_live_map_layer_sprite_px (PanoLiveMapLayer     *self,
+                               const PanoLiveSprite *s)
+{
+  return (int)ceil (pano_live_sprite_size (s) * self->scale);
+}
+
+/* A surface for the sprite, its drawing scaled: the symbol is painted in 1.0 units. */
+static cairo_t *
+create_sprite_cairo (PanoLiveMapLayer     *self,
+                     const PanoLiveSprite *s)
+{
+  int px = pano_live_map_layer_sprite_px (self, s);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, px, px);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  cairo_scale (cr, px / (double)pano_live_sprite_size (s), px / (double)pano_live_sprite_size (s));
+  return cr;
+}
+
+static GdkTexture *
+finish_sprite_cairo (cairo_t *cr)
+{
+  cairo_surface_t *surface = cairo_get_target (cr);
+  GdkTexture *texture;
+
+  cairo_surface_flush (surface);
+  texture = pano_texture_new_for_surface (surface);
+  cairo_destroy (cr);
+  return texture;
+}
+
 /* Returns: (transfer none): the symbol's texture, drawn on first use and kept */
 static GdkTexture *
 get_sprite (PanoLiveMapLayer *self,
@@ -45,19 +79,14 @@ get_sprite (PanoLiveMapLayer *self,
 {
   guint key = sprite_key (s);
   GdkTexture *texture = g_hash_table_lookup (self->sprites, GUINT_TO_POINTER (key));
-  int size = pano_live_sprite_size (s);
-  cairo_surface_t *surface;
   cairo_t *cr;
 
   if (texture != NULL)
     return texture;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cr = cairo_create (surface);
-  pano_live_painter_paint_symbol (cr, self->style, s, size / 2.0, size / 2.0);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  texture = pano_texture_new_for_surface (surface);
-  cairo_surface_destroy (surface);
+  cr = create_sprite_cairo (self, s);
+  pano_live_painter_paint_symbol (cr, self->style, s, pano_live_sprite_size (s) / 2.0,
+                                  pano_live_sprite_size (s) / 2.0);
+  texture = finish_sprite_cairo (cr);
   g_hash_table_insert (self->sprites, GUINT_TO_POINTER (key), texture);
   return texture;
 }
@@ -70,7 +99,7 @@ pano_live_map_layer_place_sprite (PanoLiveMapLayer *self,
                                   double            x,
                                   double            y)
 {
-  int size = pano_live_sprite_size (s);
+  int size = pano_live_map_layer_sprite_px (self, s);
 
   gtk_snapshot_append_texture (snapshot, get_sprite (self, s),
                                &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
@@ -124,7 +153,6 @@ pano_live_map_layer_get_bin_sprite (PanoLiveMapLayer *self,
   g_autofree char *key = g_strdup_printf ("%u/%.0f/%s", s->klass, s->radius, text ? text : "");
   GdkTexture *texture = g_hash_table_lookup (self->bin_sprites, key);
   int size = pano_live_sprite_size (s);
-  cairo_surface_t *surface;
   cairo_t *cr;
 
   if (texture != NULL)
@@ -132,8 +160,7 @@ pano_live_map_layer_get_bin_sprite (PanoLiveMapLayer *self,
   if (g_hash_table_size (self->bin_sprites) > MAX_BIN_SPRITES)
     g_hash_table_remove_all (self->bin_sprites);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cr = cairo_create (surface);
+  cr = create_sprite_cairo (self, s);
   pano_live_painter_paint_symbol (cr, self->style, s, size / 2.0, size / 2.0);
   if (text != NULL)
     {
@@ -154,10 +181,7 @@ pano_live_map_layer_get_bin_sprite (PanoLiveMapLayer *self,
       cairo_set_source_rgb (cr, 1, 1, 1);
       pango_cairo_show_layout (cr, layout);
     }
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  texture = pano_texture_new_for_surface (surface);
-  cairo_surface_destroy (surface);
+  texture = finish_sprite_cairo (cr);
   g_hash_table_insert (self->bin_sprites, g_steal_pointer (&key), texture);
   return texture;
 }

@@ -39,6 +39,7 @@ pano_live_map_layer_get_view (PanoLiveMapLayer *self,
   v->origin_x = pano_mercator_x_from_lon (lon) * v->world - v->width / 2.0;
   v->origin_y = pano_mercator_y_from_lat (lat) * v->world - v->height / 2.0;
   v->now_ms = g_get_real_time () / 1000;
+  v->scale = self->scale;
 }
 
 /* ---- aggregated ---- */
@@ -125,7 +126,7 @@ draw_bin (PanoLiveMapLayer *self,
                .radius = bin->count == 1 ? self->style->size / 2
                                          : round (9 + 4 * log10 (bin->count)) };
   g_autofree char *text = bin->count >= 2 ? format_count (bin->count) : NULL;
-  int size = pano_live_sprite_size (&s);
+  int size = pano_live_map_layer_sprite_px (self, &s);
 
   gtk_snapshot_append_texture (snapshot, pano_live_map_layer_get_bin_sprite (self, &s, text),
                                &GRAPHENE_RECT_INIT (x - size / 2, y - size / 2, size, size));
@@ -246,7 +247,7 @@ draw_dot (Drawing *d,
 
   if (style->label_value && d->view->zoom >= LABEL_ZOOM && d->labels)
     pano_live_map_layer_place_label (self, d->snapshot, d->layout, pano_live_layer_get_value (layer, slot), s.stale,
-                 x + s.radius + 4, y - 7);
+                 x + (s.radius + 4) * self->scale, y - 7 * self->scale);
 }
 
 static gboolean
@@ -270,7 +271,7 @@ search_view (PanoLiveMapLayer  *self,
              Drawing           *d)
 {
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
-  double m = self->style->size + 12;
+  double m = (self->style->size + 12) * self->scale;
 
   pano_live_layer_search (layer, (v->origin_x - m) / v->world, (v->origin_y - m) / v->world,
                           (v->origin_x + v->width + m) / v->world,
@@ -285,9 +286,11 @@ draw_points (PanoLiveMapLayer *self,
              guint             in_view)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
   Drawing d = { self, snapshot, NULL, v, layout, .labels = in_view < LABEL_LIMIT };
 
+  /* 9 pt at 96 dpi, in pixels: a wall's larger gtk-xft-dpi must not scale it twice */
+  pango_font_description_set_absolute_size (font, 12 * self->scale * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   self->frame++;
@@ -449,6 +452,7 @@ static void
 pano_live_map_layer_init (PanoLiveMapLayer *self)
 {
   self->class_mask = (1u << PANO_LIVE_MAX_CLASSES) - 1;
+  self->scale = 1.0;
   self->glides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sprites = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->bin_sprites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -482,6 +486,35 @@ gboolean
 pano_live_map_layer_is_aggregated (PanoLiveMapLayer *self)
 {
   return self->aggregated;
+}
+
+/**
+ * pano_live_map_layer_set_scale:
+ * @scale: 1.0 at a desk, up to 3.0 on a wall
+ *
+ * Draws symbols, their labels and lines this much larger; positions stay where they are.
+ */
+void
+pano_live_map_layer_set_scale (PanoLiveMapLayer *self,
+                               double            scale)
+{
+  g_return_if_fail (PANO_IS_LIVE_MAP_LAYER (self));
+  g_return_if_fail (scale > 0);
+
+  if (self->scale == scale)
+    return;
+  self->scale = scale;
+  g_hash_table_remove_all (self->sprites);
+  g_hash_table_remove_all (self->bin_sprites);
+  g_hash_table_remove_all (self->labels);
+  self->lines_dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+pano_live_map_layer_get_scale (PanoLiveMapLayer *self)
+{
+  return self->scale;
 }
 
 /* The filter: which classes are drawn (and hit), bit k for class k. */
@@ -595,7 +628,7 @@ pano_live_map_layer_hit_test (PanoLiveMapLayer *self,
   int slot;
 
   pano_live_map_layer_get_view (self, &v);
-  tolerance = MAX (HIT_PX, self->style->size / 2 + 2) / v.world;
+  tolerance = MAX (HIT_PX, self->style->size / 2 + 2) * self->scale / v.world;
   hit = (GlideHit) { self, layer, (v.origin_x + x) / v.world, (v.origin_y + y) / v.world,
                      tolerance, -1, G_MAXDOUBLE };
   g_hash_table_foreach (self->glides, visit_glide, &hit);
@@ -624,7 +657,7 @@ pano_live_map_layer_get_symbol_area (PanoLiveMapLayer *self,
                                      GdkRectangle     *area)
 {
   PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
-  int reach = (int)ceil (MAX (HIT_PX, self->style->size / 2 + 2));
+  int reach = (int)ceil (MAX (HIT_PX, self->style->size / 2 + 2) * self->scale);
   double wx, wy;
   Glide *g;
   PanoLiveView v;

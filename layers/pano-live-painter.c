@@ -198,8 +198,8 @@ paint_lines (cairo_t             *cr,
   for (guint road = PANO_ROAD_LOCAL; road >= PANO_ROAD_ARTERIAL; road--)
     for (guint k = 0; k < PANO_LIVE_MAX_CLASSES; k++)
       {
-        double width = style->size * (road == PANO_ROAD_ARTERIAL ? 1.25
-                                      : road == PANO_ROAD_SECONDARY ? 0.9 : 0.55);
+        double width = style->size * v->scale * (road == PANO_ROAD_ARTERIAL ? 1.25
+                                                 : road == PANO_ROAD_SECONDARY ? 0.9 : 0.55);
 
         if (!(class_mask & (1u << k)))
           continue;

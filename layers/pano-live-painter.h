@@ -21,6 +21,7 @@ typedef struct
   double zoom, world, origin_x, origin_y;
   int width, height;
   gint64 now_ms;
+  double scale;       /* symbols and lines, 1.0 on a desk (wall mode: wall-scale) */
 } PanoLiveView;
 
 typedef struct
