@@ -272,6 +272,52 @@ test_resource_status (void)
   scene_free (s);
 }
 
+static guint
+count_colour_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius, guint32 colour)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  double x, y;
+  g_autofree guint32 *data = download_at (s, texture, lat, lon, &x, &y);
+  guint n = 0;
+
+  for (int j = MAX (0, (int)y - radius); j < MIN (h, (int)y + radius); j++)
+    for (int i = MAX (0, (int)x - radius); i < MIN (w, (int)x + radius); i++)
+      n += data[j * w + i] == (0xff000000u | colour);
+  return n;
+}
+
+/* On a wall at 2.0, a fire engine is drawn twice as wide (four times the green), where it was,
+ * and reached as far as it is drawn. */
+static void
+test_symbol_scale (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 16);
+  g_autoptr(GdkTexture) one = NULL;
+  g_autoptr(GdkTexture) two = NULL;
+  GdkRectangle area1, area2;
+  guint n1, n2;
+
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"resources\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[{\"id\":\"fire-1\",\"geometry\":{\"type\":\"Point\","
+                   "\"coordinates\":[110.788,32.630]},\"properties\":{\"kind\":\"fire_engine\","
+                   "\"status\":\"available\"}}]}");
+  one = render (s);
+  n1 = count_colour_near (s, one, 32.630, 110.788, 60, 0x2e7d32);
+  g_assert_true (pano_live_map_layer_get_symbol_area (s->resources, 0, &area1));
+  pano_live_map_layer_set_scale (s->resources, 2.0);
+  two = render (s);
+  n2 = count_colour_near (s, two, 32.630, 110.788, 60, 0x2e7d32);
+  g_assert_true (pano_live_map_layer_get_symbol_area (s->resources, 0, &area2));
+  g_test_message ("%u green pixels at 1.0, %u at 2.0", n1, n2);
+  g_assert_cmpuint (n1, >, 20);
+  g_assert_cmpuint (n2, >=, 3 * n1);
+  g_assert_cmpuint (n2, <=, 5 * n1);
+  g_assert_cmphex (pixel_at (s, two, 32.630, 110.788, NULL), ==, 0x2e7d32);
+  g_assert_cmpint (area2.width, >=, 2 * area1.width - 1);
+  g_assert_cmpint (area2.x + area2.width / 2, ==, area1.x + area1.width / 2);
+  scene_free (s);
+}
+
 /* Whether a pixel near where (lat, lon) lands (within @radius px along the row) is the red of an
  * overdue cell's outline: opaque enough, red, neither green nor blue. */
 static gboolean
@@ -495,5 +541,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
   g_test_add_func ("/live-map-layer/aggregation-at-the-edge", test_aggregation_at_the_edge);
   g_test_add_func ("/live-map-layer/vehicle-hit-where-drawn", test_vehicle_hit_where_drawn);
+  g_test_add_func ("/live-map-layer/symbol-scale", test_symbol_scale);
   return g_test_run ();
 }
