@@ -88,8 +88,9 @@ on_pointer_motion (GtkEventControllerMotion *motion,
                    double                    y,
                    PanoWindow               *self)
 {
-  /* Synthetic crossings report the same place again; only a moving hand shows the pointer. */
-  if (x == self->pointer_x && y == self->pointer_y && self->pointer_idle_id != 0)
+  /* Synthetic events (a crossing after a relayout) report the same place again; only a moving
+   * hand shows the pointer. */
+  if (x == self->pointer_x && y == self->pointer_y)
     return;
   self->pointer_x = x;
   self->pointer_y = y;
@@ -207,6 +208,7 @@ enter_wall (PanoWindow *self,
   gdk_monitor_get_geometry (monitor, &area);
   gtk_window_set_default_size (GTK_WINDOW (self), area.width, area.height);
   gtk_window_fullscreen_on_monitor (GTK_WINDOW (self), monitor);
+  self->pointer_x = self->pointer_y = -1;
   self->pointer_motion = gtk_event_controller_motion_new ();
   g_signal_connect (self->pointer_motion, "motion", G_CALLBACK (on_pointer_motion), self);
   gtk_widget_add_controller (GTK_WIDGET (self), self->pointer_motion);
