@@ -273,7 +273,8 @@ test_resource_status (void)
 }
 
 static guint
-count_colour_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius, guint32 colour)
+count_colour_near (Scene *s, GdkTexture *texture, double lat, double lon, int radius,
+                   guint32 colour)
 {
   int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
   double x, y;

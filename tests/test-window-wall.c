@@ -3,7 +3,8 @@
  * 5760×1080: --screen=WxH): the window fills the monitor without chrome; at 1.0, 2.0 and 3.0 the
  * map, the sidebar and the operations pane all show, side by side, none over another, and no
  * label is cut; text at scale 2.0 is twice as tall as at 1.0; the pointer hides while it rests;
- * leaving gives the desk back as it was. A connector that does not exist is named, with those that do. */
+ * leaving gives the desk back as it was. A connector that does not exist is named, with those
+ * that do. */
 #include "pano-application.h"
 #include "pano-test-gui.h"
 #include "pano-test-util.h"
