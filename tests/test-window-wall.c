@@ -137,6 +137,12 @@ check_layout (double scale)
   g_assert_cmpfloat (map.size.width, >, sidebar.size.width);
   g_assert_cmpfloat (map.size.width, >, ops.size.width);
   assert_no_label_clipped (window);
+  if (g_getenv ("PANO_TEST_PNG") != NULL)   /* to look at: build/wall-*.png */
+    {
+      g_autofree char *name = g_strdup_printf ("wall-%dx%d-%.1f.png", screen_width, screen_height,
+                                               scale);
+      g_autofree char *path = pano_test_save_png (GTK_WIDGET (window), name);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
   pano_test_iterate ();
 }
@@ -236,6 +242,25 @@ test_unknown_monitor (void)
   g_assert_true (largest == first);
 }
 
+/* The same from the command line: the program says so and exits before any window opens. */
+static void
+test_unknown_monitor_flag (void)
+{
+  const char *argv[] = { g_getenv ("PANORAMA_EXE"), "--wall", "--monitor", "HDMI-9", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "HDMI-9"));
+  g_assert_nonnull (strstr (err, "screen"));   /* what Xvfb's one monitor is called */
+}
+
 /* This test runs on an X server of its own, of the size it was asked for; Xvfb picks a free
  * display itself (-displayfd) and dies with the test. */
 static void
@@ -307,6 +332,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-wall/text-scale", test_text_scale);
   g_test_add_func ("/window-wall/enter-leave", test_enter_leave);
   g_test_add_func ("/window-wall/unknown-monitor", test_unknown_monitor);
+  g_test_add_func ("/window-wall/unknown-monitor-flag", test_unknown_monitor_flag);
   status = g_test_run ();
   kill (xvfb, SIGTERM);
   waitpid (xvfb, NULL, 0);
