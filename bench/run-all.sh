@@ -3,7 +3,7 @@
 #
 # Builds the benchmarks if needed and runs both under Xvfb, the way docs/benchmarks.md was
 # produced. Usage: bench/run-all.sh [BUILD_DIR] [-- pano-bench-pan options]
-#   PANO_BENCH_SUITES     which to run (default "load pan live-pan live-latency")
+#   PANO_BENCH_SUITES     which to run (default "load pan live-pan live-latency queue")
 #   PANO_BENCH_RENDERERS  GSK renderers to pan with, in order (default "cairo gl")
 #   PANO_BENCH_LIVE_RENDERERS  the same for the live benchmarks (default "gl cairo"), whose
 #                         figures are in docs/benchmarks-live.md
@@ -20,8 +20,8 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$src" >&2
 fi
 ninja -C "$build" bench/pano-bench-load bench/pano-bench-pan bench/pano-bench-live-pan \
-  bench/pano-bench-live-latency hub/panorama-hub >&2
-suites=${PANO_BENCH_SUITES:-load pan live-pan live-latency}
+  bench/pano-bench-live-latency bench/pano-bench-queue hub/panorama-hub >&2
+suites=${PANO_BENCH_SUITES:-load pan live-pan live-latency queue}
 wants () {
   case " $suites " in *" $1 "*) return 0 ;; esac
   return 1
@@ -70,3 +70,10 @@ for renderer in ${PANO_BENCH_LIVE_RENDERERS:-gl cairo}; do
       xvfb "$build/bench/pano-bench-live-latency"
   fi
 done
+
+# The incident queue (10 000 open incidents against 100): one change, until it is on screen.
+if wants queue; then
+  echo
+  echo "## Incident queue: GSK_RENDERER=cairo"
+  GSK_RENDERER=cairo xvfb "$build/bench/pano-bench-queue"
+fi
