@@ -2,12 +2,14 @@
 /* 事件管理: every incident of the hub's `incidents` layer, most urgent first (overdue first, by
  * how many times the limit has run, then by the share of the stage's time used), in four tabs
  * with counts, filtered by scope, category, severity, area, source and a search. It reads the
- * one PanoIncidentModel the card and the map read; a change to one incident touches one row.
+ * one PanoIncidentModel the card and the map read; a change to one incident touches one row,
+ * and the tabs' counts are adjusted by that incident alone (pano-incident-queue-counts.c), so
+ * with ten thousand open incidents a change is on screen about as soon as with a hundred.
  * Clocks are read again every second; the order and the tabs every few seconds, as time alone
  * moves incidents between them. */
 #define G_LOG_DOMAIN "panorama-widgets"
 
-#include "pano-incident-queue.h"
+#include "pano-incident-queue-private.h"
 #include "pano-format.h"
 #include "pano-incident-row.h"
 
@@ -18,52 +20,6 @@
 /* Time alone reorders the queue slowly: it is placed again when a clock changes colour, and at
  * least this often. A reorder under the operator's pointer is kept rare. */
 #define RESORT_EVERY_TICKS 30
-
-/* A dropdown's choices: what it shows and the key it filters on ("" for "any"). */
-typedef struct
-{
-  GtkDropDown *dropdown;
-  GPtrArray *keys;
-} Choice;
-
-struct _PanoIncidentQueue
-{
-  GtkWidget parent_instance;
-
-  GtkWidget *box;
-  GtkToggleButton *tab_mine;
-  GtkToggleButton *tab_due;
-  GtkToggleButton *tab_overdue;
-  GtkToggleButton *tab_all;
-  GtkSearchEntry *search;
-  GtkDropDown *category_filter;
-  GtkDropDown *severity_filter;
-  GtkDropDown *area_filter;
-  GtkDropDown *source_filter;
-  GtkStack *content;
-  GtkListView *list;
-  GtkLabel *empty_label;
-
-  PanoIncidentModel *model;
-  GtkCustomFilter *filter;
-  GtkCustomSorter *sorter;
-  GtkFilterListModel *filtered;
-  GtkSortListModel *sorted;
-  GtkSingleSelection *selection;
-  GPtrArray *rows;           /* PanoIncidentRow bound to an item now */
-  Choice categories, severities, areas, sources;
-
-  gboolean may_act;
-  char *scope;
-  char *search_text;
-  PanoQueueTab tab;
-  gint64 now_ms;            /* the time tabs and order were last read at */
-  guint counts[PANO_QUEUE_N_TABS];
-  guint tick_id;
-  guint ticks;
-  guint recount_id;
-  gboolean choosing;        /* the choices are being rebuilt: not a filter change */
-};
 
 enum {
   OPEN,
@@ -102,8 +58,8 @@ pano_incident_queue_needs_action (PanoIncidentRecord *record)
     }
 }
 
-static const char *
-chosen_key (Choice *choice)
+const char *
+pano_incident_queue_chosen_key (PanoQueueChoice *choice)
 {
   guint selected = gtk_drop_down_get_selected (choice->dropdown);
 
@@ -111,15 +67,16 @@ chosen_key (Choice *choice)
 }
 
 /* Scope, dropdowns and search: everything but the tab. */
-static gboolean
-passes_filters (PanoIncidentQueue  *self,
-                PanoIncidentRecord *r)
+gboolean
+pano_incident_queue_passes_filters (PanoIncidentQueue  *self,
+                                    PanoIncidentRecord *r)
 {
   const char *code = pano_incident_record_get_grid_code (r);
-  const char *category = chosen_key (&self->categories);
-  const char *area = chosen_key (&self->areas);
-  const char *source = chosen_key (&self->sources);
-  guint severity = (guint) g_ascii_strtoull (chosen_key (&self->severities), NULL, 10);
+  const char *category = pano_incident_queue_chosen_key (&self->categories);
+  const char *area = pano_incident_queue_chosen_key (&self->areas);
+  const char *source = pano_incident_queue_chosen_key (&self->sources);
+  guint severity = (guint) g_ascii_strtoull (pano_incident_queue_chosen_key (&self->severities),
+                                             NULL, 10);
 
   if (self->scope && *self->scope && !(code && g_str_has_prefix (code, self->scope)))
     return FALSE;
@@ -134,10 +91,10 @@ passes_filters (PanoIncidentQueue  *self,
   return pano_incident_record_matches (r, self->search_text);
 }
 
-static gboolean
-in_tab (PanoIncidentQueue  *self,
-        PanoIncidentRecord *r,
-        PanoQueueTab        tab)
+gboolean
+pano_incident_queue_in_tab (PanoIncidentQueue  *self,
+                            PanoIncidentRecord *r,
+                            PanoQueueTab        tab)
 {
   PanoStageClock clock;
 
@@ -145,14 +102,15 @@ in_tab (PanoIncidentQueue  *self,
     return TRUE;
   if (pano_incident_record_is_final (r))
     return FALSE;
-  pano_incident_record_get_clock (r, self->now_ms, &clock);
   switch (tab)
     {
     case PANO_QUEUE_MINE:
       return self->may_act && pano_incident_queue_needs_action (r);
     case PANO_QUEUE_DUE_SOON:
+      pano_incident_record_get_clock (r, self->now_ms, &clock);
       return clock.state == PANO_CLOCK_DUE_SOON;
     case PANO_QUEUE_OVERDUE:
+      pano_incident_record_get_clock (r, self->now_ms, &clock);
       return clock.state == PANO_CLOCK_OVERDUE;
     case PANO_QUEUE_ALL:
     case PANO_QUEUE_N_TABS:
@@ -167,7 +125,8 @@ filter_func (gpointer item,
 {
   PanoIncidentQueue *self = user_data;
 
-  return passes_filters (self, item) && in_tab (self, item, self->tab);
+  return pano_incident_queue_passes_filters (self, item) &&
+         pano_incident_queue_in_tab (self, item, self->tab);
 }
 
 static int
@@ -178,151 +137,6 @@ compare_urgency (gconstpointer a,
   PanoIncidentQueue *self = user_data;
 
   return pano_incident_record_compare_urgency ((gpointer) a, (gpointer) b, self->now_ms);
-}
-
-/* ---- tabs and counts ---- */
-
-static void
-label_tab (GtkToggleButton *tab,
-           const char      *name,
-           guint            count)
-{
-  g_autofree char *label = g_strdup_printf ("%s %u", name, count);
-
-  gtk_button_set_label (GTK_BUTTON (tab), label);
-}
-
-static void
-update_empty (PanoIncidentQueue *self)
-{
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
-
-  if (self->model == NULL)
-    gtk_label_set_label (self->empty_label, _("Not connected to a hub: no incidents to show."));
-  else if (self->tab == PANO_QUEUE_MINE && !self->may_act)
-    gtk_label_set_label (self->empty_label,
-                         _("Your role may only view incidents: nothing waits for you. "
-                           "See the other tabs."));
-  else
-    gtk_label_set_label (self->empty_label, _("No incidents here."));
-  gtk_stack_set_visible_child_name (self->content, shown > 0 ? "list" : "empty");
-}
-
-static void set_choices (PanoIncidentQueue *self, Choice *choice, const char * const *labels,
-                         const char * const *keys);
-
-static int
-compare_codes (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  return g_strcmp0 (a, b);
-}
-
-static void
-add_area (GTree              *areas,
-          PanoIncidentRecord *r,
-          PanoGridLevel       level)
-{
-  char *prefix = pano_incident_record_dup_grid_prefix (r, level);
-  const char *district = pano_incident_record_get_grid_name (r, PANO_GRID_DISTRICT);
-  const char *street = pano_incident_record_get_grid_name (r, PANO_GRID_STREET);
-
-  if (prefix == NULL || district == NULL || (level == PANO_GRID_STREET && street == NULL))
-    {
-      g_free (prefix);
-      return;
-    }
-  g_tree_replace (areas, prefix, level == PANO_GRID_DISTRICT ? g_strdup (district)
-                                 : g_strdup_printf ("%s › %s", district, street));
-}
-
-static gboolean
-collect_area (gpointer key,
-              gpointer value,
-              gpointer user_data)
-{
-  GPtrArray **lists = user_data;
-
-  g_ptr_array_add (lists[0], value);
-  g_ptr_array_add (lists[1], key);
-  return FALSE;
-}
-
-/* The area filter offers the districts and streets that have incidents, in code order. */
-static void
-update_areas (PanoIncidentQueue *self,
-              GTree             *areas)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  GPtrArray *lists[] = { labels, keys };
-  g_autofree char *chosen = g_strdup (chosen_key (&self->areas));
-  gboolean same;
-
-  g_ptr_array_add (labels, (gpointer) _("All areas"));
-  g_ptr_array_add (keys, (gpointer) "");
-  g_tree_foreach (areas, collect_area, lists);
-  same = self->areas.keys && self->areas.keys->len == keys->len;
-  for (guint i = 0; same && i < keys->len; i++)
-    same = g_str_equal (self->areas.keys->pdata[i], keys->pdata[i]);
-  if (same)
-    return;
-  g_ptr_array_add (labels, NULL);
-  g_ptr_array_add (keys, NULL);
-  set_choices (self, &self->areas, (const char * const *) labels->pdata,
-               (const char * const *) keys->pdata);
-  for (guint i = 0; i + 1 < keys->len; i++)
-    if (g_str_equal (keys->pdata[i], chosen))
-      {
-        self->choosing = TRUE;
-        gtk_drop_down_set_selected (self->areas.dropdown, i);
-        self->choosing = FALSE;
-      }
-}
-
-static void
-recount (PanoIncidentQueue *self)
-{
-  guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
-  g_autoptr(GTree) areas = g_tree_new_full (compare_codes, NULL, g_free, g_free);
-
-  memset (self->counts, 0, sizeof self->counts);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PanoIncidentRecord) r = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-
-      add_area (areas, r, PANO_GRID_DISTRICT);
-      add_area (areas, r, PANO_GRID_STREET);
-      if (!passes_filters (self, r))
-        continue;
-      for (guint tab = 0; tab < PANO_QUEUE_N_TABS; tab++)
-        self->counts[tab] += in_tab (self, r, tab);
-    }
-  label_tab (self->tab_mine, _("Mine"), self->counts[PANO_QUEUE_MINE]);
-  label_tab (self->tab_due, _("Due soon"), self->counts[PANO_QUEUE_DUE_SOON]);
-  label_tab (self->tab_overdue, _("Overdue"), self->counts[PANO_QUEUE_OVERDUE]);
-  label_tab (self->tab_all, _("All"), self->counts[PANO_QUEUE_ALL]);
-  update_areas (self, areas);
-  update_empty (self);
-}
-
-static gboolean
-on_recount_idle (gpointer user_data)
-{
-  PanoIncidentQueue *self = user_data;
-
-  self->recount_id = 0;
-  recount (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Counts are read once per main-loop turn, however many incidents changed in it. */
-static void
-queue_recount (PanoIncidentQueue *self)
-{
-  if (self->recount_id == 0)
-    self->recount_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_recount_idle, self, NULL);
 }
 
 static void
@@ -343,40 +157,30 @@ select_id (PanoIncidentQueue *self,
     }
 }
 
-/* Time moved, or a filter changed: every incident is judged and placed again; the incident
- * the keyboard was on stays selected. */
+/* Time moved, or a filter changed (@filtered): every incident is judged and placed again; the
+ * incident the keyboard was on stays selected. Time alone moves incidents in and out of the
+ * 即将超时 and 超时 tabs only: the others keep what they hold, and only their order is read
+ * again. */
 static void
-reread (PanoIncidentQueue *self)
+reread_after (PanoIncidentQueue *self,
+              gboolean           filtered)
 {
   PanoIncidentRecord *selected = gtk_single_selection_get_selected_item (self->selection);
   g_autofree char *id = selected ? g_strdup (pano_incident_record_get_id (selected)) : NULL;
 
   self->now_ms = g_get_real_time () / 1000;
   self->ticks = 0;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (filtered || self->tab == PANO_QUEUE_DUE_SOON || self->tab == PANO_QUEUE_OVERDUE)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   select_id (self, id);
-  recount (self);
+  pano_incident_queue_recount (self, !filtered);
 }
 
-/* Returns: whether any incident's clock changed colour since the queue was last placed */
-static gboolean
-clocks_moved (PanoIncidentQueue *self,
-              gint64             now_ms)
+void
+pano_incident_queue_reread (PanoIncidentQueue *self)
 {
-  guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PanoIncidentRecord) r = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-      PanoStageClock then, now;
-
-      pano_incident_record_get_clock (r, self->now_ms, &then);
-      pano_incident_record_get_clock (r, now_ms, &now);
-      if (then.state != now.state)
-        return TRUE;
-    }
-  return FALSE;
+  reread_after (self, TRUE);
 }
 
 static gboolean
@@ -387,8 +191,8 @@ on_tick (gpointer user_data)
 
   for (guint i = 0; i < self->rows->len; i++)
     pano_incident_row_refresh (self->rows->pdata[i], now);
-  if (++self->ticks >= RESORT_EVERY_TICKS || clocks_moved (self, now))
-    reread (self);
+  if (++self->ticks >= RESORT_EVERY_TICKS || pano_incident_queue_clocks_moved (self, now))
+    reread_after (self, FALSE);
   return G_SOURCE_CONTINUE;
 }
 
@@ -403,7 +207,7 @@ on_tab_toggled (GtkToggleButton   *button,
   if (!gtk_toggle_button_get_active (button) || tab == self->tab)
     return;
   self->tab = tab;
-  reread (self);
+  pano_incident_queue_reread (self);
 }
 
 static void
@@ -412,7 +216,7 @@ on_search_changed (GtkSearchEntry    *entry,
 {
   g_free (self->search_text);
   self->search_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
-  reread (self);
+  pano_incident_queue_reread (self);
 }
 
 static void
@@ -421,7 +225,7 @@ on_filter_chosen (GtkDropDown       *dropdown,
                   PanoIncidentQueue *self)
 {
   if (!self->choosing)
-    reread (self);
+    pano_incident_queue_reread (self);
 }
 
 /* ---- the list ---- */
@@ -472,16 +276,16 @@ on_items_changed (GListModel        *model,
                   guint              added,
                   PanoIncidentQueue *self)
 {
-  queue_recount (self);
+  pano_incident_queue_follow_records (self, position, removed, added);
 }
 
 /* ---- choices ---- */
 
-static void
-set_choices (PanoIncidentQueue  *self,
-             Choice             *choice,
-             const char * const *labels,
-             const char * const *keys)
+void
+pano_incident_queue_set_choices (PanoIncidentQueue  *self,
+                                 PanoQueueChoice    *choice,
+                                 const char * const *labels,
+                                 const char * const *keys)
 {
   g_autoptr(GtkStringList) list = gtk_string_list_new (labels);
 
@@ -510,10 +314,10 @@ fill_fixed_choices (PanoIncidentQueue *self)
 
   for (guint i = 1; source_keys[i]; i++)
     source_labels[i] = pano_format_source (source_keys[i]);
-  set_choices (self, &self->severities, severity_labels, severity_keys);
-  set_choices (self, &self->sources, source_labels, source_keys);
-  set_choices (self, &self->categories, any_category, any);
-  set_choices (self, &self->areas, any_area, any);
+  pano_incident_queue_set_choices (self, &self->severities, severity_labels, severity_keys);
+  pano_incident_queue_set_choices (self, &self->sources, source_labels, source_keys);
+  pano_incident_queue_set_choices (self, &self->categories, any_category, any);
+  pano_incident_queue_set_choices (self, &self->areas, any_area, any);
 }
 
 /* ---- the widget ---- */
@@ -524,7 +328,7 @@ pano_incident_queue_dispose (GObject *object)
   PanoIncidentQueue *self = PANO_INCIDENT_QUEUE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_handle_id (&self->recount_id, g_source_remove);
+  g_clear_handle_id (&self->relabel_id, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
@@ -539,11 +343,13 @@ static void
 pano_incident_queue_finalize (GObject *object)
 {
   PanoIncidentQueue *self = PANO_INCIDENT_QUEUE (object);
-  Choice *choices[] = { &self->categories, &self->severities, &self->areas, &self->sources };
+  PanoQueueChoice *choices[] = { &self->categories, &self->severities, &self->areas,
+                                 &self->sources };
 
   for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
     g_clear_pointer (&choices[i]->keys, g_ptr_array_unref);
   g_ptr_array_unref (self->rows);
+  pano_incident_queue_finalize_counts (self);
   g_free (self->scope);
   g_free (self->search_text);
   G_OBJECT_CLASS (pano_incident_queue_parent_class)->finalize (object);
@@ -637,6 +443,7 @@ pano_incident_queue_init (PanoIncidentQueue *self)
   dropdowns[2] = self->area_filter;
   dropdowns[3] = self->source_filter;
   self->rows = g_ptr_array_new ();
+  pano_incident_queue_init_counts (self);
   self->now_ms = g_get_real_time () / 1000;
   self->categories.dropdown = self->category_filter;
   self->severities.dropdown = self->severity_filter;
@@ -652,7 +459,7 @@ pano_incident_queue_init (PanoIncidentQueue *self)
   for (guint i = 0; i < G_N_ELEMENTS (dropdowns); i++)
     g_signal_connect (dropdowns[i], "notify::selected", G_CALLBACK (on_filter_chosen), self);
   self->tick_id = g_timeout_add (TICK_MS, on_tick, self);
-  recount (self);
+  pano_incident_queue_recount (self, FALSE);
 }
 
 /* ---- public ---- */
@@ -662,14 +469,16 @@ void
 pano_incident_queue_set_model (PanoIncidentQueue *self,
                                PanoIncidentModel *model)
 {
+  if (model != NULL && model == self->model)
+    return;
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
-  if (!g_set_object (&self->model, model) && model != NULL)
-    return;
+  g_set_object (&self->model, model);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (model));
   if (model != NULL)
     g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), self);
-  reread (self);
+  pano_incident_queue_take_records (self);
+  pano_incident_queue_reread (self);
 }
 
 /* Whether the operator's role may act (dispatcher or admin): a viewer's 待处理 is empty. */
@@ -680,7 +489,7 @@ pano_incident_queue_set_may_act (PanoIncidentQueue *self,
   if (self->may_act == may_act)
     return;
   self->may_act = may_act;
-  reread (self);
+  pano_incident_queue_reread (self);
 }
 
 /* Shows only incidents whose grid code starts with @prefix ("" or %NULL: the whole city). */
@@ -692,7 +501,7 @@ pano_incident_queue_set_scope (PanoIncidentQueue *self,
     return;
   g_free (self->scope);
   self->scope = g_strdup (prefix);
-  reread (self);
+  pano_incident_queue_reread (self);
 }
 
 /* Returns: (nullable): the grid-code prefix the queue is scoped to, %NULL for the whole city */
@@ -719,9 +528,10 @@ pano_incident_queue_set_categories (PanoIncidentQueue  *self,
     }
   g_ptr_array_add (labels, NULL);
   g_ptr_array_add (keys, NULL);
-  set_choices (self, &self->categories, (const char * const *) labels->pdata,
-               (const char * const *) keys->pdata);
-  reread (self);
+  pano_incident_queue_set_choices (self, &self->categories,
+                                   (const char * const *) labels->pdata,
+                                   (const char * const *) keys->pdata);
+  pano_incident_queue_reread (self);
 }
 
 void
@@ -792,5 +602,5 @@ pano_incident_queue_get_selected (PanoIncidentQueue *self)
 void
 pano_incident_queue_refresh (PanoIncidentQueue *self)
 {
-  reread (self);
+  pano_incident_queue_reread (self);
 }
