@@ -208,22 +208,28 @@ pano_test_save_png (GtkWidget  *widget,
                     const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  int width = 0, height = 0;
   g_autofree char *dir = g_get_current_dir ();
   char *path = g_build_filename (dir, name, NULL);
 
-  /* The node is NULL until the widget has drawn once; a loaded machine may take a while. */
+  /* The node is NULL until the widget has a size and has drawn once (a popover just opened
+   * has neither); a loaded machine may take a while. */
   for (gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; node == NULL;)
     {
+      GtkSnapshot *snapshot;
+
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       pano_test_wait_for_frame (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (width == 0 || height == 0)
+        continue;
       snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      node = gtk_snapshot_free_to_node (snapshot);
     }
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
