@@ -8,7 +8,10 @@
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 char *
 pano_test_make_tmpdir (void)
@@ -150,4 +153,55 @@ pano_test_wait_until (gboolean (*done) (gpointer),
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/**
+ * pano_test_start_display:
+ *
+ * Starts an X server of its own for a test that needs one (the pointer is the server's, or a
+ * screen of another size) and points GDK at it. Xvfb picks a free display itself
+ * (-displayfd), so parallel runs never race for a number; it is this process's own child (not
+ * double-forked), so it dies with the test.
+ *
+ * Returns: the server's pid
+ */
+GPid
+pano_test_start_display (int width,
+                         int height)
+{
+  int fds[2];
+  g_autofree char *fd = NULL;
+  g_autofree char *screen = g_strdup_printf ("%dx%dx24", width, height);
+  const char *argv[] = { "Xvfb", "-displayfd", NULL, "-screen", "0", screen,
+                         "-nolisten", "tcp", NULL };
+  g_autoptr(GError) error = NULL;
+  char number[16] = { 0 };
+  g_autofree char *display = NULL;
+  GPid pid;
+  gsize n = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  argv[2] = fd = g_strdup_printf ("%d", fds[1]);
+  g_spawn_async (NULL, (char **)argv, NULL,
+                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN | G_SPAWN_DO_NOT_REAP_CHILD |
+                 G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 die_with_parent, NULL, &pid, &error);
+  g_assert_no_error (error);   /* package xvfb */
+  close (fds[1]);
+  while (n < sizeof number - 1 && read (fds[0], number + n, 1) == 1 && number[n] != '\n')
+    n++;
+  close (fds[0]);
+  g_assert_cmpuint (n, >, 0);
+  number[n] = '\0';
+  display = g_strdup_printf (":%s", number);
+  g_setenv ("DISPLAY", display, TRUE);
+  g_unsetenv ("XAUTHORITY");
+  g_unsetenv ("WAYLAND_DISPLAY");
+  return pid;
 }

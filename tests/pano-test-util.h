@@ -26,4 +26,7 @@ double pano_test_lonlat_distance_m (double lon1,
                                     double lon2,
                                     double lat2);
 
+GPid        pano_test_start_display     (int                  width,
+                                         int                  height);
+
 G_END_DECLS

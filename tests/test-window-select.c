@@ -13,7 +13,6 @@
 #include <gdk/x11/gdkx.h>
 #include <math.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <string.h>
@@ -386,53 +385,12 @@ test_panel_lets_go (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The pointer is the X server's, and GUI tests share one server with their windows all at
- * (0, 0): this test runs on an X server of its own. Xvfb picks a free display itself
- * (-displayfd), so parallel runs never race for a number; it is this process's own child (not
- * double-forked), so it dies with the test. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GPid
-start_own_display (void)
-{
-  int fds[2];
-  g_autofree char *fd = NULL;
-  const char *argv[] = { "Xvfb", "-displayfd", NULL, "-screen", "0", "1920x1080x24",
-                         "-nolisten", "tcp", NULL };
-  g_autoptr(GError) error = NULL;
-  char number[16] = { 0 };
-  g_autofree char *display = NULL;
-  GPid pid;
-  gsize n = 0;
-
-  g_assert_cmpint (pipe (fds), ==, 0);
-  argv[2] = fd = g_strdup_printf ("%d", fds[1]);
-  g_spawn_async (NULL, (char **)argv, NULL,
-                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN | G_SPAWN_DO_NOT_REAP_CHILD |
-                 G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                 die_with_parent, NULL, &pid, &error);
-  g_assert_no_error (error);   /* package xvfb */
-  close (fds[1]);
-  while (n < sizeof number - 1 && read (fds[0], number + n, 1) == 1 && number[n] != '\n')
-    n++;
-  close (fds[0]);
-  g_assert_cmpuint (n, >, 0);
-  number[n] = '\0';
-  display = g_strdup_printf (":%s", number);
-  g_setenv ("DISPLAY", display, TRUE);
-  g_unsetenv ("XAUTHORITY");
-  g_unsetenv ("WAYLAND_DISPLAY");
-  return pid;
-}
-
 int
 main (int argc, char **argv)
 {
-  GPid xvfb = start_own_display ();
+  /* The pointer is the X server's, and GUI tests share one server with their windows all at
+   * (0, 0): this test runs on an X server of its own. */
+  GPid xvfb = pano_test_start_display (1920, 1080);
   int status;
 
   gtk_test_init (&argc, &argv, NULL);

@@ -12,7 +12,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -261,48 +260,6 @@ test_unknown_monitor_flag (void)
   g_assert_nonnull (strstr (err, "screen"));   /* what Xvfb's one monitor is called */
 }
 
-/* This test runs on an X server of its own, of the size it was asked for; Xvfb picks a free
- * display itself (-displayfd) and dies with the test. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GPid
-start_own_display (void)
-{
-  int fds[2];
-  g_autofree char *fd = NULL;
-  g_autofree char *screen = g_strdup_printf ("%dx%dx24", screen_width, screen_height);
-  const char *argv[] = { "Xvfb", "-displayfd", NULL, "-screen", "0", screen,
-                         "-nolisten", "tcp", NULL };
-  g_autoptr(GError) error = NULL;
-  char number[16] = { 0 };
-  g_autofree char *display = NULL;
-  GPid pid;
-  gsize n = 0;
-
-  g_assert_cmpint (pipe (fds), ==, 0);
-  argv[2] = fd = g_strdup_printf ("%d", fds[1]);
-  g_spawn_async (NULL, (char **)argv, NULL,
-                 G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN | G_SPAWN_DO_NOT_REAP_CHILD |
-                 G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                 die_with_parent, NULL, &pid, &error);
-  g_assert_no_error (error);   /* package xvfb */
-  close (fds[1]);
-  while (n < sizeof number - 1 && read (fds[0], number + n, 1) == 1 && number[n] != '\n')
-    n++;
-  close (fds[0]);
-  g_assert_cmpuint (n, >, 0);
-  number[n] = '\0';
-  display = g_strdup_printf (":%s", number);
-  g_setenv ("DISPLAY", display, TRUE);
-  g_unsetenv ("XAUTHORITY");
-  g_unsetenv ("WAYLAND_DISPLAY");
-  return pid;
-}
-
 /* Takes --screen=WxH out of the arguments before GTest sees them. */
 static void
 parse_screen (int *argc, char **argv)
@@ -325,7 +282,7 @@ main (int argc, char **argv)
   int status;
 
   parse_screen (&argc, argv);
-  xvfb = start_own_display ();
+  xvfb = pano_test_start_display (screen_width, screen_height);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/window-wall/layout", test_layout);
