@@ -649,9 +649,12 @@ static const char severe_alert[] =
 static gboolean
 signal_shown (gpointer data)
 {
-  return pano_alert_list_get_n_unacknowledged_top (pano_window_get_alert_list (data)) == 1 &&
-         gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (
-           pano_window_get_alert_list (data)))) &&
+  /* the header's button, with the count in its words */
+  GtkWidget *button = pano_window_get_alert_button (data);
+  GtkWidget *label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (button)));
+
+  return gtk_widget_get_visible (button) && GTK_IS_LABEL (label) &&
+         g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "1 severe alert") &&
          pano_window_get_scope_bar (data) != NULL;
 }
 
