@@ -15,9 +15,9 @@ main (int    argc,
   pano_application_setup_i18n ();
 
   /* Export and report never open a display, so it works on a server with no X or Wayland. */
-  if (pano_export_requested (argc, argv))
+  if (pano_export_requested (argc, argv, "--export"))
     return pano_export_run (argc, argv);
-  if (pano_report_requested (argc, argv))
+  if (pano_export_requested (argc, argv, "--report"))
     return pano_report_run (argc, argv);
 
   app = pano_application_new ();

@@ -32,12 +32,17 @@ typedef struct
   PanoExportView view;
 } ExportOptions;
 
+/* Returns: whether the command line asks for the headless command @option ("--export",
+ * "--report"), which runs without a display */
 gboolean
-pano_export_requested (int    argc,
-                       char **argv)
+pano_export_requested (int         argc,
+                       char      **argv,
+                       const char *option)
 {
+  g_autofree char *with_value = g_strconcat (option, "=", NULL);
+
   for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--export") || g_str_has_prefix (argv[i], "--export="))
+    if (g_str_equal (argv[i], option) || g_str_has_prefix (argv[i], with_value))
       return TRUE;
   return FALSE;
 }

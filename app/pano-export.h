@@ -23,8 +23,9 @@ typedef struct
   PanoLiveStore *live;      /* (nullable): the hub's live layers, drawn over everything */
 } PanoExportView;
 
-gboolean pano_export_requested (int    argc,
-                                char **argv);
+gboolean pano_export_requested (int          argc,
+                                char       **argv,
+                                const char  *option);
 int      pano_export_run       (int    argc,
                                 char **argv);
 gboolean pano_export_view_check (PanoExportView  *view,

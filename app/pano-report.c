@@ -49,16 +49,6 @@ typedef struct
   gint64 now_ms;
 } HubState;
 
-gboolean
-pano_report_requested (int    argc,
-                       char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--report") || g_str_has_prefix (argv[i], "--report="))
-      return TRUE;
-  return FALSE;
-}
-
 /* ---- options ---- */
 
 static gboolean

@@ -5,8 +5,6 @@
 
 G_BEGIN_DECLS
 
-gboolean pano_report_requested (int    argc,
-                                char **argv);
 int      pano_report_run       (int    argc,
                                 char **argv);
 void     pano_report_write_async  (const char          *output,
