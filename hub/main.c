@@ -28,6 +28,7 @@ typedef struct
   double speed;
   double manual_share;
   gint64 entities;
+  int sample_offset;
   gboolean version;
 } Options;
 
@@ -90,6 +91,9 @@ parse_options (int       *argc,
     { "backup", 0, 0, G_OPTION_ARG_FILENAME, &options->backup,
       "Copy the database to FILE (consistent, while a hub may be serving from it), then exit; "
       "restore: docs/hub.md", "FILE" },
+    { "sample-offset", 0, 0, G_OPTION_ARG_INT, &options->sample_offset,
+      "Stamp the overview's live-layer samples SECONDS off the clock (negative: in the past), "
+      "for drills and tests of \"same time yesterday\" (docs/overview.md)", "SECONDS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version", NULL },
     { NULL }
   };
@@ -198,6 +202,7 @@ run (PanoHubConfig *config,
   g_autoptr(PanoHubRouter) router = NULL;
   g_autoptr(PanoHubServer) server = NULL;
   g_autoptr(PanoHubSimulator) simulator = NULL;
+  g_autoptr(PanoHubSamples) samples = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *url = NULL;
   Shutdown shutdown;
@@ -215,6 +220,10 @@ run (PanoHubConfig *config,
   if ((router = make_router (settings, city, store, &error)) == NULL && error != NULL)
     goto fail;
   pano_hub_server_set_router (server, router);
+  settings->sample_offset_s = options->sample_offset;
+  if ((samples = pano_hub_samples_new (db, store, city, settings, &error)) == NULL)
+    goto fail;
+  pano_hub_server_set_samples (server, samples);
   if (!pano_hub_server_listen (server, &error))
     goto fail;
   url = pano_hub_server_dup_url (server);
@@ -239,6 +248,7 @@ run (PanoHubConfig *config,
       pano_hub_simulator_set_manual_share (simulator, settings->manual_share);
       pano_hub_simulator_start (simulator);
     }
+  pano_hub_samples_start (samples);
   shutdown = (Shutdown) { loop, server };
   g_unix_signal_add (SIGINT, on_signal, &shutdown);
   g_unix_signal_add (SIGTERM, on_signal, &shutdown);

@@ -3,6 +3,7 @@
 
 #include "pano-hub-capabilities.h"
 #include "pano-hub-config.h"
+#include "pano-hub-overview.h"
 
 struct _PanoHubConfig
 {
@@ -69,6 +70,9 @@ pano_hub_config_init (PanoHubConfig *self)
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
   s->capabilities = pano_hub_capabilities_new_default ();
+  s->history_days = 7;
+  s->sample_s = 60;
+  pano_hub_overview_default_thresholds (s);
 }
 
 PanoHubConfig *
@@ -151,6 +155,8 @@ static const struct
   { "limits", "auth-failures", G_STRUCT_OFFSET (PanoHubSettings, auth_failures), 0 },
   { "limits", "auth-window-s", G_STRUCT_OFFSET (PanoHubSettings, auth_window_s), 1 },
   { "limits", "auth-lockout-s", G_STRUCT_OFFSET (PanoHubSettings, auth_lockout_s), 1 },
+  { "history", "days", G_STRUCT_OFFSET (PanoHubSettings, history_days), 1 },
+  { "history", "sample-s", G_STRUCT_OFFSET (PanoHubSettings, sample_s), 1 },
 };
 
 static gboolean
@@ -300,7 +306,7 @@ pano_hub_config_load_file (PanoHubConfig  *self,
   read_path (file, "roads", base, &s->roads);
   read_path (file, "tls-certificate", base, &s->tls_certificate);
   read_path (file, "tls-key", base, &s->tls_key);
-  if (!read_numbers (s, file, error))
+  if (!read_numbers (s, file, error) || !pano_hub_overview_read_thresholds (s, file, error))
     return FALSE;
   if ((capabilities = pano_hub_capabilities_read (file, error)) == NULL)
     return FALSE;

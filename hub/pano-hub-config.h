@@ -42,6 +42,10 @@ typedef struct
   double manual_share;       /* [simulator]: share of its incidents left to operators */
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
   GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */
+  guint history_days;        /* [history] days: how long samples are kept */
+  guint sample_s;            /* [history] sample-s: live-layer sample interval (overview) */
+  gint sample_offset_s;      /* --sample-offset: shifts the samples' time stamps */
+  double thresholds[16][2];  /* [thresholds]: amber, red per overview tile; NAN: none */
 } PanoHubSettings;
 
 #define PANO_HUB_CONFIG_ERROR (pano_hub_config_error_quark ())

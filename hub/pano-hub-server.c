@@ -6,6 +6,7 @@
 #include "pano-hub-batch.h"
 #include "pano-hub-guard.h"
 #include "pano-hub-ingest.h"
+#include "pano-hub-overview.h"
 #include "pano-hub-recommend.h"
 #include "pano-hub-rest.h"
 #include "pano-hub-server.h"
@@ -23,6 +24,7 @@ struct _PanoHubServer
   PanoHubDb *db;
   PanoHubIncidents *incidents;
   PanoHubRouter *router;
+  PanoHubSamples *samples;
   PanoHubGuard *guard;
   SoupServer *server;
   GPtrArray *subscribers;
@@ -54,6 +56,7 @@ pano_hub_server_dispose (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->incidents);
   g_clear_object (&self->router);
+  g_clear_object (&self->samples);
   g_clear_object (&self->db);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
@@ -526,6 +529,37 @@ handle_recommendations (PanoHubServer     *self,
   reply (msg, status, body);
 }
 
+/* GET /v1/overview?scope= (docs/overview.md) */
+static void
+handle_overview (PanoHubServer     *self,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *scope = query ? g_hash_table_lookup (query, "scope") : NULL;
+  g_autoptr(GError) error = NULL;
+  char *body;
+
+  if (scope != NULL && strlen (scope) > 64)
+    {
+      reply_error (msg, 400, "bad_request", "scope must be a grid-code prefix (64 bytes at most)");
+      return;
+    }
+  if (self->samples == NULL)
+    {
+      reply_error (msg, 503, "unavailable", "The hub is not sampling its live layers");
+      return;
+    }
+  body = pano_hub_overview_to_json (self->db, self->samples, self->settings, scope ? scope : "",
+                                    &error);
+  if (body == NULL)
+    {
+      g_warning ("%s", error->message);
+      reply_error (msg, 500, "storage", error->message);
+      return;
+    }
+  reply (msg, 200, body);
+}
+
 /* The role each endpoint needs, as route() below checks it: the guard checks it as soon as a
  * request's headers are in, before its body is read. */
 static PanoHubRole
@@ -537,7 +571,7 @@ route_role (const char *method,
   if (g_str_equal (method, "GET"))
     {
       if (g_str_equal (path, "/v1/layers") || g_str_equal (path, "/v1/history") ||
-          g_str_has_prefix (path, "/v1/snapshot/") ||
+          g_str_equal (path, "/v1/overview") || g_str_has_prefix (path, "/v1/snapshot/") ||
           (g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations")))
         return PANO_HUB_ROLE_VIEWER;
@@ -582,6 +616,11 @@ route (PanoHubServer     *self,
         handle_history (self, msg, query);
       else
         handle_snapshot (self, msg, path + strlen ("/v1/snapshot/"), query);
+    }
+  else if (get && g_str_equal (path, "/v1/overview"))
+    {
+      if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) != NULL)
+        handle_overview (self, msg, query);
     }
   else if (get && g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations"))
@@ -634,6 +673,14 @@ pano_hub_server_new (PanoHubConfig    *config,
   self->guard = pano_hub_guard_new (config, db, route_role);
   g_signal_connect (store, "published", G_CALLBACK (on_published), self);
   return self;
+}
+
+/* The live-layer samples behind GET /v1/overview. */
+void
+pano_hub_server_set_samples (PanoHubServer  *self,
+                             PanoHubSamples *samples)
+{
+  g_set_object (&self->samples, samples);
 }
 
 /* The road graph recommendations rank units on; without one every unit is unreachable. */

@@ -7,6 +7,7 @@
 #include "pano-hub-db.h"
 #include "pano-hub-incidents.h"
 #include "pano-hub-router.h"
+#include "pano-hub-samples.h"
 #include "pano-hub-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,8 @@ PanoHubServer *pano_hub_server_new       (PanoHubConfig    *config,
                                           PanoHubIncidents *incidents);
 void           pano_hub_server_set_router (PanoHubServer  *self,
                                            PanoHubRouter  *router);
+void           pano_hub_server_set_samples (PanoHubServer  *self,
+                                            PanoHubSamples *samples);
 gboolean       pano_hub_server_listen    (PanoHubServer    *self,
                                           GError          **error);
 char          *pano_hub_server_dup_url   (PanoHubServer    *self);
