@@ -21,6 +21,7 @@
  *   shelter_free      Σ capacity − occupancy over open shelters
  *   alerts, alerts.L  active alerts (and of level L: notice, warning, severe, critical)
  *
+ * A stored sample leaves out units and alerts while their layer is empty (see below).
  * A measure with nothing to take it from (no stations) is left out of the row. */
 
 #define DAY_MS (24 * 3600 * (gint64) 1000)
@@ -322,10 +323,19 @@ measure_all (PanoHubSamples *self,
   return walk.scopes;
 }
 
+/* @known_only: for a stored sample, leave out the units and alerts of a layer that has no
+ * entities at all — after a restart the layers are empty until the producers send again, and
+ * that is "not known yet", not zero; the value of now says 0 all the same. */
 static JsonObject *
-measures_to_object (Measures *m)
+measures_to_object (PanoHubSamples *self,
+                    Measures       *m,
+                    gboolean        known_only)
 {
   JsonObject *o = json_object_new ();
+  gboolean units = !known_only || pano_hub_store_get_n_entities (self->store,
+                                                                 PANO_LAYER_RESOURCES) > 0;
+  gboolean alerts = !known_only || pano_hub_store_get_n_entities (self->store,
+                                                                  PANO_LAYER_ALERTS) > 0;
   GHashTableIter iter;
   gpointer kind, n;
 
@@ -337,9 +347,10 @@ measures_to_object (Measures *m)
       json_object_set_double_member (o, "aqi_mean", round (m->aqi_sum / m->stations * 10) / 10);
       json_object_set_double_member (o, "aqi_max", m->aqi_max);
     }
-  json_object_set_int_member (o, "units", m->units);
+  if (units)
+    json_object_set_int_member (o, "units", m->units);
   g_hash_table_iter_init (&iter, m->units_by_kind);
-  while (g_hash_table_iter_next (&iter, &kind, &n))
+  while (units && g_hash_table_iter_next (&iter, &kind, &n))
     {
       g_autofree char *name = g_strconcat ("units.", (char *) kind, NULL);
 
@@ -347,6 +358,8 @@ measures_to_object (Measures *m)
     }
   if (m->shelters > 0)
     json_object_set_int_member (o, "shelter_free", m->shelter_free);
+  if (!alerts)
+    return o;
   json_object_set_int_member (o, "alerts", m->alerts);
   for (guint l = 0; l < G_N_ELEMENTS (level_names); l++)
     {
@@ -369,7 +382,7 @@ pano_hub_samples_measure (PanoHubSamples *self,
 {
   g_autoptr(GHashTable) scopes = measure_all (self, sampled_scope);
 
-  return measures_to_object (g_hash_table_lookup (scopes, sampled_scope));
+  return measures_to_object (self, g_hash_table_lookup (scopes, sampled_scope), FALSE);
 }
 
 static gboolean
@@ -379,7 +392,7 @@ insert_row (PanoHubSamples  *self,
             Measures        *m,
             GError         **error)
 {
-  g_autoptr(JsonObject) object = measures_to_object (m);
+  g_autoptr(JsonObject) object = measures_to_object (self, m, TRUE);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
   g_autofree char *text = json_to_string (node, FALSE);
   sqlite3_stmt *stmt = pano_hub_db_prepare (self->db, "INSERT OR REPLACE INTO live_samples "
