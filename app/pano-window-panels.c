@@ -57,6 +57,7 @@ apply_scope (PanoWindow *self,
   if (self->kpi_panel != NULL)
     pano_kpi_panel_set_scope (self->kpi_panel, prefix ? prefix : "",
                               scope_name (self, prefix ? prefix : ""));
+  pano_window_overview_follow_scope (self, scope_name (self, prefix ? prefix : ""));
 }
 
 static void
@@ -107,6 +108,7 @@ pano_window_ensure_scope_bar (PanoWindow *self)
   if (self->kpi_panel != NULL)
     pano_kpi_panel_set_scope (self->kpi_panel, pano_window_get_scope (self),
                               scope_name (self, pano_window_get_scope (self)));
+  pano_window_overview_follow_scope (self, scope_name (self, pano_window_get_scope (self)));
 }
 
 /* ---- alerts ---- */
@@ -228,12 +230,14 @@ pano_window_setup_panels (PanoWindow *self)
   gtk_box_append (self->kpi_page, GTK_WIDGET (self->kpi_panel));
   pano_kpi_panel_set_scope (self->kpi_panel, pano_window_get_scope (self),
                             scope_name (self, pano_window_get_scope (self)));
+  pano_window_setup_overview (self);
   pano_window_ensure_scope_bar (self);
 }
 
 void
 pano_window_clear_panels (PanoWindow *self)
 {
+  pano_window_clear_overview (self);
   if (self->alert_list != NULL)
     gtk_box_remove (self->alerts_page, GTK_WIDGET (self->alert_list));
   if (self->kpi_panel != NULL)

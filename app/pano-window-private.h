@@ -61,6 +61,7 @@ struct _PanoWindow
   PanoIncidentCard *card;
   GtkBox *alerts_page;
   GtkBox *kpi_page;
+  GtkBox *overview_page;
   GtkBox *scope_slot;
   GtkWidget *alert_button;
   GtkLabel *alert_label;
@@ -107,6 +108,12 @@ struct _PanoWindow
   PanoAlertList *alert_list;
   PanoKpiPanel *kpi_panel;
   PanoScopeBar *scope_bar;    /* once the base map's grid cells are there */
+
+  /* overview and ticker (pano-window-overview.c) */
+  PanoOverviewPanel *overview_panel;
+  PanoTicker *ticker;
+  GHashTable *ticker_seen;    /* "a:" alert and "i:" incident ids already announced */
+  gint64 ticker_since_ms;
 
   /* wall mode (pano-window-wall.c) */
   GtkWidget *header_bar;
@@ -155,6 +162,12 @@ void pano_window_update_panels_role    (PanoWindow     *self,
                                         gboolean        may_act,
                                         const char     *role);
 void pano_window_class_install_panel_actions (GtkWidgetClass *widget_class);
+void pano_window_setup_overview        (PanoWindow     *self);
+void pano_window_clear_overview        (PanoWindow     *self);
+void pano_window_overview_follow_scope (PanoWindow     *self,
+                                        const char     *name);
+void pano_window_show_overview         (PanoWindow     *self);
+void pano_window_class_install_overview_actions (GtkWidgetClass *widget_class);
 void pano_window_setup_wall            (PanoWindow     *self);
 void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);

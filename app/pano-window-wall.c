@@ -96,6 +96,7 @@ on_pointer_motion (GtkEventControllerMotion *motion,
   self->pointer_y = y;
   show_pointer (self);
   self->pointer_idle_id = g_timeout_add_seconds (POINTER_IDLE_S, on_pointer_idle, self);
+  pano_window_show_overview (self);
 }
 
 /* ---- the scale ---- */

@@ -346,6 +346,7 @@ pano_window_class_init (PanoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, card);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, alerts_page);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, kpi_page);
+  gtk_widget_class_bind_template_child (widget_class, PanoWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, scope_slot);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, PanoWindow, alert_label);
@@ -355,6 +356,7 @@ pano_window_class_init (PanoWindowClass *klass)
   pano_window_class_install_incident_actions (widget_class);
   pano_window_class_install_panel_actions (widget_class);
   pano_window_class_install_wall_actions (widget_class);
+  pano_window_class_install_overview_actions (widget_class);
 }
 
 static void

@@ -10,6 +10,8 @@
 #include "pano-alert-list.h"
 #include "pano-incident-card.h"
 #include "pano-kpi-panel.h"
+#include "pano-overview-panel.h"
+#include "pano-ticker.h"
 #include "pano-incident-queue.h"
 #include "pano-layer-stack.h"
 #include "pano-online-source.h"
@@ -70,6 +72,8 @@ PanoHubClient    *pano_window_get_hub_client    (PanoWindow         *self);
 void              pano_window_show_attributes   (PanoWindow         *self);
 PanoAlertList    *pano_window_get_alert_list    (PanoWindow         *self);
 PanoKpiPanel     *pano_window_get_kpi_panel     (PanoWindow         *self);
+PanoOverviewPanel *pano_window_get_overview_panel (PanoWindow        *self);
+PanoTicker       *pano_window_get_ticker        (PanoWindow         *self);
 GtkWidget        *pano_window_get_alert_button  (PanoWindow         *self);
 PanoScopeBar     *pano_window_get_scope_bar     (PanoWindow         *self);
 const char       *pano_window_get_role          (PanoWindow         *self);
