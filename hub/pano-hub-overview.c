@@ -216,7 +216,9 @@ measure (JsonObject *object,
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
     return FALSE;
   *value = json_node_get_double (node);
   return TRUE;
@@ -333,6 +335,12 @@ add_tile (JsonBuilder           *b,
   add_number (b, "red", settings->thresholds[index][1], 10000);
   if (tile->parts != NULL)
     add_parts (b, tile, now);
+  if (g_str_equal (tile->key, "aqi_worst") && now != NULL &&
+      json_object_has_member (now, "aqi_max_station"))
+    {
+      json_builder_set_member_name (b, "station");
+      json_builder_add_string_value (b, json_object_get_string_member (now, "aqi_max_station"));
+    }
   json_builder_end_object (b);
 }
 

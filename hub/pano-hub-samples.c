@@ -55,6 +55,7 @@ typedef struct
   guint roads;
   double aqi_sum;
   double aqi_max;
+  char *worst;                 /* the station with aqi_max: its name, else its id */
   guint stations;
   guint units;
   GHashTable *units_by_kind;   /* kind → count */
@@ -68,6 +69,7 @@ static void
 measures_free (Measures *m)
 {
   g_hash_table_unref (m->units_by_kind);
+  g_free (m->worst);
   g_free (m);
 }
 
@@ -175,8 +177,10 @@ add_road (Measures     *m,
 
 static void
 add_station (Measures     *m,
+             const char   *id,
              PanoJsonSpan  p)
 {
+  PanoJsonSpan name;
   double aqi = 0;
   gboolean found;
 
@@ -184,7 +188,13 @@ add_station (Measures     *m,
   if (!found || aqi < 0)
     return;
   m->aqi_sum += aqi;
-  m->aqi_max = m->stations ? MAX (m->aqi_max, aqi) : aqi;
+  if (m->stations == 0 || aqi > m->aqi_max)
+    {
+      m->aqi_max = aqi;
+      g_free (m->worst);
+      m->worst = pano_json_member (p, "name", &name) && pano_json_is_string (name)
+                 ? pano_json_dup_string (name) : g_strdup (id);
+    }
   m->stations++;
 }
 
@@ -246,6 +256,7 @@ add_alert (Measures   *m,
 static void
 add_to (Walk         *walk,
         Measures     *m,
+        const char   *id,
         PanoJsonSpan  p)
 {
   switch (walk->layer)
@@ -254,7 +265,7 @@ add_to (Walk         *walk,
       add_road (m, p);
       break;
     case PANO_LAYER_ENVIRONMENT:
-      add_station (m, p);
+      add_station (m, id, p);
       break;
     case PANO_LAYER_RESOURCES:
       add_resource (m, p);
@@ -295,14 +306,20 @@ visit (const char   *id,
   PanoJsonSpan root, properties;
   g_autofree char *district = NULL;
 
+  /* The scale runs' million sensor nodes share the environment layer without an AQI: a
+   * substring test keeps them from being parsed and located every minute. */
+  if ((walk->layer == PANO_LAYER_ENVIRONMENT && strstr (entity_json, "\"aqi\"") == NULL) ||
+      (walk->layer == PANO_LAYER_TRAFFIC && strstr (entity_json, "\"speed_kmh\"") == NULL &&
+       strstr (entity_json, "\"ratio\"") == NULL))
+    return;
   if (!pano_json_check (entity_json, strlen (entity_json), &root, NULL) ||
       !pano_json_member (root, "properties", &properties) || !pano_json_is_object (properties))
     return;
   district = walk->only && walk->only[0] == '\0' ? g_strdup ("") : district_of (walk->self, bbox);
   if (walk->only == NULL || walk->only[0] == '\0')
-    add_to (walk, measures_for (walk->scopes, ""), properties);
+    add_to (walk, measures_for (walk->scopes, ""), id, properties);
   if (district[0] != '\0' && (walk->only == NULL || g_str_equal (walk->only, district)))
-    add_to (walk, measures_for (walk->scopes, district), properties);
+    add_to (walk, measures_for (walk->scopes, district), id, properties);
 }
 
 static GHashTable *
@@ -346,6 +363,9 @@ measures_to_object (PanoHubSamples *self,
     {
       json_object_set_double_member (o, "aqi_mean", round (m->aqi_sum / m->stations * 10) / 10);
       json_object_set_double_member (o, "aqi_max", m->aqi_max);
+      /* Names are for the answer of now; samples keep numbers only. */
+      if (!known_only && m->worst != NULL)
+        json_object_set_string_member (o, "aqi_max_station", m->worst);
     }
   if (units)
     json_object_set_int_member (o, "units", m->units);

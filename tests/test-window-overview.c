@@ -114,7 +114,7 @@ test_overview (void)
   pano_test_hub_ingest (hub, "traffic", COLLECTION (
     POINT ("road-1", "{\"speed_limit\":60,\"speed_kmh\":30}")));
   pano_test_hub_ingest (hub, "environment", COLLECTION (
-    POINT ("env-1", "{\"aqi\":50}") "," POINT ("env-2", "{\"aqi\":100}")));
+    POINT ("env-1", "{\"aqi\":50}") "," POINT ("env-2", "{\"aqi\":100,\"name\":\"二号站\"}")));
   pano_test_hub_ingest (hub, "resources", COLLECTION (
     POINT ("fire-1", "{\"kind\":\"fire_engine\",\"status\":\"available\"}") ","
     POINT ("fire-2", "{\"kind\":\"fire_engine\",\"status\":\"en_route\"}")));
@@ -136,6 +136,8 @@ test_overview (void)
                    ==, "Fire engine 1");
   g_assert_true (pano_test_shows_text (pano_overview_panel_get_tile (panel_of (window),
                                                                      "aqi_worst"), "AQI"));
+  g_assert_cmpstr (pano_overview_panel_get_detail_text (panel_of (window), "aqi_worst"), ==,
+                   "二号站");
   g_assert_false (has_class (window, "aqi_worst", "pano-overview-amber"));
   g_assert_false (has_class (window, "aqi_worst", "pano-overview-red"));
   /* 1.5 and 2.0 by default: 2.00 is red. */

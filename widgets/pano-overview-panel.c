@@ -381,6 +381,8 @@ detail_text (const Tile *tile,
     }
   if (g_str_equal (tile->spec->key, "congestion"))
     return g_strdup (_("1.00 is free flow"));
+  if (g_str_equal (tile->spec->key, "aqi_worst"))
+    return g_strdup (json_object_get_string_member_with_default (t, "station", NULL));
   return parts_text (tile->spec->key, t);
 }
 

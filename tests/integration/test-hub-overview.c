@@ -236,6 +236,8 @@ check_today (JsonNode *answer)
   assert_number (member (answer, "congestion", "value"), 2.0, "congestion");
   assert_number (member (answer, "aqi_mean", "value"), 110, "AQI mean");
   assert_number (member (answer, "aqi_worst", "value"), 190, "AQI worst");
+  g_assert_cmpstr (json_object_get_string_member (tile (answer, "aqi_worst"), "station"), ==,
+                   "env-3");
   assert_number (member (answer, "units_available", "value"), 3, "units");
   g_assert_cmpint (json_object_get_int_member (units, "fire_engine"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (units, "ambulance"), ==, 1);
