@@ -165,7 +165,8 @@ test_overview (void)
   g_assert_nonnull (strstr (pano_ticker_get_shown_text (pano_window_get_ticker (window)),
                             "AQI 230"));
   wait_shows (window, "alerts_active", "1");
-  pano_ticker_activate_shown (pano_window_get_ticker (window));
+  pano_test_click (pano_test_find_widget (GTK_WIDGET (pano_window_get_ticker (window)),
+                                          GTK_TYPE_BUTTON, NULL));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (
                      ADW_VIEW_STACK (gtk_widget_get_ancestor (
                        GTK_WIDGET (pano_window_get_alert_list (window)), ADW_TYPE_VIEW_STACK))),
@@ -182,7 +183,8 @@ test_overview (void)
                             "Overdue"));
   g_assert_cmpuint (pano_ticker_get_n_items (pano_window_get_ticker (window)), ==, 2);
   g_assert_cmpstr (pano_ticker_get_item_id (pano_window_get_ticker (window), 1), ==, "alert-9");
-  pano_ticker_activate_shown (pano_window_get_ticker (window));
+  pano_test_click (pano_test_find_widget (GTK_WIDGET (pano_window_get_ticker (window)),
+                                          GTK_TYPE_BUTTON, NULL));
   g_assert_cmpstr (pano_incident_card_get_incident (pano_window_get_card (window)), ==,
                    "INC-000001");
 
