@@ -43,7 +43,7 @@ static const TileSpec tiles[] = {
   { "overdue", FROM_INCIDENTS, NULL, NULL, "count", FALSE, 1, 5 },
   { "closure", FROM_INCIDENTS, NULL, NULL, "ratio", TRUE, 0.95, 0.85 },
   { "on_time_closure", FROM_INCIDENTS, NULL, NULL, "ratio", TRUE, 0.90, 0.80 },
-  { "congestion", FROM_SAMPLES, "congestion", NULL, "index", FALSE, 1.5, 2.0 },
+  { "congestion", FROM_SAMPLES, "congestion", NULL, "index", FALSE, 4, 6 },
   { "aqi_mean", FROM_SAMPLES, "aqi_mean", NULL, "aqi", FALSE, 100, 150 },
   { "aqi_worst", FROM_SAMPLES, "aqi_max", NULL, "aqi", FALSE, 150, 200 },
   { "units_available", FROM_SAMPLES, "units", "units.", "units", TRUE, 10, 5 },

@@ -8,6 +8,7 @@
 #include "pano-hub-db-private.h"
 #include "pano-hub-samples.h"
 #include "pano-json.h"
+#include "pano-live-classify.h"
 #include "pano-protocol.h"
 
 /* Once every [history] sample-s (60 s) the live layers are measured for the city ("") and for
@@ -15,7 +16,8 @@
  * is stored: (scope, at, a flat JSON object of measures). Rows older than [history] days are
  * pruned at each sample. The measures (docs/overview.md):
  *
- *   congestion        mean over roads of speed_limit / speed_kmh (1.0 free flow; 拥堵延时指数)
+ *   congestion        the city congestion index of the console's header (pano_congestion_index:
+ *                     0 every road free … 10 every road jammed) over roads with a level
  *   aqi_mean aqi_max  over environment stations with an `aqi`
  *   units, units.K    resources with status "available" (and units of kind K)
  *   shelter_free      Σ capacity − occupancy over open shelters
@@ -51,7 +53,7 @@ static const char * const level_names[] = {
 
 typedef struct
 {
-  double congestion_sum;
+  guint congestion[PANO_CONGESTION_JAMMED + 1];   /* roads per level */
   guint roads;
   double aqi_sum;
   double aqi_max;
@@ -156,22 +158,17 @@ add_number (PanoJsonSpan  properties,
   *found = pano_json_member (properties, name, &span) && pano_json_number (span, value);
 }
 
+/* The road's congestion level as the console classifies it (pano-live-classify.c). */
 static void
 add_road (Measures     *m,
           PanoJsonSpan  p)
 {
-  double limit = 0, speed = 0, ratio = 0;
-  gboolean has_limit, has_speed, has_ratio;
+  float value;
+  guint level = pano_live_classify ("traffic", p, &value);
 
-  add_number (p, "speed_limit", &limit, &has_limit);
-  add_number (p, "speed_kmh", &speed, &has_speed);
-  add_number (p, "ratio", &ratio, &has_ratio);
-  if (has_limit && has_speed && limit > 0 && speed > 0)
-    m->congestion_sum += MAX (limit / speed, 1.0);
-  else if (has_ratio && ratio > 0)
-    m->congestion_sum += MAX (1.0 / ratio, 1.0);
-  else
+  if (level < PANO_CONGESTION_FREE || level > PANO_CONGESTION_JAMMED)
     return;
+  m->congestion[level]++;
   m->roads++;
 }
 
@@ -309,8 +306,8 @@ visit (const char   *id,
   /* The scale runs' million sensor nodes share the environment layer without an AQI: a
    * substring test keeps them from being parsed and located every minute. */
   if ((walk->layer == PANO_LAYER_ENVIRONMENT && strstr (entity_json, "\"aqi\"") == NULL) ||
-      (walk->layer == PANO_LAYER_TRAFFIC && strstr (entity_json, "\"speed_kmh\"") == NULL &&
-       strstr (entity_json, "\"ratio\"") == NULL))
+      (walk->layer == PANO_LAYER_TRAFFIC && strstr (entity_json, "\"level\"") == NULL &&
+       strstr (entity_json, "\"congestion\"") == NULL))
     return;
   if (!pano_json_check (entity_json, strlen (entity_json), &root, NULL) ||
       !pano_json_member (root, "properties", &properties) || !pano_json_is_object (properties))
@@ -357,8 +354,8 @@ measures_to_object (PanoHubSamples *self,
   gpointer kind, n;
 
   if (m->roads > 0)
-    json_object_set_double_member (o, "congestion", round (m->congestion_sum / m->roads * 1000)
-                                                    / 1000);
+    json_object_set_double_member (o, "congestion",
+                                   round (pano_congestion_index (m->congestion) * 1000) / 1000);
   if (m->stations > 0)
     {
       json_object_set_double_member (o, "aqi_mean", round (m->aqi_sum / m->stations * 10) / 10);

@@ -122,7 +122,7 @@ test_overview (void)
   pano_test_hub_set_config (hub, CONFIG);
   pano_test_hub_spawn (hub);
   pano_test_hub_ingest (hub, "traffic", COLLECTION (
-    POINT ("road-1", "{\"speed_limit\":60,\"speed_kmh\":30}")));
+    POINT ("road-1", "{\"level\":\"jammed\"}")));
   pano_test_hub_ingest (hub, "environment", COLLECTION (
     POINT ("env-1", "{\"aqi\":50}") "," POINT ("env-2", "{\"aqi\":100,\"name\":\"二号站\"}")));
   pano_test_hub_ingest (hub, "resources", COLLECTION (
@@ -140,7 +140,7 @@ test_overview (void)
   /* The hub's numbers, with their units. */
   wait_shows (window, "aqi_worst", "100");
   wait_shows (window, "aqi_mean", "75");
-  wait_shows (window, "congestion", "2.00");
+  wait_shows (window, "congestion", "10.0");
   wait_shows (window, "units_available", "1");
   g_assert_cmpstr (pano_overview_panel_get_detail_text (panel_of (window), "units_available"),
                    ==, "Fire engine 1");
@@ -150,7 +150,7 @@ test_overview (void)
                    "二号站");
   g_assert_false (has_class (window, "aqi_worst", "pano-overview-amber"));
   g_assert_false (has_class (window, "aqi_worst", "pano-overview-red"));
-  /* 1.5 and 2.0 by default: 2.00 is red. */
+  /* 4 and 6 by default: 10.0 is red. */
   g_assert_true (has_class (window, "congestion", "pano-overview-red"));
   assert_not_clipped (window);
 

@@ -255,7 +255,7 @@ format_value (const char *unit,
   if (g_strcmp0 (unit, "ratio") == 0)
     return g_strdup_printf ("%.1f %%", 100 * value);
   if (g_strcmp0 (unit, "index") == 0)
-    return g_strdup_printf ("%.2f", value);
+    return g_strdup_printf ("%.1f", value);
   return g_strdup_printf ("%.0f", value);
 }
 
@@ -380,7 +380,7 @@ detail_text (const Tile *tile,
       return g_strdup_printf (_("Target %s"), goal);
     }
   if (g_str_equal (tile->spec->key, "congestion"))
-    return g_strdup (_("1.00 is free flow"));
+    return g_strdup (_("0 all roads free · 10 all jammed"));
   if (g_str_equal (tile->spec->key, "aqi_worst"))
     return g_strdup (json_object_get_string_member_with_default (t, "station", NULL));
   return parts_text (tile->spec->key, t);

@@ -97,23 +97,24 @@ ingest (Hub        *hub,
 #define POINT(id, props) "{\"type\":\"Feature\",\"id\":\"" id "\",\"geometry\":{\"type\":" \
                          "\"Point\",\"coordinates\":[110.79,32.65]},\"properties\":" props "}"
 
-/* Roads at speed_limit / speed_kmh = 60/30 and 60/60; stations at AQI 50 and 150. */
+/* A free road and a slow one (index (0 + 10/3) / 2); stations at AQI 50 and 150. */
 static void
 ingest_yesterday (Hub *hub)
 {
-  ingest (hub, "traffic", POINT ("road-1", "{\"speed_limit\":60,\"speed_kmh\":30}") ","
-                          POINT ("road-2", "{\"speed_limit\":60,\"speed_kmh\":60}"));
+  ingest (hub, "traffic", POINT ("road-1", "{\"level\":\"slow\"}") ","
+                          POINT ("road-2", "{\"level\":\"free\"}"));
   ingest (hub, "environment", POINT ("env-1", "{\"aqi\":50}") "," POINT ("env-2", "{\"aqi\":150}"));
 }
 
-/* Roads 60/20 and 60/60 (index 2.0); stations 40, 100, 190; two fire engines and an ambulance
+/* A jammed road and a free one (index 5); a road without a level is not counted; stations 40, 100, 190; two fire engines and an ambulance
  * available, a police car en route; a shelter with 70 of 100 places free and a closed one; an
  * active severe alert, a cleared warning and an active critical one (level Ⅰ as a number). */
 static void
 ingest_today (Hub *hub)
 {
-  ingest (hub, "traffic", POINT ("road-1", "{\"speed_limit\":60,\"speed_kmh\":20}") ","
-                          POINT ("road-2", "{\"speed_limit\":60,\"speed_kmh\":60}"));
+  ingest (hub, "traffic", POINT ("road-1", "{\"level\":\"jammed\"}") ","
+                          POINT ("road-2", "{\"congestion\":1}") ","
+                          POINT ("road-3", "{\"speed_kmh\":20}"));
   ingest (hub, "environment", POINT ("env-1", "{\"aqi\":40}") "," POINT ("env-2", "{\"aqi\":100}")
                               "," POINT ("env-3", "{\"aqi\":190}"));
   ingest (hub, "resources",
@@ -183,7 +184,7 @@ yesterday_sampled (gpointer user_data)
 {
   g_autoptr(JsonNode) answer = overview (user_data, "");
 
-  return member (answer, "congestion", "yesterday") == 1.5 &&
+  return member (answer, "congestion", "yesterday") == 1.667 &&
          member (answer, "aqi_worst", "yesterday") == 150;
 }
 
@@ -192,7 +193,7 @@ today_sampled (gpointer user_data)
 {
   g_autoptr(JsonNode) answer = overview (user_data, "");
 
-  return last_point (answer, "congestion") == 2.0 && last_point (answer, "alerts_active") == 2 &&
+  return last_point (answer, "congestion") == 5.0 && last_point (answer, "alerts_active") == 2 &&
          last_point (answer, "units_available") == 3 && member (answer, "overdue", "value") == 1;
 }
 
@@ -248,7 +249,7 @@ check_today (JsonNode *answer,
   assert_number (member (answer, "closure", "yesterday"), NAN, "closure yesterday");
 
   /* Live tiles now, from what was ingested. */
-  assert_number (member (answer, "congestion", "value"), 2.0, "congestion");
+  assert_number (member (answer, "congestion", "value"), 5.0, "congestion");
   assert_number (member (answer, "aqi_mean", "value"), 110, "AQI mean");
   assert_number (member (answer, "aqi_worst", "value"), 190, "AQI worst");
   g_assert_cmpstr (json_object_get_string_member (tile (answer, "aqi_worst"), "station"), ==,
@@ -264,9 +265,9 @@ check_today (JsonNode *answer,
   g_assert_cmpint (json_object_get_int_member (alerts, "warning"), ==, 0);
 
   /* The series bucket of now holds today's samples only; yesterday's are the day-old ones. */
-  assert_number (last_point (answer, "congestion"), 2.0, "congestion, last point");
+  assert_number (last_point (answer, "congestion"), 5.0, "congestion, last point");
   assert_number (last_point (answer, "aqi_worst"), 190, "AQI worst, last point");
-  assert_number (member (answer, "congestion", "yesterday"), 1.5, "congestion yesterday");
+  assert_number (member (answer, "congestion", "yesterday"), 1.667, "congestion yesterday");
   assert_number (member (answer, "aqi_mean", "yesterday"), 100, "AQI mean yesterday");
   assert_number (member (answer, "aqi_worst", "yesterday"), 150, "AQI worst yesterday");
   assert_number (member (answer, "shelter_free", "yesterday"), NAN, "no shelters yesterday");
