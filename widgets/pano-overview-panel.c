@@ -435,6 +435,36 @@ clear_grid (GtkGrid *grid)
     gtk_grid_remove (grid, child);
 }
 
+/* One bar: the name, its share of the day as a bar, and its figure. */
+static void
+attach_mix_row (GtkGrid    *grid,
+                guint       row,
+                const char *name,
+                const char *figure_text,
+                double      share)
+{
+  GtkLabel *label = new_label (NULL, NULL);
+  GtkLabel *figure = new_label ("numeric", NULL);
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+
+  gtk_label_set_label (label, name);
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (label, 8);
+  gtk_label_set_label (figure, figure_text);
+  gtk_label_set_xalign (figure, 1);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), share);
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_grid_attach (grid, GTK_WIDGET (label), 0, row, 1, 1);
+  gtk_grid_attach (grid, bar, 1, row, 1, 1);
+  gtk_grid_attach (grid, GTK_WIDGET (figure), 2, row, 1, 1);
+}
+
+/* Today's categories (counts) or sources (shares); bars are shares of all of today's
+ * incidents, those not listed (`*_others`) included. */
 static void
 show_mix (PanoOverviewPanel *self,
           GtkGrid           *grid,
@@ -446,9 +476,12 @@ show_mix (PanoOverviewPanel *self,
   JsonNode *node = json_object_get_member (answer, member);
   JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
   guint n = array ? MIN (json_array_get_length (array), N_MIX_ROWS) : 0;
+  g_autofree char *others = g_strconcat (member, "_others", NULL);
   double total = 0, count;
 
   clear_grid (grid);
+  if (number (answer, others, &count))
+    total += count;
   for (guint i = 0; i < n; i++)
     if (number (json_array_get_object_element (array, i), "count", &count))
       total += count;
@@ -464,9 +497,6 @@ show_mix (PanoOverviewPanel *self,
     {
       JsonObject *row = json_array_get_object_element (array, i);
       const char *name = json_object_get_string_member_with_default (row, "name", "");
-      GtkLabel *label = new_label (NULL, NULL);
-      GtkLabel *figure = new_label ("numeric", NULL);
-      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
       g_autofree char *text = NULL;
 
       count = 0;
@@ -477,20 +507,7 @@ show_mix (PanoOverviewPanel *self,
         name = pano_format_source (name);
       text = sources ? g_strdup_printf ("%.0f %%", total ? 100 * count / total : 0)
                      : g_strdup_printf (C_("count of incidents", "%.0f"), count);
-      gtk_label_set_label (label, name);
-      gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (label, 8);
-      gtk_label_set_label (figure, text);
-      gtk_label_set_xalign (figure, 1);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), total ? count / total : 0);
-      gtk_widget_set_hexpand (bar, TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-      gtk_grid_attach (grid, GTK_WIDGET (label), 0, i, 1, 1);
-      gtk_grid_attach (grid, bar, 1, i, 1, 1);
-      gtk_grid_attach (grid, GTK_WIDGET (figure), 2, i, 1, 1);
+      attach_mix_row (grid, i, name, text, total ? count / total : 0);
       g_string_append_printf (words, "%s %s\n", name, text);
     }
 }
