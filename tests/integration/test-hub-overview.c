@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "panorama-test-hub"
 
 #include <math.h>
+#include <sqlite3.h>
 
 #include "hub-fixture.h"
 
@@ -327,6 +328,58 @@ test_tiles (void)
   hub_stop (hub);
 }
 
+/* Returns: how many samples the database holds taken before @before_ms (all if 0) */
+static gint64
+count_samples (Hub    *hub,
+               gint64  before_ms)
+{
+  g_autofree char *path = hub_db_path (hub);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM live_samples WHERE ?1 = 0 OR "
+                                           "at < ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, before_ms);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static gboolean
+has_samples (gpointer user_data)
+{
+  return count_samples (user_data, 0) >= 2;
+}
+
+static gboolean
+old_ones_pruned (gpointer user_data)
+{
+  return count_samples (user_data, g_get_real_time () / 1000 - 24 * 3600 * 1000) == 0;
+}
+
+/* [history] days: samples older than that go at the next sample. A first run stamps its
+ * samples two days back; the next run, at the real time, prunes them and keeps its own. */
+static void
+test_retention (void)
+{
+  const char *old_args[] = { "--sample-offset=-172800", NULL };
+  Hub *hub = hub_start_args ("[history]\ndays = 1\nsample-s = 1\n", old_args);
+
+  wait_until (NULL, has_samples, hub, "samples stamped two days back");
+  g_assert_cmpint (count_samples (hub, g_get_real_time () / 1000 - 36 * 3600 * 1000), >=, 2);
+  pano_test_hub_terminate (hub);
+  pano_test_hub_set_args (hub, NULL);
+  pano_test_hub_spawn (hub);
+  wait_until (NULL, old_ones_pruned, hub, "samples older than a day pruned");
+  g_assert_cmpint (count_samples (hub, 0), >=, 1);
+  hub_stop (hub);
+}
+
 /* Refused at start with the key named. */
 static void
 test_bad_thresholds (void)
@@ -354,6 +407,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub-overview/tiles", test_tiles);
+  g_test_add_func ("/hub-overview/retention", test_retention);
   g_test_add_func ("/hub-overview/bad-thresholds", test_bad_thresholds);
   return g_test_run ();
 }
