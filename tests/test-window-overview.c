@@ -10,9 +10,13 @@
 #include "pano-test-util.h"
 #include "pano-window.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static char *tmpdir;
+static int screen_width, screen_height;   /* --screen=WxH: an X server of that size */
+static double wall_scale = 1.0;           /* --scale=S */
 
 #define CONFIG "[history]\nsample-s = 1\n[limits]\nreported = 1\noverdue-check-ms = 200\n" \
                "[thresholds]\naqi_worst = 120;180\n"
@@ -218,17 +222,126 @@ test_overview (void)
   pano_test_hub_free (hub);
 }
 
+static gboolean
+fills_screen (gpointer data)
+{
+  return gtk_widget_get_width (data) == screen_width &&
+         gtk_widget_get_height (data) == screen_height;
+}
+
+/* Every label of @root on screen is as wide as its text needs and inside the window. */
+static void
+assert_labels_whole (PanoWindow *window,
+                     GtkWidget  *root)
+{
+  g_autoptr(GPtrArray) labels = pano_test_find_all (root, GTK_TYPE_LABEL);
+  graphene_rect_t all = GRAPHENE_RECT_INIT (0, 0, screen_width, screen_height);
+  guint checked = 0;
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = labels->pdata[i];
+      PangoRectangle text;
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (label) || gtk_label_get_wrap (GTK_LABEL (label)))
+        continue;
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
+        g_error ("“%s” is cut short", gtk_label_get_text (GTK_LABEL (label)));
+      pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), NULL, &text);
+      if (text.width > gtk_widget_get_width (label))
+        g_error ("“%s” is %d px wide but has %d", gtk_label_get_text (GTK_LABEL (label)),
+                 text.width, gtk_widget_get_width (label));
+      g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (window), &bounds));
+      g_assert_true (bounds.origin.x >= 0 &&
+                     bounds.origin.x + bounds.size.width <= all.size.width + 0.5);
+      checked++;
+    }
+  g_test_message ("%u labels, none cut", checked);
+  g_assert_cmpuint (checked, >, 10);
+}
+
+/* The wall at --scale on a --screen of its own: the overview on screen, its figures whole. */
+static void
+test_wall_layout (void)
+{
+  PanoTestHub *hub = pano_test_hub_new (tmpdir);
+  PanoWindow *window;
+
+  pano_test_hub_set_config (hub, CONFIG);
+  pano_test_hub_spawn (hub);
+  pano_test_hub_ingest (hub, "environment", COLLECTION (
+    POINT ("env-1", "{\"aqi\":150,\"name\":\"茅箭区环境监测一号站\"}")));
+  pano_test_hub_ingest (hub, "resources", COLLECTION (
+    POINT ("fire-1", "{\"kind\":\"fire_engine\",\"status\":\"available\"}") ","
+    POINT ("amb-1", "{\"kind\":\"ambulance\",\"status\":\"available\"}") ","
+    POINT ("shelter-1", "{\"kind\":\"shelter\",\"capacity\":128500}")));
+  window = pano_window_new (NULL);
+  pano_window_set_hub (window, hub->url, "view");
+  pano_window_set_wall_scale (window, wall_scale);
+  g_assert_true (pano_window_set_wall (window, TRUE, NULL, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  pano_test_wait_until (fills_screen, window);
+  pano_test_wait_until (panel_ready, window);
+  wait_shows (window, "shelter_free", "128500");
+  wait_shows (window, "aqi_worst", "150");
+  pano_test_wait_until (laid_out, window);
+  pano_test_wait_for_frame (GTK_WIDGET (window));
+  assert_not_clipped (window);
+  assert_labels_whole (window, GTK_WIDGET (panel_of (window)));
+  if (g_getenv ("PANO_TEST_PICTURES") != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("overview-%dx%d-%.1f.png", screen_width,
+                                               screen_height, wall_scale);
+      g_autofree char *path = pano_test_save_png (GTK_WIDGET (window), name);
+
+      g_test_message ("%s", path);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  pano_test_hub_free (hub);
+}
+
+/* Takes --screen=WxH and --scale=S out of the arguments before GTest sees them. */
+static void
+parse_screen (int *argc, char **argv)
+{
+  int j = 1;
+
+  for (int i = 1; i < *argc; i++)
+    if (g_str_has_prefix (argv[i], "--screen="))
+      g_assert_cmpint (sscanf (argv[i] + 9, "%dx%d", &screen_width, &screen_height), ==, 2);
+    else if (g_str_has_prefix (argv[i], "--scale="))
+      wall_scale = g_ascii_strtod (argv[i] + 8, NULL);
+    else
+      argv[j++] = argv[i];
+  *argc = j;
+  argv[j] = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
+  GPid xvfb = 0;
   int status;
 
+  parse_screen (&argc, argv);
+  if (screen_width > 0)
+    xvfb = pano_test_start_display (screen_width, screen_height);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   tmpdir = pano_test_make_tmpdir ();
-  g_test_add_func ("/window-overview/tiles-and-ticker", test_overview);
+  if (screen_width > 0)
+    g_test_add_func ("/window-overview/wall-layout", test_wall_layout);
+  else
+    g_test_add_func ("/window-overview/tiles-and-ticker", test_overview);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
+  if (xvfb != 0)
+    {
+      kill (xvfb, SIGTERM);
+      waitpid (xvfb, NULL, 0);
+      g_spawn_close_pid (xvfb);
+    }
   return status;
 }
