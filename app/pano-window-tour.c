@@ -459,7 +459,7 @@ choose_tour_file (PanoWindow *self,
                                    GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
 
   if (purpose == CHOOSE_TO_SAVE)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("tour.ini"));
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "tour.ini");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_object_set_data (G_OBJECT (dialog), "purpose", GINT_TO_POINTER (purpose));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_tour_file_response), self, 0);

@@ -4,7 +4,8 @@
  * live and GIS layers shown, the scope and the indicator — the pointer moved by a hand (through
  * the X server) holds the tour on its view past several intervals, and it goes on after the
  * idle time; Save View to Tour writes what the window shows; a bad tour file is said, naming the
- * file and the key, and the window stays as it was. */
+ * file and the key, and the window stays as it was. New Window beside a wall opens a desk window
+ * on the same hub with the same token. */
 #include "pano-live-map-layer.h"
 #include "pano-live-style.h"
 #include "pano-test-hub.h"
@@ -343,6 +344,44 @@ test_bad_file (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+welcomed (gpointer data)
+{
+  return pano_window_get_role (data) != NULL;
+}
+
+/* New Window beside a wall: a second window at a desk, on the same hub with the same token. */
+static void
+test_desk_window (void)
+{
+  g_autoptr(PanoTestHub) hub = pano_test_hub_start (NULL, NULL);
+  PanoWindow *wall = open_window (hub);
+  g_autoptr(GListModel) toplevels = NULL;
+  g_autoptr(GError) error = NULL;
+  PanoWindow *desk = NULL;
+
+  g_assert_true (pano_window_set_wall (wall, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wall), "win.new-window", NULL));
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (PANO_IS_WINDOW (item) && PANO_WINDOW (item) != wall)
+        desk = PANO_WINDOW (item);
+    }
+  g_assert_nonnull (desk);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (desk)));
+  g_assert_false (pano_window_get_wall (desk));
+  g_assert_true (pano_window_get_wall (wall));
+  pano_test_wait_until (welcomed, desk);
+  g_assert_cmpstr (pano_window_get_role (desk), ==, "viewer");   /* the wall's token */
+  g_assert_nonnull (pano_window_get_queue (desk));
+  gtk_window_destroy (GTK_WINDOW (desk));
+  gtk_window_destroy (GTK_WINDOW (wall));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-tour/cycle-and-pause", test_cycle_and_pause);
   g_test_add_func ("/window-tour/save-view", test_save_view);
   g_test_add_func ("/window-tour/bad-file", test_bad_file);
+  g_test_add_func ("/window-tour/desk-window", test_desk_window);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
