@@ -148,10 +148,14 @@ update_indicator (PanoWindow *self)
 
 static gboolean on_step (gpointer user_data);
 
+static void remember_pointer (PanoWindow *self);
+
 static void
 show_view (PanoWindow *self,
            guint       index)
 {
+  if (self->tour_pointer_x < 0)
+    remember_pointer (self);   /* started before the window had a surface */
   self->tour_index = index % pano_view_tour_get_n_views (self->tour);
   apply_view (self, pano_view_tour_get_view (self->tour, self->tour_index));
   g_clear_handle_id (&self->tour_step_id, g_source_remove);
@@ -247,6 +251,23 @@ on_input (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* Where the pointer rests now, so that the first movement of the hand already counts (moves
+ * the main loop sees late arrive merged into one). */
+static void
+remember_pointer (PanoWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
+  GdkDevice *pointer = seat ? gdk_seat_get_pointer (seat) : NULL;
+
+  self->tour_pointer_x = self->tour_pointer_y = -1;
+  /* Its answer says whether the pointer is over a child surface (on X11 never), not whether the
+   * position is known: the position is filled in either way. */
+  if (surface != NULL && pointer != NULL)
+    gdk_surface_get_device_position (surface, pointer, &self->tour_pointer_x,
+                                     &self->tour_pointer_y, NULL);
+}
+
 /**
  * pano_window_set_tour_running:
  *
@@ -261,7 +282,7 @@ pano_window_set_tour_running (PanoWindow *self,
   g_clear_handle_id (&self->tour_step_id, g_source_remove);
   self->tour_resume_at = 0;
   self->tour_running = running && self->tour != NULL;
-  self->tour_pointer_x = self->tour_pointer_y = -1;
+  remember_pointer (self);
   if (self->tour_running)
     show_view (self, 0);
   else
@@ -498,6 +519,13 @@ save_view_action (GtkWidget  *widget,
     choose_tour_file (self, CHOOSE_TO_SAVE);
 }
 
+static void
+on_map (PanoWindow *self)
+{
+  if (self->tour_running && self->tour_pointer_x < 0)
+    remember_pointer (self);
+}
+
 void
 pano_window_setup_tour (PanoWindow *self)
 {
@@ -518,6 +546,7 @@ pano_window_setup_tour (PanoWindow *self)
   g_signal_connect (input, "event", G_CALLBACK (on_input), self);
   gtk_widget_add_controller (GTK_WIDGET (self), input);
   self->tour_pointer_x = self->tour_pointer_y = -1;
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 void

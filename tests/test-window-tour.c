@@ -148,7 +148,6 @@ typedef struct
   PanoWindow *window;
   int view;
   gint64 last_input;   /* when the test's hand last moved the pointer */
-  guint moves;
   gboolean saw_countdown;
 } Tour;
 
@@ -181,20 +180,10 @@ move_pointer (PanoWindow *window,
   XFlush (dpy);
 }
 
-/* The hand moves the pointer across the map, 60 px at a time, until the tour notices. */
 static gboolean
-paused_by_hand (gpointer data)
+paused (gpointer data)
 {
-  Tour *t = data;
-
-  if (pano_window_get_tour_paused (t->window))
-    return TRUE;
-  if (t->moves++ % 10 == 0)
-    {
-      move_pointer (t->window, 200 + 60 * ((t->moves / 10) % 8), 300);
-      t->last_input = g_get_monotonic_time ();
-    }
-  return FALSE;
+  return pano_window_get_tour_paused (data);
 }
 
 /* While paused the view stays; the indicator counts down. */
@@ -221,7 +210,7 @@ test_cycle_and_pause (void)
   g_autoptr(PanoViewTour) expected = pano_view_tour_new_from_file (path, NULL, NULL);
   g_autoptr(GError) error = NULL;
   PanoWindow *window = open_window (hub);
-  Tour t = { window, 0, 0, 0, FALSE };
+  Tour t = { window, 0, 0, FALSE };
   gint64 started, resumed;
 
   g_assert_nonnull (expected);
@@ -246,9 +235,12 @@ test_cycle_and_pause (void)
     }
   g_assert_cmpstr (pano_window_get_tour_status (window), ==, "Tour 3/3 · 凤凰街道 预警");
 
-  /* A hand on the mouse: the tour holds view 3 for the idle time (three intervals), counting
-   * down, then goes on with the next view, the first. */
-  pano_test_wait_until (paused_by_hand, &t);
+  /* A hand on the mouse: the tour holds the view it shows (view 3, or view 1 on a machine slow
+   * enough to reach it first) for the idle time, three intervals, counting down; then it goes
+   * on with the next view. */
+  move_pointer (window, 100, 100);   /* once: the first movement of a hand counts */
+  t.last_input = g_get_monotonic_time ();
+  pano_test_wait_until (paused, window);
   t.view = pano_window_get_tour_view (window);
   pano_test_wait_until (goes_on, &t);
   resumed = g_get_monotonic_time ();
