@@ -309,6 +309,13 @@ pano_window_get_tour_view (PanoWindow *self)
   return self->tour ? (int)self->tour_index : -1;
 }
 
+/* Returns: (nullable): the file Save View to Tour writes to: the tour file loaded or saved last */
+const char *
+pano_window_get_tour_file (PanoWindow *self)
+{
+  return self->tour_file;
+}
+
 /* Returns: (nullable): what the indicator over the map says, %NULL while it is hidden */
 const char *
 pano_window_get_tour_status (PanoWindow *self)
@@ -331,13 +338,14 @@ pano_window_load_tour (PanoWindow  *self,
                        GError     **error)
 {
   g_autoptr(GError) local = NULL;
+  char *file = g_strdup (path);   /* @path may be self->tour_file itself */
   PanoViewTour *tour;
 
   g_return_val_if_fail (PANO_IS_WINDOW (self), FALSE);
 
   g_free (self->tour_file);
-  self->tour_file = g_strdup (path);
-  if ((tour = pano_view_tour_new_from_file (path, live_names (), &local)) == NULL)
+  self->tour_file = file;
+  if ((tour = pano_view_tour_new_from_file (file, live_names (), &local)) == NULL)
     {
       pano_window_notify (self, local->message, TRUE);
       g_propagate_error (error, g_steal_pointer (&local));
@@ -366,12 +374,14 @@ pano_window_save_view_to_tour (PanoWindow  *self,
                                GError     **error)
 {
   g_autoptr(PanoTourView) view = pano_window_dup_view (self, name);
+  g_autofree char *file = g_strdup (path);   /* @path may be self->tour_file itself */
   PanoViewTour *tour;
 
-  if (!pano_view_tour_append_to_file (path, view, live_names (), error))
+  if (!pano_view_tour_append_to_file (file, view, live_names (), error))
     return FALSE;
   g_free (self->tour_file);
-  self->tour_file = g_strdup (path);
+  self->tour_file = g_strdup (file);
+  path = file;
   if (self->tour != NULL && g_strcmp0 (pano_view_tour_get_path (self->tour), path) == 0 &&
       (tour = pano_view_tour_new_from_file (path, live_names (), NULL)) != NULL)
     {

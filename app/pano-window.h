@@ -107,6 +107,7 @@ gboolean          pano_window_get_tour_running  (PanoWindow         *self);
 gboolean          pano_window_get_tour_paused   (PanoWindow         *self);
 int               pano_window_get_tour_view     (PanoWindow         *self);
 const char       *pano_window_get_tour_status   (PanoWindow         *self);
+const char       *pano_window_get_tour_file     (PanoWindow         *self);
 PanoTourView     *pano_window_dup_view          (PanoWindow         *self,
                                                  const char         *name);
 gboolean          pano_window_save_view_to_tour (PanoWindow         *self,

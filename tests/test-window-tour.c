@@ -295,13 +295,19 @@ test_save_view (void)
   g_assert_true (g_strv_contains ((const char * const *)v->user_layers, "Facilities (synthetic)"));
   g_assert_cmpuint (g_strv_length (v->user_layers), ==, 1);   /* not the base map */
 
-  /* Run from that file, the next view saved joins the running tour. */
-  g_assert_true (pano_window_load_tour (window, path, &error));
-  g_assert_no_error (error);
+  /* Ctrl+T runs the tour from the file saved to; the next view saved joins it at once. */
+  g_assert_false (pano_window_get_tour_running (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tour", NULL));
+  g_assert_true (pano_window_get_tour_running (window));
+  g_assert_cmpstr (pano_window_get_tour_file (window), ==, path);
   g_assert_cmpstr (pano_window_get_tour_status (window), ==, "Tour 1/1 · 茅箭区 夜巡");
   pano_window_set_scope (window, "");
-  g_assert_true (pano_window_save_view_to_tour (window, path, "全市", &error));
+  /* As the name dialog does: to the file the window writes to. */
+  g_assert_cmpstr (pano_window_get_tour_file (window), ==, path);
+  g_assert_true (pano_window_save_view_to_tour (window, pano_window_get_tour_file (window), "全市",
+                                                &error));
   g_assert_no_error (error);
+  g_assert_cmpstr (pano_window_get_tour_file (window), ==, path);
   g_assert_cmpstr (pano_window_get_tour_status (window), ==, "Tour 1/2 · 茅箭区 夜巡");
   gtk_window_destroy (GTK_WINDOW (window));
 }
