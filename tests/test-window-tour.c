@@ -5,7 +5,8 @@
  * the X server) holds the tour on its view past several intervals, and it goes on after the
  * idle time; Save View to Tour writes what the window shows; a bad tour file is said, naming the
  * file and the key, and the window stays as it was. New Window beside a wall opens a desk window
- * on the same hub with the same token. */
+ * on the same hub with the same token. The real program with --wall --tour cycles from the start,
+ * and with a bad --tour file stays up, naming the file. */
 #include "pano-live-map-layer.h"
 #include "pano-live-style.h"
 #include "pano-test-hub.h"
@@ -342,6 +343,108 @@ test_bad_file (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Reads what the program says until a line has @text; returns that line. */
+static char *
+read_until (GDataInputStream *err,
+            const char       *text)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char *line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);   /* the program ended before saying it */
+      g_test_message ("panorama: %s", line);
+      if (strstr (line, text) != NULL)
+        return line;
+      g_free (line);
+    }
+}
+
+/* Whether @process runs and a window not of this test shows on the X server. */
+static gboolean
+console_shown (gpointer data)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  Display *dpy = gdk_x11_display_get_xdisplay (display);
+  Window root, parent, *children = NULL;
+  unsigned int n = 0;
+  gboolean shown = FALSE;
+
+  g_assert_nonnull (g_subprocess_get_identifier (data));   /* not ended */
+  gdk_x11_display_error_trap_push (display);
+  if (XQueryTree (dpy, DefaultRootWindow (dpy), &root, &parent, &children, &n))
+    for (unsigned int i = 0; i < n && !shown; i++)
+      {
+        XWindowAttributes a;
+
+        shown = gdk_x11_surface_lookup_for_display (display, children[i]) == NULL &&
+                XGetWindowAttributes (dpy, children[i], &a) && a.map_state == IsViewable &&
+                a.width > 200;
+      }
+  gdk_x11_display_error_trap_pop_ignored (display);
+  if (children)
+    XFree (children);
+  return shown;
+}
+
+static GSubprocess *
+spawn_panorama (const char * const *args,
+                GDataInputStream  **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_assert_nonnull (g_getenv ("PANORAMA_EXE"));
+  g_ptr_array_add (argv, (char *)g_getenv ("PANORAMA_EXE"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *)args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "panorama-app", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  /* GLib writes debug messages to stdout, the others to stderr: both, in order. */
+  *err = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  return process;
+}
+
+/* The real program: --wall --tour cycles from the start; a bad --tour file is said, naming the
+ * file, the line and the key, and the console stays up. */
+static void
+test_command_line (void)
+{
+  g_autofree char *good = write_file ("flag.tour", TOUR);
+  g_autofree char *bad = write_file ("flag-bad.tour", "[v]\nlatitude=32\nlongitude=110\nzoom=far\n");
+  const char *wall_args[] = { "--wall", "--tour", good, NULL };
+  const char *bad_args[] = { "--tour", bad, NULL };
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *said = NULL;
+
+  process = spawn_panorama (wall_args, &err);
+  g_free (read_until (err, "wall mode on"));
+  g_free (read_until (err, "tour: view 1 “全市”"));
+  g_free (read_until (err, "tour: view 2 “茅箭区 交通”"));
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  g_clear_object (&err);
+  g_clear_object (&process);
+
+  process = spawn_panorama (bad_args, &err);
+  said = g_strdup_printf ("%s:4: [v] zoom", bad);
+  line = read_until (err, said);
+  g_assert_nonnull (strstr (line, "“far”"));
+  /* Still up: its window shows. */
+  pano_test_wait_until (console_shown, process);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
 static gboolean
 welcomed (gpointer data)
 {
@@ -395,6 +498,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-tour/save-view", test_save_view);
   g_test_add_func ("/window-tour/bad-file", test_bad_file);
   g_test_add_func ("/window-tour/desk-window", test_desk_window);
+  g_test_add_func ("/window-tour/command-line", test_command_line);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
