@@ -130,7 +130,7 @@ struct _PanoWindow
   gint64 tour_resume_at;      /* monotonic µs a paused tour goes on at, 0 while not paused */
   guint tour_step_id;         /* the next view, or the paused tour's countdown */
   GtkWidget *tour_label;      /* the indicator over the map */
-  double tour_pointer_x, tour_pointer_y;  /* where the pointer rests, -1 unknown */
+  double tour_pointer_x, tour_pointer_y;  /* where the pointer rests, NAN unknown */
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);

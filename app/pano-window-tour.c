@@ -148,13 +148,28 @@ update_indicator (PanoWindow *self)
 
 static gboolean on_step (gpointer user_data);
 
-static void remember_pointer (PanoWindow *self);
+/* Where the pointer rests now, so that the first movement of a hand already counts: a main
+ * loop busy with a large frame sees the hand's moves merged into one event. */
+static void
+remember_pointer (PanoWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
+  GdkDevice *pointer = seat ? gdk_seat_get_pointer (seat) : NULL;
+
+  self->tour_pointer_x = self->tour_pointer_y = NAN;
+  /* Its answer says whether the pointer is over a child surface (on X11 never), not whether the
+   * position is known: the position is filled in either way. */
+  if (surface != NULL && pointer != NULL)
+    gdk_surface_get_device_position (surface, pointer, &self->tour_pointer_x,
+                                     &self->tour_pointer_y, NULL);
+}
 
 static void
 show_view (PanoWindow *self,
            guint       index)
 {
-  if (self->tour_pointer_x < 0)
+  if (isnan (self->tour_pointer_x))
     remember_pointer (self);   /* started before the window had a surface */
   self->tour_index = index % pano_view_tour_get_n_views (self->tour);
   apply_view (self, pano_view_tour_get_view (self->tour, self->tour_index));
@@ -225,7 +240,7 @@ on_input (GtkEventControllerLegacy *controller,
       if (!gdk_event_get_position (event, &x, &y))
         break;
       /* Where the pointer rests when the tour starts, or after it moved. */
-      if (self->tour_pointer_x < 0)
+      if (isnan (self->tour_pointer_x))
         {
           self->tour_pointer_x = x;
           self->tour_pointer_y = y;
@@ -249,23 +264,6 @@ on_input (GtkEventControllerLegacy *controller,
       break;
     }
   return GDK_EVENT_PROPAGATE;
-}
-
-/* Where the pointer rests now, so that the first movement of the hand already counts (moves
- * the main loop sees late arrive merged into one). */
-static void
-remember_pointer (PanoWindow *self)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
-  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
-  GdkDevice *pointer = seat ? gdk_seat_get_pointer (seat) : NULL;
-
-  self->tour_pointer_x = self->tour_pointer_y = -1;
-  /* Its answer says whether the pointer is over a child surface (on X11 never), not whether the
-   * position is known: the position is filled in either way. */
-  if (surface != NULL && pointer != NULL)
-    gdk_surface_get_device_position (surface, pointer, &self->tour_pointer_x,
-                                     &self->tour_pointer_y, NULL);
 }
 
 /**
@@ -532,7 +530,7 @@ save_view_action (GtkWidget  *widget,
 static void
 on_map (PanoWindow *self)
 {
-  if (self->tour_running && self->tour_pointer_x < 0)
+  if (self->tour_running && isnan (self->tour_pointer_x))
     remember_pointer (self);
 }
 
@@ -555,7 +553,7 @@ pano_window_setup_tour (PanoWindow *self)
   gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
   g_signal_connect (input, "event", G_CALLBACK (on_input), self);
   gtk_widget_add_controller (GTK_WIDGET (self), input);
-  self->tour_pointer_x = self->tour_pointer_y = -1;
+  self->tour_pointer_x = self->tour_pointer_y = NAN;
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
