@@ -21,6 +21,7 @@ struct _PanoApplication
   gboolean wall;
   char *monitor;
   double scale;     /* 0 when not given: the wall-scale setting */
+  char *tour;
 };
 
 G_DEFINE_FINAL_TYPE (PanoApplication, pano_application, ADW_TYPE_APPLICATION)
@@ -45,6 +46,9 @@ static const GOptionEntry options[] = {
   { "scale", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
     N_("Text, symbols and panels this much larger in wall mode, 1.0 to 3.0 (setting "
        "wall-scale)"), N_("S") },
+  { "tour", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Cycle through the saved views in this tour file (轮巡); operator input pauses it"),
+    N_("FILE") },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the map to a PNG without a window, then exit; takes --size WxH, "
        "--center LAT,LON and --zoom Z (see panorama --export x --help)"), N_("OUT.png") },
@@ -68,6 +72,16 @@ start_wall (PanoApplication *self,
     g_printerr ("%s\n", error->message);   /* unplugged since the start */
 }
 
+/* A bad tour file is said in the window, naming the file; the console stays up without a
+ * tour. */
+static void
+start_tour (PanoApplication *self,
+            PanoWindow      *window)
+{
+  if (self->tour != NULL)
+    pano_window_load_tour (window, self->tour, NULL);
+}
+
 static PanoWindow *
 ensure_window (PanoApplication *self)
 {
@@ -87,6 +101,7 @@ ensure_window (PanoApplication *self)
       pano_window_set_hub (PANO_WINDOW (window), self->hub ? self->hub : hub,
                            self->token ? self->token : token);
       start_wall (self, PANO_WINDOW (window));
+      start_tour (self, PANO_WINDOW (window));
     }
   return PANO_WINDOW (window);
 }
@@ -157,6 +172,7 @@ pano_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "wall", "b", &self->wall);
   g_variant_dict_lookup (options, "monitor", "s", &self->monitor);
   g_variant_dict_lookup (options, "scale", "d", &self->scale);
+  g_variant_dict_lookup (options, "tour", "^ay", &self->tour);
   return check_wall_options (self);
 }
 
@@ -214,6 +230,7 @@ pano_application_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->monitor, g_free);
+  g_clear_pointer (&self->tour, g_free);
 
   G_OBJECT_CLASS (pano_application_parent_class)->finalize (object);
 }

@@ -153,9 +153,42 @@ toggle_sidebar_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/**
+ * pano_window_new_desk:
+ *
+ * Opens a second window of the same application on the same hub with the same token and base
+ * map, at a desk (not in wall mode): the wall keeps the map while the desk works the queue and
+ * the card.
+ *
+ * Returns: (transfer none): the new window, presented
+ */
+PanoWindow *
+pano_window_new_desk (PanoWindow *self)
+{
+  PanoWindow *desk = pano_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->tile_url != NULL)
+    pano_window_set_tile_url (desk, self->tile_url);
+  pano_window_set_hub_ca_file (desk, self->hub_ca_file);
+  pano_window_set_hub (desk, self->hub_url, self->hub_token);
+  gtk_window_present (GTK_WINDOW (desk));
+  return desk;
+}
+
+static void
+new_window_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  pano_window_new_desk (PANO_WINDOW (widget));
+}
+
 void
 pano_window_class_install_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.new-window", NULL, new_window_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-window", NULL);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-source", NULL, open_source_action);
   gtk_widget_class_install_action (widget_class, "win.situation-report", NULL,

@@ -15,6 +15,7 @@
 #include "pano-route-layer.h"
 #include "pano-scope-bar.h"
 #include "pano-tile-source.h"
+#include "pano-view-tour.h"
 
 G_BEGIN_DECLS
 
@@ -127,6 +128,16 @@ struct _PanoWindow
   GtkEventController *pointer_motion;
   guint pointer_idle_id;
   double pointer_x, pointer_y;
+
+  /* view tours (pano-window-tour.c) */
+  PanoViewTour *tour;
+  char *tour_file;            /* the --tour file, where Save View to Tour… writes */
+  guint tour_index;           /* the view shown */
+  gboolean tour_running;
+  gint64 tour_resume_at;      /* monotonic µs a paused tour goes on at, 0 while not paused */
+  guint tour_step_id;         /* the next view, or the paused tour's countdown */
+  GtkWidget *tour_label;      /* the indicator over the map */
+  double tour_pointer_x, tour_pointer_y;  /* where the pointer rests, NAN unknown */
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -173,5 +184,8 @@ void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
 void pano_window_set_live_scale        (PanoWindow     *self,
                                         double          scale);
+void pano_window_setup_tour            (PanoWindow     *self);
+void pano_window_clear_tour            (PanoWindow     *self);
+void pano_window_class_install_tour_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

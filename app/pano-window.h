@@ -17,6 +17,7 @@
 #include "pano-online-source.h"
 #include "pano-report-dialog.h"
 #include "pano-scope-bar.h"
+#include "pano-view-tour.h"
 
 G_BEGIN_DECLS
 
@@ -101,5 +102,22 @@ void              pano_window_set_wall_scale    (PanoWindow         *self,
                                                  double              scale);
 double            pano_window_get_wall_scale    (PanoWindow         *self);
 double            pano_window_get_scale         (PanoWindow         *self);
+gboolean          pano_window_load_tour         (PanoWindow         *self,
+                                                 const char         *path,
+                                                 GError            **error);
+void              pano_window_set_tour_running  (PanoWindow         *self,
+                                                 gboolean            running);
+gboolean          pano_window_get_tour_running  (PanoWindow         *self);
+gboolean          pano_window_get_tour_paused   (PanoWindow         *self);
+int               pano_window_get_tour_view     (PanoWindow         *self);
+const char       *pano_window_get_tour_status   (PanoWindow         *self);
+const char       *pano_window_get_tour_file     (PanoWindow         *self);
+PanoTourView     *pano_window_dup_view          (PanoWindow         *self,
+                                                 const char         *name);
+gboolean          pano_window_save_view_to_tour (PanoWindow         *self,
+                                                 const char         *path,
+                                                 const char         *name,
+                                                 GError            **error);
+PanoWindow       *pano_window_new_desk          (PanoWindow         *self);
 
 G_END_DECLS
