@@ -32,6 +32,8 @@ typedef enum
   PANO_N_BANNERS
 } PanoBannerOwner;
 
+typedef struct _PanoCommandMode PanoCommandMode;
+
 struct _PanoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -120,6 +122,9 @@ struct _PanoWindow
   GtkEventController *pointer_motion;
   guint pointer_idle_id;
   double pointer_x, pointer_y;
+
+  /* 平时 / 战时 (pano-window-command.c) */
+  PanoCommandMode *command;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -160,5 +165,8 @@ void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
 void pano_window_set_live_scale        (PanoWindow     *self,
                                         double          scale);
+void pano_window_setup_command         (PanoWindow     *self);
+void pano_window_clear_command         (PanoWindow     *self);
+void pano_window_class_install_command_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "pano-layer-list.h"
 #include "pano-hub-client.h"
 #include "pano-alert-list.h"
+#include "pano-command-board.h"
 #include "pano-incident-card.h"
 #include "pano-kpi-panel.h"
 #include "pano-incident-queue.h"
@@ -97,5 +98,11 @@ void              pano_window_set_wall_scale    (PanoWindow         *self,
                                                  double              scale);
 double            pano_window_get_wall_scale    (PanoWindow         *self);
 double            pano_window_get_scale         (PanoWindow         *self);
+void              pano_window_enter_command     (PanoWindow         *self,
+                                                 const char         *incident);
+void              pano_window_leave_command     (PanoWindow         *self);
+const char       *pano_window_get_command       (PanoWindow         *self);
+const char       *pano_window_get_mode_badge    (PanoWindow         *self);
+PanoCommandBoard *pano_window_get_command_board (PanoWindow         *self);
 
 G_END_DECLS
