@@ -36,6 +36,7 @@ struct _PanoCommandMode
   char *incident;                   /* under command; NULL in 平时 */
   gint64 since_us;
   gboolean told_over;
+  AdwToast *over_toast;             /* weak: the one that said so, gone with 战时 */
   guint ticks;
   guint tick_id;
   Saved saved;
@@ -118,11 +119,11 @@ check_over (PanoWindow *self)
   if (mode->told_over || record == NULL || !pano_incident_record_is_final (record))
     return;
   mode->told_over = TRUE;
-  message = g_strdup_printf (_("%s is %s. Emergency command stays on screen until you go back "
-                               "to routine (F12)."),
+  message = g_strdup_printf (_("%s is over (%s). Emergency command stays on screen until you go "
+                               "back to routine (F12)."),
                              mode->incident,
                              pano_format_status (pano_incident_record_get_status (record)));
-  pano_window_notify (self, message, TRUE);
+  g_set_weak_pointer (&mode->over_toast, pano_window_notify (self, message, TRUE));
 }
 
 static gboolean
@@ -258,6 +259,9 @@ pano_window_leave_command (PanoWindow *self)
   gtk_widget_set_visible (pano_incident_card_get_command_button (self->card), TRUE);
   gtk_widget_remove_css_class (GTK_WIDGET (self), "emergency-command");
   g_clear_pointer (&mode->incident, g_free);
+  if (mode->over_toast != NULL)
+    adw_toast_dismiss (mode->over_toast);
+  g_clear_weak_pointer (&mode->over_toast);
   restore_view (self, &mode->saved);
   saved_clear (&mode->saved);
   update_badges (self);
@@ -381,6 +385,7 @@ pano_window_clear_command (PanoWindow *self)
   if (mode->board != NULL)
     pano_command_board_stop (mode->board);
   g_clear_pointer (&mode->incident, g_free);
+  g_clear_weak_pointer (&mode->over_toast);
   saved_clear (&mode->saved);
   g_clear_pointer (&self->command, g_free);
 }

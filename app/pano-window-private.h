@@ -129,7 +129,7 @@ struct _PanoWindow
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
 void pano_window_ask_report_file       (PanoWindow     *self);
-void pano_window_notify                (PanoWindow     *self,
+AdwToast *pano_window_notify           (PanoWindow     *self,
                                         const char     *message,
                                         gboolean        sticky);
 void pano_window_show_banner           (PanoWindow     *self,

@@ -11,7 +11,8 @@
 
 G_DEFINE_FINAL_TYPE (PanoWindow, pano_window, ADW_TYPE_APPLICATION_WINDOW)
 
-void
+/* Returns: (transfer none): the toast, to dismiss it early */
+AdwToast *
 pano_window_notify (PanoWindow *self,
                     const char *message,
                     gboolean    sticky)
@@ -24,6 +25,7 @@ pano_window_notify (PanoWindow *self,
   adw_toast_set_timeout (toast, sticky ? 0 : 5);
   adw_toast_set_priority (toast, sticky ? ADW_TOAST_PRIORITY_HIGH : ADW_TOAST_PRIORITY_NORMAL);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return toast;
 }
 
 static void

@@ -245,8 +245,28 @@ board_has_eta (gpointer data)
   if (pano_command_board_get_n_units (board) != 1)
     return FALSE;
   text = pano_command_board_dup_unit_text (board, 0);
-  return g_str_has_prefix (text, UNIT) && strstr (text, "ETA ") != NULL &&
-         strstr (text, "ETA not known") == NULL;
+  if (g_str_has_prefix (text, UNIT) && strstr (text, "ETA ") != NULL &&
+      strstr (text, "ETA not known") == NULL)
+    return TRUE;
+  /* what it says meanwhile, once each */
+  if (g_strcmp0 (text, g_object_get_data (G_OBJECT (board), "test-said")) != 0)
+    {
+      g_test_message ("board: %s", text);
+      g_object_set_data_full (G_OBJECT (board), "test-said", g_strdup (text), g_free);
+    }
+  return FALSE;
+}
+
+static gboolean
+board_without_eta (gpointer data)
+{
+  PanoCommandBoard *board = pano_window_get_command_board (data);
+  g_autofree char *text = NULL;
+
+  if (pano_command_board_get_n_units (board) != 1)
+    return FALSE;
+  text = pano_command_board_dup_unit_text (board, 0);
+  return strstr (text, "no longer on the way") != NULL && strstr (text, "ETA") == NULL;
 }
 
 static gboolean
@@ -323,6 +343,28 @@ assert_command_on (PanoWindow *window,
   assert_labels_fit (GTK_WIDGET (board));
 }
 
+/* The window's content as drawn now; also into $PANORAMA_DOCS_IMAGES for docs/operations.md
+ * (tools/docs-pictures.sh). */
+static void
+save_picture (PanoWindow *window,
+              const char *name)
+{
+  const char *dir = g_getenv ("PANORAMA_DOCS_IMAGES");
+  g_autofree char *path = pano_test_save_png (
+    adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), name);
+  g_autofree char *copy = dir ? g_build_filename (dir, name, NULL) : NULL;
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (copy == NULL)
+    return;
+  g_assert_true (g_file_get_contents (path, &bytes, &length, &error));
+  g_assert_true (g_file_set_contents (copy, bytes, length, &error));
+  g_assert_no_error (error);
+  g_test_message ("picture %s", copy);
+}
+
 /* ---- the tests ---- */
 
 static PanoTestHub *hub;
@@ -389,6 +431,7 @@ test_card_round_trip (void)
   pano_test_click (pano_incident_card_get_command_button (pano_window_get_card (window)));
   assert_command_on (window, id);
   pano_test_wait_until (clock_runs, window);
+  save_picture (window, "operations-command.png");
   g_assert_true (g_regex_match_simple ("^Emergency · .+ · [0-9]{2}:[0-9]{2}$",
                                        pano_window_get_mode_badge (window), 0, 0));
 
@@ -414,6 +457,12 @@ told_over (gpointer data)
          strstr (message, "Cancelled") != NULL &&
          strstr (pano_command_board_get_state (pano_window_get_command_board (w->window)),
                  "over") != NULL;
+}
+
+static gboolean
+toast_gone (gpointer data)
+{
+  return !pano_test_shows_text (GTK_WIDGET (data), "Emergency command stays on screen");
 }
 
 /* On the wall at 2.0, from the queue's card by F12; the incident is cancelled meanwhile; out by
@@ -446,12 +495,17 @@ test_wall_cancelled (void)
                             "\"reason\":\"duplicate report\"}", id);
   command (hub, cancel);
   pano_test_wait_until (told_over, &wanted);
+  g_assert_true (pano_test_shows_text (GTK_WIDGET (window), "Emergency command stays on screen"));
   g_assert_cmpstr (pano_window_get_command (window), ==, id);
+  /* no ETA for a drive that no longer happens */
+  pano_test_wait_until (board_without_eta, window);
 
   leave = pano_test_find_widget (GTK_WIDGET (pano_window_get_command_board (window)),
                                  GTK_TYPE_BUTTON, "Back to Routine (F12)");
   pano_test_click (leave);
   g_assert_null (pano_window_get_command (window));
+  /* the toast that said it was over goes with 战时 */
+  pano_test_wait_until (toast_gone, window);
   view_read (window, &after);
   view_assert_equal (&before, &after);
   view_clear (&before);

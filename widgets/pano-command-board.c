@@ -85,6 +85,7 @@ compare_lines (gconstpointer a,
 static void
 describe_unit (PanoIncidentCard       *card,
                const PanoIncidentUnit *unit,
+               gboolean                over,
                Line                   *line)
 {
   const char *status = pano_incident_card_unit_status (card, unit->id);
@@ -100,6 +101,12 @@ describe_unit (PanoIncidentCard       *card,
 
       line->order = -1;
       when = g_strdup_printf (_("on scene since %s"), at);
+    }
+  else if (over)
+    {
+      /* the last ranking's ETA would be of a drive that no longer happens */
+      line->order = G_MAXINT64;
+      when = g_strdup (_("no longer on the way"));
     }
   else if (pano_incident_card_get_unit_eta (card, unit->id, &eta_s))
     {
@@ -203,7 +210,8 @@ show_units (PanoCommandBoard *self)
     {
       Line line = { 0, };
 
-      describe_unit (self->card, pano_incident_record_get_unit (record, i), &line);
+      describe_unit (self->card, pano_incident_record_get_unit (record, i),
+                     pano_incident_record_is_final (record), &line);
       g_array_append_val (lines, line);
     }
   g_array_sort (lines, compare_lines);
