@@ -524,6 +524,16 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* the application's stylesheet, as AdwApplication loads it for the program: the board's
+   * padding is part of what must fit */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/panorama/Panorama/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   hub = pano_test_hub_new (NULL);
   /* the simulator leaves incidents to the operators and drives the units they send */
   pano_test_hub_set_config (hub, "[simulator]\nmanual-share=1\n");
