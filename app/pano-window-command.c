@@ -102,7 +102,8 @@ on_header_visible (GtkWidget  *header,
                    GParamSpec *pspec,
                    PanoWindow *self)
 {
-  gtk_widget_set_visible (self->command->map_badge, !gtk_widget_get_visible (header));
+  if (self->command != NULL)
+    gtk_widget_set_visible (self->command->map_badge, !gtk_widget_get_visible (header));
 }
 
 /* ---- while in command ---- */
@@ -223,7 +224,7 @@ pano_window_enter_command (PanoWindow *self,
   g_return_if_fail (PANO_IS_WINDOW (self));
   g_return_if_fail (incident != NULL);
 
-  if (mode->incident != NULL || self->incidents == NULL)
+  if (mode == NULL || mode->incident != NULL || self->incidents == NULL)
     return;
   save_view (self, &mode->saved);
   mode->incident = g_steal_pointer (&id);
@@ -251,7 +252,7 @@ pano_window_leave_command (PanoWindow *self)
 
   g_return_if_fail (PANO_IS_WINDOW (self));
 
-  if (mode->incident == NULL)
+  if (mode == NULL || mode->incident == NULL)
     return;
   g_clear_handle_id (&mode->tick_id, g_source_remove);
   pano_command_board_stop (mode->board);
