@@ -186,6 +186,8 @@ restore_view (PanoWindow *self,
     gtk_stack_set_visible_child_name (self->incident_stack, saved->incident_page);
   adw_flap_set_reveal_flap (self->flap, saved->sidebar);
   adw_flap_set_reveal_flap (self->ops_flap, saved->ops);
+  /* a scope zooms there in flight; the map lands where it was instead */
+  shumate_map_stop_go_to (self->map);
   shumate_viewport_set_zoom_level (viewport, saved->zoom);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), saved->latitude, saved->longitude);
   if (saved->focus != NULL)
@@ -231,7 +233,9 @@ pano_window_enter_command (PanoWindow *self,
   mode->since_us = g_get_monotonic_time ();
   mode->told_over = FALSE;
   mode->ticks = 0;
-  /* the map, the card and the operations pane: the same as opening the card */
+  /* the map, the card and the operations pane: the same as opening the card (and no flight
+   * still under way to take the map elsewhere) */
+  shumate_map_stop_go_to (self->map);
   pano_window_open_incident (self, mode->incident);
   adw_flap_set_reveal_flap (self->flap, FALSE);
   pano_command_board_start (mode->board, self->card, mode->incident, mode->since_us);

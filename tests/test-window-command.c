@@ -413,6 +413,7 @@ test_card_round_trip (void)
   Wanted wanted = { window, id };
   View before = { 0, }, after = { 0, };
   g_autoptr(GPtrArray) sidebar = NULL;
+  g_autofree char *district = NULL;
   g_autoptr(GPtrArray) stacks = NULL;
 
   /* 平时 as an operator left it: the card open, the map moved off, the layers page shown */
@@ -434,6 +435,13 @@ test_card_round_trip (void)
   save_picture (window, "operations-command.png");
   g_assert_true (g_regex_match_simple ("^Emergency · .+ · [0-9]{2}:[0-9]{2}$",
                                        pano_window_get_mode_badge (window), 0, 0));
+
+  /* a scope chosen in 战时 (the map flies to it) is undone on leaving, with the map */
+  district = pano_admin_tree_locate (pano_scope_bar_get_tree (pano_window_get_scope_bar (window)),
+                                     HERE_LON, HERE_LAT, PANO_ADMIN_LEVEL_DISTRICT);
+  g_assert_nonnull (district);
+  pano_window_set_scope (window, district);
+  g_assert_cmpstr (pano_window_get_scope (window), ==, district);
 
   press_key (window, XK_F12);
   pano_test_wait_until (in_routine, window);
