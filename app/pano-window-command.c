@@ -220,16 +220,16 @@ void
 pano_window_enter_command (PanoWindow *self,
                            const char *incident)
 {
-  PanoCommandMode *mode = self->command;
-  g_autofree char *id = g_strdup (incident);
+  PanoCommandMode *mode;
 
   g_return_if_fail (PANO_IS_WINDOW (self));
   g_return_if_fail (incident != NULL);
 
+  mode = self->command;
   if (mode == NULL || mode->incident != NULL || self->incidents == NULL)
     return;
   save_view (self, &mode->saved);
-  mode->incident = g_steal_pointer (&id);
+  mode->incident = g_strdup (incident);
   mode->since_us = g_get_monotonic_time ();
   mode->told_over = FALSE;
   mode->ticks = 0;
@@ -252,10 +252,11 @@ pano_window_enter_command (PanoWindow *self,
 void
 pano_window_leave_command (PanoWindow *self)
 {
-  PanoCommandMode *mode = self->command;
+  PanoCommandMode *mode;
 
   g_return_if_fail (PANO_IS_WINDOW (self));
 
+  mode = self->command;
   if (mode == NULL || mode->incident == NULL)
     return;
   g_clear_handle_id (&mode->tick_id, g_source_remove);
