@@ -234,6 +234,19 @@ in_routine (gpointer data)
   return pano_window_get_command (data) == NULL;
 }
 
+/* Returns: the incident's row in the queue as shown, or -1 */
+static int
+queue_position (PanoWindow *window,
+                const char *id)
+{
+  PanoIncidentQueue *queue = pano_window_get_queue (window);
+
+  for (guint i = 0; i < pano_incident_queue_get_n_shown (queue); i++)
+    if (g_str_equal (pano_incident_record_get_id (pano_incident_queue_get_shown (queue, i)), id))
+      return (int) i;
+  return -1;
+}
+
 /* ---- what 战时 shows ---- */
 
 static gboolean
@@ -403,6 +416,54 @@ test_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+queue_shows (gpointer data)
+{
+  Wanted *w = data;
+  g_autoptr(GPtrArray) lists = pano_test_find_all (GTK_WIDGET (pano_window_get_queue (w->window)),
+                                                   GTK_TYPE_LIST_VIEW);
+
+  return queue_position (w->window, w->id) >= 0 && lists->len == 1;
+}
+
+/* A row selected in the queue (no card open): F12 takes command of it, F12 again gives the
+ * queue back as it was, the row still selected. */
+static void
+test_queue_round_trip (void)
+{
+  PanoWindow *window = console_open ();
+  PanoIncidentQueue *queue = pano_window_get_queue (window);
+  g_autofree char *id = dispatched_incident (hub);
+  Wanted wanted = { window, id };
+  g_autoptr(GPtrArray) lists = NULL;
+  View before = { 0, }, after = { 0, };
+
+  pano_incident_queue_set_tab (queue, PANO_QUEUE_ALL);
+  pano_test_wait_until (queue_shows, &wanted);
+  lists = pano_test_find_all (GTK_WIDGET (queue), GTK_TYPE_LIST_VIEW);
+  g_assert_cmpuint (lists->len, ==, 1);
+  g_assert_true (gtk_selection_model_select_item (gtk_list_view_get_model (lists->pdata[0]),
+                                                  queue_position (window, id), TRUE));
+  g_assert_cmpstr (pano_incident_record_get_id (pano_incident_queue_get_selected (queue)), ==,
+                   id);
+  view_read (window, &before);
+  g_assert_null (before.card);
+
+  press_key (window, XK_F12);
+  pano_test_wait_until (in_command, window);
+  assert_command_on (window, id);
+
+  press_key (window, XK_F12);
+  pano_test_wait_until (in_routine, window);
+  view_read (window, &after);
+  view_assert_equal (&before, &after);
+  g_assert_cmpstr (pano_incident_record_get_id (pano_incident_queue_get_selected (queue)), ==,
+                   id);
+  view_clear (&before);
+  view_clear (&after);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* From the card's button in, by F12 out: all as it was. */
 static void
 test_card_round_trip (void)
@@ -553,6 +614,7 @@ main (int argc, char **argv)
   pano_test_hub_set_args (hub, args);
   pano_test_hub_spawn (hub);
   g_test_add_func ("/window-command/refused", test_refused);
+  g_test_add_func ("/window-command/queue-round-trip", test_queue_round_trip);
   g_test_add_func ("/window-command/card-round-trip", test_card_round_trip);
   g_test_add_func ("/window-command/wall-cancelled", test_wall_cancelled);
   status = g_test_run ();
