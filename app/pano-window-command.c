@@ -27,6 +27,7 @@ typedef struct
   char *ops_page;
   char *incident_page;
   char *card_incident;
+  char *selected;                   /* in the queue */
   char *scope;
   GtkWidget *focus;                 /* weak */
 } Saved;
@@ -53,6 +54,7 @@ saved_clear (Saved *saved)
   g_clear_pointer (&saved->ops_page, g_free);
   g_clear_pointer (&saved->incident_page, g_free);
   g_clear_pointer (&saved->card_incident, g_free);
+  g_clear_pointer (&saved->selected, g_free);
   g_clear_pointer (&saved->scope, g_free);
   g_clear_weak_pointer (&saved->focus);
 }
@@ -150,6 +152,7 @@ save_view (PanoWindow *self,
 {
   ShumateViewport *viewport = shumate_map_get_viewport (self->map);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  PanoIncidentRecord *selected = pano_incident_queue_get_selected (self->queue);
 
   saved->latitude = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
   saved->longitude = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
@@ -160,6 +163,7 @@ save_view (PanoWindow *self,
   saved->ops_page = g_strdup (adw_view_stack_get_visible_child_name (self->ops_stack));
   saved->incident_page = g_strdup (gtk_stack_get_visible_child_name (self->incident_stack));
   saved->card_incident = g_strdup (pano_incident_card_get_incident (self->card));
+  saved->selected = selected ? g_strdup (pano_incident_record_get_id (selected)) : NULL;
   saved->scope = g_strdup (pano_window_get_scope (self));
   g_set_weak_pointer (&saved->focus, focus);
 }
@@ -178,6 +182,9 @@ restore_view (PanoWindow *self,
     pano_window_open_incident (self, saved->card_incident);
   if (g_strcmp0 (pano_window_get_scope (self), saved->scope) != 0)
     pano_window_set_scope (self, saved->scope);
+  /* a change to the selected incident meanwhile replaced its row, and the selection with it */
+  if (saved->selected != NULL)
+    pano_incident_queue_select (self->queue, saved->selected);
   if (saved->side_page != NULL)
     adw_view_stack_set_visible_child_name (self->side_stack, saved->side_page);
   if (saved->ops_page != NULL)
