@@ -33,6 +33,8 @@ typedef enum
   PANO_N_BANNERS
 } PanoBannerOwner;
 
+typedef struct _PanoCommandMode PanoCommandMode;
+
 struct _PanoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -138,11 +140,13 @@ struct _PanoWindow
   guint tour_step_id;         /* the next view, or the paused tour's countdown */
   GtkWidget *tour_label;      /* the indicator over the map */
   double tour_pointer_x, tour_pointer_y;  /* where the pointer rests, NAN unknown */
+  /* 平时 / 战时 (pano-window-command.c) */
+  PanoCommandMode *command;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
 void pano_window_ask_report_file       (PanoWindow     *self);
-void pano_window_notify                (PanoWindow     *self,
+AdwToast *pano_window_notify           (PanoWindow     *self,
                                         const char     *message,
                                         gboolean        sticky);
 void pano_window_show_banner           (PanoWindow     *self,
@@ -187,5 +191,8 @@ void pano_window_set_live_scale        (PanoWindow     *self,
 void pano_window_setup_tour            (PanoWindow     *self);
 void pano_window_clear_tour            (PanoWindow     *self);
 void pano_window_class_install_tour_actions (GtkWidgetClass *widget_class);
+void pano_window_setup_command         (PanoWindow     *self);
+void pano_window_clear_command         (PanoWindow     *self);
+void pano_window_class_install_command_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

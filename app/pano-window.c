@@ -11,7 +11,8 @@
 
 G_DEFINE_FINAL_TYPE (PanoWindow, pano_window, ADW_TYPE_APPLICATION_WINDOW)
 
-void
+/* Returns: (transfer none): the toast, to dismiss it early */
+AdwToast *
 pano_window_notify (PanoWindow *self,
                     const char *message,
                     gboolean    sticky)
@@ -24,6 +25,7 @@ pano_window_notify (PanoWindow *self,
   adw_toast_set_timeout (toast, sticky ? 0 : 5);
   adw_toast_set_priority (toast, sticky ? ADW_TOAST_PRIORITY_HIGH : ADW_TOAST_PRIORITY_NORMAL);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  return toast;
 }
 
 static void
@@ -282,6 +284,7 @@ pano_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   pano_window_clear_tour (self);
   pano_window_clear_wall (self);
+  pano_window_clear_command (self);
   pano_window_clear_live (self);
   if (self->map_menu != NULL)
     gtk_widget_unparent (g_steal_pointer (&self->map_menu));
@@ -359,6 +362,7 @@ pano_window_class_init (PanoWindowClass *klass)
   pano_window_class_install_wall_actions (widget_class);
   pano_window_class_install_overview_actions (widget_class);
   pano_window_class_install_tour_actions (widget_class);
+  pano_window_class_install_command_actions (widget_class);
 }
 
 static void
@@ -379,6 +383,7 @@ pano_window_init (PanoWindow *self)
   setup_map (self);
   pano_window_setup_wall (self);
   pano_window_setup_tour (self);
+  pano_window_setup_command (self);
 
   pano_base_map_load_async (data_dir, self->cancellable, on_base_map_loaded,
                             g_object_ref (self));

@@ -8,6 +8,7 @@
 #include "pano-layer-list.h"
 #include "pano-hub-client.h"
 #include "pano-alert-list.h"
+#include "pano-command-board.h"
 #include "pano-incident-card.h"
 #include "pano-kpi-panel.h"
 #include "pano-overview-panel.h"
@@ -119,5 +120,11 @@ gboolean          pano_window_save_view_to_tour (PanoWindow         *self,
                                                  const char         *name,
                                                  GError            **error);
 PanoWindow       *pano_window_new_desk          (PanoWindow         *self);
+void              pano_window_enter_command     (PanoWindow         *self,
+                                                 const char         *incident);
+void              pano_window_leave_command     (PanoWindow         *self);
+const char       *pano_window_get_command       (PanoWindow         *self);
+const char       *pano_window_get_mode_badge    (PanoWindow         *self);
+PanoCommandBoard *pano_window_get_command_board (PanoWindow         *self);
 
 G_END_DECLS

@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 tools/build.sh
 mkdir -p docs/images
 PANORAMA_DOCS_IMAGES="$PWD/docs/images" \
-  xvfb-run -a -s '-screen 0 1920x1080x24' meson test -C build test-operations --print-errorlogs
+  xvfb-run -a -s '-screen 0 1920x1080x24' meson test -C build test-operations test-window-command \
+  --print-errorlogs
 ls -l docs/images/operations-*.png

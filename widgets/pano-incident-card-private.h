@@ -28,6 +28,7 @@ struct _PanoIncidentCard
   GtkListBox *timeline_list;
   GtkListBox *nearby_list;
   GtkListBox *related_list;
+  GtkWidget *command_button;
 
   PanoIncidentModel *model;
   PanoHubClient *client;
@@ -60,8 +61,6 @@ void pano_incident_card_show_nearby         (PanoIncidentCard *self);
 void pano_incident_card_show_related        (PanoIncidentCard *self);
 void pano_incident_card_clear_sections      (PanoIncidentCard *self);
 void pano_incident_card_update_actions      (PanoIncidentCard *self);
-const char *pano_incident_card_unit_status  (PanoIncidentCard *self,
-                                             const char       *unit);
 void pano_route_free                        (PanoRoute        *route);
 void pano_incident_card_emit_routes_changed (PanoIncidentCard *self);
 void pano_incident_card_emit_open           (PanoIncidentCard *self,

@@ -156,6 +156,31 @@ describe_eta (JsonObject *entry)
   return g_strdup_printf (_("ETA %s · %s by road"), eta, distance);
 }
 
+/* Returns: the unit's kind for people ("Fire engine"), from the live resources layer */
+const char *
+pano_incident_card_get_unit_kind (PanoIncidentCard *self,
+                                  const char       *unit)
+{
+  g_autoptr(JsonObject) live = live_properties (self, "resources", unit);
+
+  return pano_format_unit_kind (pano_json_object_get_string (live, "kind"));
+}
+
+/* Returns: whether the hub's last ranking gave @unit a road ETA (then in @eta_s) */
+gboolean
+pano_incident_card_get_unit_eta (PanoIncidentCard *self,
+                                 const char       *unit,
+                                 gint64           *eta_s)
+{
+  JsonObject *entry = ranked_unit (self, unit);
+
+  if (entry == NULL || !json_object_get_boolean_member_with_default (entry, "reachable", TRUE) ||
+      !json_object_has_member (entry, "eta_s"))
+    return FALSE;
+  *eta_s = (gint64) pano_json_object_get_number (entry, "eta_s", 0);
+  return TRUE;
+}
+
 /* ---- assigned units ---- */
 
 void

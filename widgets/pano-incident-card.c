@@ -75,6 +75,7 @@ enum {
   SCOPE,
   OPEN,
   ROUTES_CHANGED,
+  COMMAND,
   N_SIGNALS
 };
 
@@ -627,6 +628,17 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+command_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PanoIncidentCard *self = PANO_INCIDENT_CARD (widget);
+
+  if (self->id != NULL)
+    g_signal_emit (widget, signals[COMMAND], 0, self->id);
+}
+
+static void
 recommend_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -674,6 +686,7 @@ install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "card.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "card.recommend", NULL, recommend_action);
+  gtk_widget_class_install_action (widget_class, "card.command", NULL, command_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "card.back", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (action_specs); i++)
     {
@@ -706,6 +719,9 @@ pano_incident_card_class_init (PanoIncidentCardClass *klass)
   signals[ROUTES_CHANGED] = g_signal_new ("routes-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  /* 战时指挥 was asked for on the shown incident: its id. */
+  signals[COMMAND] = g_signal_new ("command", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/panorama/Panorama/ui/pano-incident-card.ui");
@@ -727,6 +743,7 @@ pano_incident_card_class_init (PanoIncidentCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PanoIncidentCard, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, PanoIncidentCard, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, PanoIncidentCard, related_list);
+  gtk_widget_class_bind_template_child (widget_class, PanoIncidentCard, command_button);
   install_actions (widget_class);
 }
 
@@ -854,6 +871,13 @@ pano_incident_card_get_button (PanoIncidentCard *self,
                                const char       *action)
 {
   return g_hash_table_lookup (self->buttons, action);
+}
+
+/* Returns: (transfer none): the button that asks for 战时指挥 on the shown incident */
+GtkWidget *
+pano_incident_card_get_command_button (PanoIncidentCard *self)
+{
+  return self->command_button;
 }
 
 /* Returns: (transfer none) (nullable): the command waiting for the hub's answer */

@@ -54,5 +54,13 @@ void                pano_incident_card_set_unit_chosen (PanoIncidentCard *self,
                                                         gboolean          chosen);
 guint               pano_incident_card_get_n_nearby  (PanoIncidentCard  *self);
 guint               pano_incident_card_get_n_related (PanoIncidentCard  *self);
+GtkWidget          *pano_incident_card_get_command_button (PanoIncidentCard *self);
+const char         *pano_incident_card_unit_status   (PanoIncidentCard  *self,
+                                                      const char        *unit);
+const char         *pano_incident_card_get_unit_kind (PanoIncidentCard  *self,
+                                                      const char        *unit);
+gboolean            pano_incident_card_get_unit_eta  (PanoIncidentCard  *self,
+                                                      const char        *unit,
+                                                      gint64            *eta_s);
 
 G_END_DECLS

@@ -598,6 +598,16 @@ pano_incident_queue_get_selected (PanoIncidentQueue *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+/* Selects incident @id when the queue shows it, as the keyboard would. */
+void
+pano_incident_queue_select (PanoIncidentQueue *self,
+                            const char        *id)
+{
+  g_return_if_fail (PANO_IS_INCIDENT_QUEUE (self));
+
+  select_id (self, id);
+}
+
 /* Reads every clock, the tabs and the order now (rather than at the next few-second tick). */
 void
 pano_incident_queue_refresh (PanoIncidentQueue *self)

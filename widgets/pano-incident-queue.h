@@ -41,6 +41,8 @@ guint               pano_incident_queue_get_n_shown    (PanoIncidentQueue  *self
 PanoIncidentRecord *pano_incident_queue_get_shown      (PanoIncidentQueue  *self,
                                                         guint               position);
 PanoIncidentRecord *pano_incident_queue_get_selected   (PanoIncidentQueue  *self);
+void                pano_incident_queue_select         (PanoIncidentQueue  *self,
+                                                        const char         *id);
 void                pano_incident_queue_refresh        (PanoIncidentQueue  *self);
 gboolean            pano_incident_queue_needs_action   (PanoIncidentRecord *record);
 
