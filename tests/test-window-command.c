@@ -13,7 +13,7 @@
 #include "pano-window.h"
 
 #include <gdk/x11/gdkx.h>
-#include <gmodule.h>
+#include <X11/extensions/XTest.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -196,29 +196,18 @@ view_assert_equal (const View *a,
 
 /* ---- a real key, through the X server (XTest, as a keyboard would) ---- */
 
-typedef int (*FakeKeyFunc) (Display *, unsigned int, Bool, unsigned long);
-
 static void
 press_key (PanoWindow *window,
            KeySym      keysym)
 {
-  static FakeKeyFunc fake_key = NULL;
   Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
   Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
   KeyCode code = XKeysymToKeycode (dpy, keysym);
 
-  if (fake_key == NULL)
-    {
-      /* libXtst is there wherever Xvfb is; its headers need not be */
-      GModule *xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY);
-
-      g_assert_nonnull (xtst);
-      g_assert_true (g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake_key));
-    }
   g_assert_cmpuint (code, !=, 0);
   XSetInputFocus (dpy, xid, RevertToParent, CurrentTime);
-  fake_key (dpy, code, True, 0);
-  fake_key (dpy, code, False, 0);
+  XTestFakeKeyEvent (dpy, code, True, 0);
+  XTestFakeKeyEvent (dpy, code, False, 0);
   XFlush (dpy);
 }
 
