@@ -66,6 +66,9 @@ pano_hub_config_init (PanoHubConfig *self)
   s->auth_window_s = 60;
   s->auth_lockout_s = 300;
   s->manual_share = 0.5;
+  s->history_days = 7;
+  s->history_max_mb = 2048;
+  s->history_keyframe_s = 600;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
   s->capabilities = pano_hub_capabilities_new_default ();
@@ -151,6 +154,10 @@ static const struct
   { "limits", "auth-failures", G_STRUCT_OFFSET (PanoHubSettings, auth_failures), 0 },
   { "limits", "auth-window-s", G_STRUCT_OFFSET (PanoHubSettings, auth_window_s), 1 },
   { "limits", "auth-lockout-s", G_STRUCT_OFFSET (PanoHubSettings, auth_lockout_s), 1 },
+  { "history", "days", G_STRUCT_OFFSET (PanoHubSettings, history_days), 1 },
+  { "history", "max-mb", G_STRUCT_OFFSET (PanoHubSettings, history_max_mb), 1 },
+  { "history", "keyframe-s", G_STRUCT_OFFSET (PanoHubSettings, history_keyframe_s), 1 },
+  { "history", "retain-s", G_STRUCT_OFFSET (PanoHubSettings, history_retain_s), 0 },
 };
 
 static gboolean

@@ -40,6 +40,10 @@ typedef struct
   guint auth_window_s;
   guint auth_lockout_s;
   double manual_share;       /* [simulator]: share of its incidents left to operators */
+  guint history_days;        /* [history]: replay history retained, in days */
+  guint history_max_mb;      /* [history] max-mb: its disk bound */
+  guint history_keyframe_s;  /* [history] keyframe-s: seconds between keyframes */
+  guint history_retain_s;    /* [history] retain-s: seconds, overrides days when not 0 */
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
   GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */
 } PanoHubSettings;

@@ -5,6 +5,7 @@
 
 #include "pano-hub-batch.h"
 #include "pano-hub-guard.h"
+#include "pano-hub-history.h"
 #include "pano-hub-ingest.h"
 #include "pano-hub-recommend.h"
 #include "pano-hub-rest.h"
@@ -23,6 +24,7 @@ struct _PanoHubServer
   PanoHubDb *db;
   PanoHubIncidents *incidents;
   PanoHubRouter *router;
+  PanoHubHistory *history;
   PanoHubGuard *guard;
   SoupServer *server;
   GPtrArray *subscribers;
@@ -54,6 +56,7 @@ pano_hub_server_dispose (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->incidents);
   g_clear_object (&self->router);
+  g_clear_object (&self->history);
   g_clear_object (&self->db);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
@@ -537,7 +540,7 @@ route_role (const char *method,
   if (g_str_equal (method, "GET"))
     {
       if (g_str_equal (path, "/v1/layers") || g_str_equal (path, "/v1/history") ||
-          g_str_has_prefix (path, "/v1/snapshot/") ||
+          g_str_has_prefix (path, "/v1/snapshot/") || pano_hub_history_serves (path) ||
           (g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations")))
         return PANO_HUB_ROLE_VIEWER;
@@ -582,6 +585,15 @@ route (PanoHubServer     *self,
         handle_history (self, msg, query);
       else
         handle_snapshot (self, msg, path + strlen ("/v1/snapshot/"), query);
+    }
+  else if (get && pano_hub_history_serves (path))
+    {
+      if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) == NULL)
+        return;
+      if (self->history != NULL)
+        pano_hub_history_route (self->history, msg, path, query);
+      else
+        reply_error (msg, 503, "unavailable", "This hub keeps no replay history");
     }
   else if (get && g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations"))
@@ -634,6 +646,14 @@ pano_hub_server_new (PanoHubConfig    *config,
   self->guard = pano_hub_guard_new (config, db, route_role);
   g_signal_connect (store, "published", G_CALLBACK (on_published), self);
   return self;
+}
+
+/* The replay history /v1/replay/ serves (none: 503). */
+void
+pano_hub_server_set_history (PanoHubServer  *self,
+                             PanoHubHistory *history)
+{
+  g_set_object (&self->history, history);
 }
 
 /* The road graph recommendations rank units on; without one every unit is unreachable. */
