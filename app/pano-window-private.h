@@ -32,6 +32,8 @@ typedef enum
   PANO_N_BANNERS
 } PanoBannerOwner;
 
+typedef struct _PanoWindowReplay PanoWindowReplay;
+
 struct _PanoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -120,6 +122,9 @@ struct _PanoWindow
   GtkEventController *pointer_motion;
   guint pointer_idle_id;
   double pointer_x, pointer_y;
+
+  /* replay, 复盘 (pano-window-replay.c); NULL while live */
+  PanoWindowReplay *replay;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -158,6 +163,8 @@ void pano_window_class_install_panel_actions (GtkWidgetClass *widget_class);
 void pano_window_setup_wall            (PanoWindow     *self);
 void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
+void pano_window_class_install_replay_actions (GtkWidgetClass *widget_class);
+void pano_window_leave_replay          (PanoWindow     *self);
 void pano_window_set_live_scale        (PanoWindow     *self,
                                         double          scale);
 

@@ -281,6 +281,7 @@ pano_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   pano_window_clear_wall (self);
+  pano_window_leave_replay (self);
   pano_window_clear_live (self);
   if (self->map_menu != NULL)
     gtk_widget_unparent (g_steal_pointer (&self->map_menu));
@@ -355,6 +356,7 @@ pano_window_class_init (PanoWindowClass *klass)
   pano_window_class_install_incident_actions (widget_class);
   pano_window_class_install_panel_actions (widget_class);
   pano_window_class_install_wall_actions (widget_class);
+  pano_window_class_install_replay_actions (widget_class);
 }
 
 static void

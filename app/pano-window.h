@@ -13,6 +13,7 @@
 #include "pano-incident-queue.h"
 #include "pano-layer-stack.h"
 #include "pano-online-source.h"
+#include "pano-replay-engine.h"
 #include "pano-report-dialog.h"
 #include "pano-scope-bar.h"
 
@@ -97,5 +98,6 @@ void              pano_window_set_wall_scale    (PanoWindow         *self,
                                                  double              scale);
 double            pano_window_get_wall_scale    (PanoWindow         *self);
 double            pano_window_get_scale         (PanoWindow         *self);
+PanoReplayEngine *pano_window_get_replay_engine (PanoWindow         *self);
 
 G_END_DECLS
