@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "panorama-replay"
 
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
@@ -121,13 +122,13 @@ job_get (Job          *job,
 
   if (msg == NULL)
     return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "The hub address %s is not a URL", job->url), NULL;
+                        _("The hub address %s is not a URL"), job->url), NULL;
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if ((body = soup_session_send_and_read (session, msg, NULL, error)) == NULL)
     return NULL;
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     return g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                        "The hub at %s answered %u to %s", job->url,
+                        _("The hub at %s could not replay that time (HTTP %u for %s)"), job->url,
                         soup_message_get_status (msg), path), NULL;
   return g_steal_pointer (&body);
 }
