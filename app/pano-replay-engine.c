@@ -11,13 +11,13 @@
 
 /* A seek reads each layer's state at T from the hub (GET /v1/replay/state: a keyframe and the
  * changes after it, shaped as a snapshot frame) and applies it as a snapshot. Playing on, the
- * changes of the next AHEAD_MS are fetched and decoded in a worker thread, cut into buckets of
+ * changes ahead are fetched (FIRST_AHEAD_MS after a seek, doubling up to MAX_AHEAD_MS) and decoded in a worker thread, cut into buckets of
  * BUCKET_MS, and each bucket is applied as one delta per layer once the replay clock reaches it:
  * the main thread only applies decoded frames, as it does for the live feed. */
 
 #define BUCKET_MS 250
-#define AHEAD_MS 60000
-#define REFILL_MS 40000
+#define FIRST_AHEAD_MS 2000    /* after a seek: play starts without waiting for a long read */
+#define MAX_AHEAD_MS 60000
 
 typedef struct
 {
@@ -38,6 +38,7 @@ struct _PanoReplayEngine
   gboolean seeking;
   gboolean fetching;
   gint64 buffered_end;  /* buckets cover the changes before this */
+  gint64 ahead_ms;      /* the next fetch's span */
   GQueue buckets;
 };
 
@@ -475,12 +476,14 @@ fetch_ahead (PanoReplayEngine *self)
   g_autoptr(GTask) task = NULL;
   Job *job;
 
+  /* Refill while less than two thirds of the last span is left. */
   if (self->fetching || self->seeking || self->buffered_end >= self->end ||
-      self->buffered_end - self->position >= REFILL_MS)
+      self->buffered_end - self->position >= self->ahead_ms * 2 / 3)
     return;
   job = job_new (self);
   job->from = self->buffered_end;
-  job->to = MIN (self->buffered_end + AHEAD_MS, self->end);
+  job->to = MIN (self->buffered_end + self->ahead_ms, self->end);
+  self->ahead_ms = MIN (self->ahead_ms * 2, MAX_AHEAD_MS);
   self->fetching = TRUE;
   task = g_task_new (self, NULL, on_fetched, NULL);
   g_task_set_task_data (task, job, job_free);
@@ -539,6 +542,7 @@ pano_replay_engine_seek_finish (PanoReplayEngine  *self,
   self->position = job->at;
   /* Changes at the sought millisecond are in the state already. */
   self->buffered_end = job->at + 1;
+  self->ahead_ms = FIRST_AHEAD_MS;
   fetch_ahead (self);
   return TRUE;
 }
