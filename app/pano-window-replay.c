@@ -17,6 +17,7 @@ static const guint speeds[] = { 1, 2, 5, 10, 30, 60 };
 struct _PanoWindowReplay
 {
   PanoReplayEngine *engine;
+  PanoIncidentModel *incidents;   /* the replayed incidents, in the queue while replaying */
   GCancellable *cancellable;
   GPtrArray *layers;          /* replayed PanoLiveMapLayer, as live_layers */
   GArray *was_visible;        /* gboolean per live layer */
@@ -325,6 +326,13 @@ enter_replay (PanoWindow *self)
   r->engine = pano_replay_engine_new (self->hub_url, self->hub_token, self->hub_ca_file);
   r->cancellable = g_cancellable_new ();
   swap_in_layers (self, r);
+  /* The queue lists the incidents as they were; nothing in the past can be acted on. */
+  if (self->incidents != NULL)
+    {
+      r->incidents = pano_incident_model_new (pano_replay_engine_get_store (r->engine));
+      pano_incident_queue_set_model (self->queue, r->incidents);
+      pano_incident_queue_set_may_act (self->queue, FALSE);
+    }
   r->badge = make_badge (r);
   r->bar = make_bar (self, r);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), r->badge);
@@ -359,6 +367,12 @@ pano_window_leave_replay (PanoWindow *self)
                                 g_array_index (r->was_visible, gboolean, i));
     }
   gtk_widget_set_sensitive (self->live_box, TRUE);
+  if (r->incidents != NULL && self->incidents != NULL)
+    {
+      pano_incident_queue_set_model (self->queue, self->incidents);
+      pano_window_update_role (self);
+    }
+  g_clear_object (&r->incidents);
   gtk_overlay_remove_overlay (GTK_OVERLAY (self->map_overlay), r->badge);
   gtk_overlay_remove_overlay (GTK_OVERLAY (self->map_overlay), r->bar);
   g_ptr_array_unref (r->layers);

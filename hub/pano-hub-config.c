@@ -67,7 +67,7 @@ pano_hub_config_init (PanoHubConfig *self)
   s->auth_lockout_s = 300;
   s->manual_share = 0.5;
   s->history_days = 7;
-  s->history_max_mb = 2048;
+  s->history_max_mb = 20480;
   s->history_keyframe_s = 600;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);

@@ -621,8 +621,10 @@ handle_state (PanoHubHistory    *self,
     apply_change (state, (const char *) sqlite3_column_text (stmt, 0),
                   (const char *) sqlite3_column_text (stmt, 1));
   sqlite3_finalize (stmt);
-  g_string_append_printf (body, "{\"layer\":\"%s\",\"at\":%" G_GINT64_FORMAT ",\"keyframe\":%"
-                          G_GINT64_FORMAT ",\"entities\":[", pano_layer_name (layer), at, kt);
+  /* Shaped as a snapshot frame (docs/protocol.md 3.2), so a client decodes it as one. */
+  g_string_append_printf (body, "{\"type\":\"snapshot\",\"layer\":\"%s\",\"epoch\":\"replay\","
+                          "\"seq\":0,\"at\":%" G_GINT64_FORMAT ",\"keyframe\":%" G_GINT64_FORMAT
+                          ",\"entities\":[", pano_layer_name (layer), at, kt);
   g_hash_table_iter_init (&iter, state);
   while (g_hash_table_iter_next (&iter, NULL, &entity))
     {

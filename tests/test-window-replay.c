@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* 复盘 as an operator uses it, on a real hub: the replay bar opens over the map with a red
  * REPLAY badge; sought to a time, the map's events layer holds exactly what the hub's history
- * says was there then, entity by entity (id, position, properties), while the live store keeps
- * the present; Back to Live removes the badge and the replayed layers and shows live again. */
+ * says was there then, entity by entity (id, position, properties), and the incident queue
+ * lists the incidents of then, while the live store keeps the present; Back to Live removes the badge and the replayed layers and shows live again. */
 #include "pano-application.h"
 #include "pano-live-map-layer.h"
 #include "pano-mercator.h"
@@ -49,6 +49,18 @@ replay_ready (gpointer data)
 
   return engine != NULL && pano_replay_engine_get_start (engine) > 0 &&
          !pano_replay_engine_is_seeking (engine);
+}
+
+static gboolean
+queue_has_one (gpointer data)
+{
+  return pano_incident_queue_get_count (pano_window_get_queue (data), PANO_QUEUE_ALL) == 1;
+}
+
+static gboolean
+queue_empty (gpointer data)
+{
+  return pano_incident_queue_get_count (pano_window_get_queue (data), PANO_QUEUE_ALL) == 0;
 }
 
 typedef struct
@@ -145,11 +157,19 @@ test_replay (void)
       g_autofree char *body = make_step (k);
 
       pano_test_hub_ingest (hub, "events", body);
+      /* An incident reported after the first step: the queue at that step has none. */
+      if (k == 1)
+        g_assert_cmpuint (pano_test_hub_rest (hub, "POST", "/v1/commands", "disp-token",
+                                              "replay-1", "{\"command\":\"create\",\"category\""
+                                              ":\"市政设施\",\"severity\":2,\"location\":"
+                                              "[110.79,32.65],\"title\":\"复盘\"}", NULL, NULL),
+                          ==, 201);
       after[k] = now_ms ();
       pano_test_wait_until (clock_passed, &after[k]);
     }
   live = (LiveWait) { window, 3 * N_STEPS - 1 };
   pano_test_wait_until (live_has, &live);
+  pano_test_wait_until (queue_has_one, window);
 
   /* The menu's 复盘: badge and bar. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.replay", NULL);
@@ -176,11 +196,13 @@ test_replay (void)
   pano_test_wait_until (sought, &seek);
   assert_replay_equals_hub (hub, window, seek.at, 3);
   g_assert_true (live_has (&live));
+  pano_test_wait_until (queue_empty, window);
 
   /* Back to live: no badge, no replayed layers, the live ones shown as before. */
   pano_test_click (pano_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Back to Live"));
   g_assert_null (pano_window_get_replay_engine (window));
   g_assert_null (pano_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BOX, "REPLAY"));
+  g_assert_true (queue_has_one (window));
   map_layers = pano_test_find_all (GTK_WIDGET (pano_window_get_map (window)),
                                    PANO_TYPE_LIVE_MAP_LAYER);
   g_assert_cmpuint (map_layers->len, ==, 6);
