@@ -18,6 +18,7 @@
 #define BUCKET_MS 250
 #define FIRST_AHEAD_MS 2000    /* after a seek: play starts without waiting for a long read */
 #define MAX_AHEAD_MS 60000
+#define APPLY_BUDGET_US 6000   /* of a frame, for applying changes; the rest waits a frame */
 
 typedef struct
 {
@@ -39,6 +40,8 @@ struct _PanoReplayEngine
   gboolean fetching;
   gint64 buffered_end;  /* buckets cover the changes before this */
   gint64 ahead_ms;      /* the next fetch's span */
+  guint frame_index;    /* in the head bucket, partly applied */
+  guint next;           /* in that frame */
   GQueue buckets;
 };
 
@@ -510,6 +513,7 @@ pano_replay_engine_seek_async (PanoReplayEngine    *self,
   self->seeking = TRUE;
   self->fetching = FALSE;
   g_queue_clear_full (&self->buckets, bucket_free);
+  self->frame_index = self->next = 0;
   job = job_new (self);
   job->at = at_ms;
   g_task_set_source_tag (task, pano_replay_engine_seek_async);
@@ -547,19 +551,27 @@ pano_replay_engine_seek_finish (PanoReplayEngine  *self,
   return TRUE;
 }
 
-static void
+/* Returns: %TRUE once @bucket is applied, %FALSE when @deadline came first (on next time) */
+static gboolean
 apply_bucket (PanoReplayEngine *self,
-              Bucket           *bucket)
+              Bucket           *bucket,
+              gint64            deadline)
 {
-  for (guint i = 0; i < bucket->frames->len; i++)
+  for (; self->frame_index < bucket->frames->len; self->frame_index++, self->next = 0)
     {
-      PanoFeedFrame *frame = bucket->frames->pdata[i];
+      PanoFeedFrame *frame = bucket->frames->pdata[self->frame_index];
       g_autoptr(GError) error = NULL;
 
-      frame->from_seq = frame->seq = pano_live_store_get_seq (self->store, frame->layer) + 1;
-      if (!pano_live_store_apply (self->store, frame, &error))
-        g_warning ("Replay: %s", error->message);
+      if (self->next == 0)
+        frame->from_seq = frame->seq = pano_live_store_get_seq (self->store, frame->layer) + 1;
+      if (pano_live_store_apply_until (self->store, frame, &self->next, deadline, &error))
+        continue;
+      if (error == NULL)
+        return FALSE;
+      g_warning ("Replay: %s", error->message);
     }
+  self->frame_index = 0;
+  return TRUE;
 }
 
 /**
@@ -574,6 +586,7 @@ gint64
 pano_replay_engine_advance (PanoReplayEngine *self,
                             gint64            to_ms)
 {
+  gint64 deadline = g_get_monotonic_time () + APPLY_BUDGET_US;
   Bucket *bucket;
   gboolean changed = FALSE;
 
@@ -582,9 +595,14 @@ pano_replay_engine_advance (PanoReplayEngine *self,
   to_ms = MIN (to_ms, MAX (self->buffered_end - 1, self->position));
   while ((bucket = g_queue_peek_head (&self->buckets)) != NULL && bucket->t <= to_ms)
     {
-      apply_bucket (self, g_queue_pop_head (&self->buckets));
-      bucket_free (bucket);
       changed = TRUE;
+      /* Behind: the clock waits at the bucket rather than the frame waiting for it. */
+      if (!apply_bucket (self, bucket, deadline))
+        {
+          to_ms = MAX (bucket->t - 1, self->position);
+          break;
+        }
+      bucket_free (g_queue_pop_head (&self->buckets));
     }
   self->position = MAX (self->position, to_ms);
   if (changed)

@@ -63,18 +63,20 @@ die_with_parent (gpointer data)
 }
 
 static char *
-hub_start (Bench   *b,
-           GError **error)
+hub_start (Bench     *b,
+           gboolean   simulate,
+           GError   **error)
 {
   g_autofree char *config = NULL, *port_file = NULL, *database = NULL, *port = NULL;
   const char *exe = g_getenv ("PANORAMA_HUB_EXE");
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  if (!(b->dir = g_dir_make_tmp ("pano-bench-replay-XXXXXX", error)))
+  if (b->dir == NULL && !(b->dir = g_dir_make_tmp ("pano-bench-replay-XXXXXX", error)))
     return NULL;
   config = g_build_filename (b->dir, "hub.conf", NULL);
   port_file = g_build_filename (b->dir, "port", NULL);
   database = g_build_filename (b->dir, "hub.sqlite", NULL);
+  g_unlink (port_file);
   if (!g_file_set_contents (config, "[hub]\nlisten = 127.0.0.1:0\n[tokens]\n"
                             "console = viewer:view\n"
                             /* The default keyframe every 600 s, on the 60x clock. */
@@ -82,8 +84,8 @@ hub_start (Bench   *b,
     return NULL;
   {
     const char *argv[] = { exe ? exe : PANO_BENCH_HUB_EXE, "--config", config, "--database",
-                           database, "--port-file", port_file, "--simulate", "--speed", "60",
-                           NULL };
+                           database, "--port-file", port_file,
+                           simulate ? "--simulate" : NULL, "--speed", "60", NULL };
 
     if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
                         G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
@@ -99,6 +101,16 @@ hub_start (Bench   *b,
       g_usleep (20000);
     }
   return g_strdup_printf ("http://127.0.0.1:%u", (guint) g_ascii_strtoull (port, NULL, 10));
+}
+
+static void
+hub_stop (Bench *b)
+{
+  int status;
+
+  kill (b->hub, SIGTERM);
+  waitpid (b->hub, &status, 0);
+  g_spawn_close_pid (b->hub);
 }
 
 static void
@@ -228,11 +240,10 @@ main (int   argc,
   g_autofree char *url = NULL;
   Bench b = { 0 };
   gint64 start, end, reached;
-  int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      (url = hub_start (&b, &error)) == NULL)
+      (url = hub_start (&b, TRUE, &error)) == NULL)
     {
       g_printerr ("%s\n", error->message);
       return EXIT_FAILURE;
@@ -240,6 +251,14 @@ main (int   argc,
   gtk_init ();
   g_printerr ("Recording %d s of the simulator at --speed 60…\n", opt_generate);
   pano_bench_frames_spin (never, NULL, (gint64) opt_generate * G_USEC_PER_SEC);
+  /* Replayed from a hub that no longer simulates: the figures are the console's. */
+  hub_stop (&b);
+  g_free (url);
+  if ((url = hub_start (&b, FALSE, &error)) == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
   b.engine = pano_replay_engine_new (url, "view", NULL);
   pano_bench_frames_open (&b.frames, "Panorama replay benchmark", WIDTH, HEIGHT);
   b.frames.on_paint = on_paint;
@@ -253,7 +272,8 @@ main (int   argc,
       return EXIT_FAILURE;
     }
   start = pano_replay_engine_get_start (b.engine);
-  end = pano_replay_engine_get_end (b.engine);
+  /* The recording, not the quiet restarted hub after it. */
+  end = MIN (pano_replay_engine_get_end (b.engine), start + (gint64) opt_generate * 1000);
   seek_to (&b, start);
   pano_bench_frames_settle (&b.frames, 500000, 10 * G_USEC_PER_SEC);
 
@@ -304,8 +324,7 @@ main (int   argc,
   }
   gtk_window_destroy (b.frames.window);
   g_object_unref (b.engine);
-  kill (b.hub, SIGTERM);
-  waitpid (b.hub, &status, 0);
+  hub_stop (&b);
   pano_bench_remove_data_dir (b.dir);
   g_free (b.dir);
   return EXIT_SUCCESS;
