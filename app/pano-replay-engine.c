@@ -18,7 +18,8 @@
 #define BUCKET_MS 250
 #define FIRST_AHEAD_MS 2000    /* after a seek: play starts without waiting for a long read */
 #define MAX_AHEAD_MS 60000
-#define APPLY_BUDGET_US 6000   /* of a frame, for applying changes; the rest waits a frame */
+#define AHEAD_CHANGES 20000    /* a span with more halves the next one: reads stay short */
+#define APPLY_BUDGET_US 4000   /* of a frame, for applying changes; the rest waits a frame */
 
 typedef struct
 {
@@ -54,6 +55,7 @@ typedef struct
   gint64 at, from, to;
   GPtrArray *frames;    /* seek: snapshots */
   GPtrArray *buckets;   /* fetch: Bucket */
+  guint n_changes;
   gint64 start, end;
 } Job;
 
@@ -210,6 +212,7 @@ split_changes (const char *text,
                gint64      from,
                GPtrArray  *texts,
                gboolean   *more,
+               guint      *n_changes,
                GError    **error)
 {
   PanoJsonSpan root, list, element, value;
@@ -240,6 +243,7 @@ split_changes (const char *text,
       else
         g_string_append_c (bucket, ',');
       g_string_append_len (bucket, element.start, element.end - element.start);
+      (*n_changes)++;
     }
   return pos;
 }
@@ -267,7 +271,8 @@ fetch_layer (Job          *job,
       if (body == NULL)
         return FALSE;
       text = g_bytes_get_data (body, &size);
-      if ((after = split_changes (text, size, job->from, texts, &more, error)) < 0)
+      if ((after = split_changes (text, size, job->from, texts, &more, &job->n_changes,
+                                    error)) < 0)
         return FALSE;
     }
   for (guint i = 0; i < texts->len; i++)
@@ -470,6 +475,8 @@ on_fetched (GObject      *source,
         g_queue_push_tail (&self->buckets, g_steal_pointer (&job->buckets->pdata[i]));
     }
   self->buffered_end = job->to;
+  if (job->n_changes > AHEAD_CHANGES)
+    self->ahead_ms = MAX (self->ahead_ms / 4, BUCKET_MS * 4);
   fetch_ahead (self);
 }
 
