@@ -196,12 +196,14 @@ seek_to (Bench  *b,
 static void
 measure (Bench  *b,
          int     seconds,
-         GArray *intervals)
+         GArray *intervals,
+         GArray *paint)
 {
   pano_bench_frames_record (&b->frames);
   pano_bench_frames_spin (never, NULL, (gint64) seconds * G_USEC_PER_SEC);
   pano_bench_frames_stop (&b->frames);
   g_array_append_vals (intervals, b->frames.intervals->data, b->frames.intervals->len);
+  g_array_append_vals (paint, b->frames.paint->data, b->frames.paint->len);
   pano_bench_frames_clear (&b->frames);
 }
 
@@ -236,6 +238,8 @@ main (int   argc,
   g_autoptr(GArray) floor_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) play_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) seeks = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) floor_paint = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) play_paint = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GRand) rand = g_rand_new_with_seed (1);
   g_autofree char *url = NULL;
   Bench b = { 0 };
@@ -279,11 +283,11 @@ main (int   argc,
 
   /* The floor first, paused half-way through, then the replay from the start. */
   seek_to (&b, start + (end - start) / 2);
-  measure (&b, opt_floor, floor_ms);
+  measure (&b, opt_floor, floor_ms, floor_paint);
   seek_to (&b, start);
   b.playing = TRUE;
   b.last_frame_us = 0;
-  measure (&b, MIN (opt_play, (int) ((end - start) / 1000)), play_ms);
+  measure (&b, MIN (opt_play, (int) ((end - start) / 1000)), play_ms, play_paint);
   b.playing = FALSE;
   reached = pano_replay_engine_get_position (b.engine);
 
@@ -299,15 +303,17 @@ main (int   argc,
   g_print ("History: %.0f s of the simulator at --speed 60 (%.1f simulated hours), "
            "%zu entities at the end; replay at 1x of that = 60x of simulated time\n\n",
            (end - start) / 1000.0, (end - start) / 1000.0 * 60 / 3600, count_entities (&b));
-  g_print ("| view | frames | on time (<= %.0f ms) | interval p50 ms | interval p95 ms |\n",
-           FRAME_BUDGET_MS);
-  g_print ("|---|---|---|---|---|\n");
-  g_print ("| renderer floor (replay paused) | %u | %.1f %% | %.1f | %.1f |\n", floor_ms->len,
-           on_time (floor_ms), pano_bench_percentile (floor_ms, 0.5),
-           pano_bench_percentile (floor_ms, 0.95));
-  g_print ("| replay playing at 60x | %u | %.1f %% | **%.1f** | **%.1f** |\n", play_ms->len,
-           on_time (play_ms), pano_bench_percentile (play_ms, 0.5),
-           pano_bench_percentile (play_ms, 0.95));
+  g_print ("| view | frames | on time (<= %.0f ms) | interval p50 ms | interval p95 ms | "
+           "paint p50 ms | paint p95 ms |\n", FRAME_BUDGET_MS);
+  g_print ("|---|---|---|---|---|---|---|\n");
+  g_print ("| renderer floor (replay paused) | %u | %.1f %% | %.1f | %.1f | %.1f | %.1f |\n",
+           floor_ms->len, on_time (floor_ms), pano_bench_percentile (floor_ms, 0.5),
+           pano_bench_percentile (floor_ms, 0.95), pano_bench_percentile (floor_paint, 0.5),
+           pano_bench_percentile (floor_paint, 0.95));
+  g_print ("| replay playing at 60x | %u | %.1f %% | **%.1f** | **%.1f** | %.1f | %.1f |\n",
+           play_ms->len, on_time (play_ms), pano_bench_percentile (play_ms, 0.5),
+           pano_bench_percentile (play_ms, 0.95), pano_bench_percentile (play_paint, 0.5),
+           pano_bench_percentile (play_paint, 0.95));
   g_print ("\nReplay clock reached %.1f s of %.1f s; %d random seeks: p50 **%.0f ms**, "
            "p95 **%.0f ms**, max %.0f ms\n", (reached - start) / 1000.0, (end - start) / 1000.0,
            opt_seeks, pano_bench_percentile (seeks, 0.5), pano_bench_percentile (seeks, 0.95),
