@@ -590,8 +590,9 @@ handle_state (PanoHubHistory    *self,
   sqlite3_bind_int64 (stmt, 2, at);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
+      /* An empty layer's keyframe is an empty blob, which SQLite gives as NULL. */
       const char *p = sqlite3_column_blob (stmt, 2);
-      const char *end = p + sqlite3_column_bytes (stmt, 2);
+      const char *end = p ? p + sqlite3_column_bytes (stmt, 2) : NULL;
 
       kt = sqlite3_column_int64 (stmt, 0);
       kpos = sqlite3_column_int64 (stmt, 1);
