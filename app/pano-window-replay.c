@@ -109,6 +109,9 @@ set_playing (PanoWindow *self,
       gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), r->tick_id);
       r->tick_id = 0;
     }
+  /* Paused, the card's timeline catches up with the replayed time. */
+  if (!playing && r->incidents != NULL && pano_replay_engine_get_position (r->engine) > 0)
+    pano_incident_card_set_until (self->card, pano_replay_engine_get_position (r->engine));
 }
 
 static void
@@ -129,6 +132,9 @@ on_sought (GObject      *source,
     {
       self->replay->last_frame_us = 0;
       update_labels (self);
+      if (self->replay->incidents != NULL)
+        pano_incident_card_set_until (self->card,
+                                      pano_replay_engine_get_position (self->replay->engine));
     }
 }
 
@@ -332,6 +338,8 @@ enter_replay (PanoWindow *self)
       r->incidents = pano_incident_model_new (pano_replay_engine_get_store (r->engine));
       pano_incident_queue_set_model (self->queue, r->incidents);
       pano_incident_queue_set_may_act (self->queue, FALSE);
+      pano_incident_card_set_context (self->card, r->incidents, self->hub_client,
+                                      pano_replay_engine_get_store (r->engine));
     }
   r->badge = make_badge (r);
   r->bar = make_bar (self, r);
@@ -369,6 +377,9 @@ pano_window_leave_replay (PanoWindow *self)
   gtk_widget_set_sensitive (self->live_box, TRUE);
   if (r->incidents != NULL && self->incidents != NULL)
     {
+      pano_incident_card_set_until (self->card, 0);
+      pano_incident_card_set_context (self->card, self->incidents, self->hub_client,
+                                      self->live_store);
       pano_incident_queue_set_model (self->queue, self->incidents);
       pano_window_update_role (self);
     }

@@ -2,7 +2,8 @@
 /* 复盘 as an operator uses it, on a real hub: the replay bar opens over the map with a red
  * REPLAY badge; sought to a time, the map's events layer holds exactly what the hub's history
  * says was there then, entity by entity (id, position, properties), and the incident queue
- * lists the incidents of then, while the live store keeps the present; Back to Live removes the badge and the replayed layers and shows live again. */
+ * lists the incidents of then with the card's timeline up to then, while the live store keeps
+ * the present; Back to Live removes the badge and the replayed layers and shows live again. */
 #include "pano-application.h"
 #include "pano-live-map-layer.h"
 #include "pano-mercator.h"
@@ -68,6 +69,20 @@ typedef struct
   PanoWindow *window;
   gint64 at;
 } SeekWait;
+
+typedef struct
+{
+  PanoWindow *window;
+  guint n;
+} TimelineWait;
+
+static gboolean
+timeline_has (gpointer data)
+{
+  TimelineWait *wait = data;
+
+  return pano_incident_card_get_n_timeline (pano_window_get_card (wait->window)) == wait->n;
+}
 
 static gboolean
 sought (gpointer data)
@@ -144,6 +159,9 @@ test_replay (void)
   LiveWait live;
   SeekWait seek;
   gint64 after[N_STEPS];
+  gint64 before_incident = 0;
+  g_autofree char *incident = NULL;
+  TimelineWait timeline;
   g_autoptr(GPtrArray) map_layers = NULL;
 
   pano_test_hub_set_config (hub, "[history]\nkeyframe-s = 1\n");
@@ -157,13 +175,30 @@ test_replay (void)
       g_autofree char *body = make_step (k);
 
       pano_test_hub_ingest (hub, "events", body);
-      /* An incident reported after the first step: the queue at that step has none. */
-      if (k == 1)
-        g_assert_cmpuint (pano_test_hub_rest (hub, "POST", "/v1/commands", "disp-token",
-                                              "replay-1", "{\"command\":\"create\",\"category\""
-                                              ":\"市政设施\",\"severity\":2,\"location\":"
-                                              "[110.79,32.65],\"title\":\"复盘\"}", NULL, NULL),
-                          ==, 201);
+      /* An incident reported in the first step, after the events (the queue before it has
+       * none), and a note on it in the second (its timeline at the first has one entry). */
+      if (k == 0)
+        {
+          g_autoptr(JsonNode) answer = NULL;
+
+          before_incident = now_ms ();
+          pano_test_wait_until (clock_passed, &before_incident);
+          g_assert_cmpuint (pano_test_hub_rest (hub, "POST", "/v1/commands", "disp-token",
+                                                "replay-1", "{\"command\":\"create\","
+                                                "\"category\":\"市政设施\",\"severity\":2,"
+                                                "\"location\":[110.79,32.65],\"title\":\"复盘\"}",
+                                                &answer, NULL), ==, 201);
+          incident = g_strdup (json_object_get_string_member (json_object_get_object_member (
+                                 json_node_get_object (answer), "incident"), "id"));
+        }
+      else if (k == 1)
+        {
+          g_autofree char *note = g_strdup_printf ("{\"command\":\"note\",\"incident\":\"%s\","
+                                                   "\"text\":\"现场已核实\"}", incident);
+
+          g_assert_cmpuint (pano_test_hub_rest (hub, "POST", "/v1/commands", "disp-token",
+                                                "replay-2", note, NULL, NULL), ==, 200);
+        }
       after[k] = now_ms ();
       pano_test_wait_until (clock_passed, &after[k]);
     }
@@ -196,6 +231,14 @@ test_replay (void)
   pano_test_wait_until (sought, &seek);
   assert_replay_equals_hub (hub, window, seek.at, 3);
   g_assert_true (live_has (&live));
+  /* The incident then, and its timeline up to then: the report, not the later note. */
+  pano_test_wait_until (queue_has_one, window);
+  pano_incident_card_show (pano_window_get_card (window), incident);
+  timeline = (TimelineWait) { window, 1 };
+  pano_test_wait_until (timeline_has, &timeline);
+  seek = (SeekWait) { window, before_incident + 1 };
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-seek", "x", seek.at);
+  pano_test_wait_until (sought, &seek);
   pano_test_wait_until (queue_empty, window);
 
   /* Back to live: no badge, no replayed layers, the live ones shown as before. */
@@ -203,6 +246,9 @@ test_replay (void)
   g_assert_null (pano_window_get_replay_engine (window));
   g_assert_null (pano_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BOX, "REPLAY"));
   g_assert_true (queue_has_one (window));
+  pano_incident_card_show (pano_window_get_card (window), incident);
+  timeline = (TimelineWait) { window, 2 };
+  pano_test_wait_until (timeline_has, &timeline);
   map_layers = pano_test_find_all (GTK_WIDGET (pano_window_get_map (window)),
                                    PANO_TYPE_LIVE_MAP_LAYER);
   g_assert_cmpuint (map_layers->len, ==, 6);
