@@ -20,7 +20,6 @@ struct _PanoWindowReplay
   PanoIncidentModel *incidents;   /* the replayed incidents, in the queue while replaying */
   GCancellable *cancellable;
   GPtrArray *layers;          /* replayed PanoLiveMapLayer, as live_layers */
-  GArray *was_visible;        /* gboolean per live layer */
   GtkWidget *badge;
   GtkLabel *badge_label;
   GtkWidget *bar;
@@ -293,7 +292,9 @@ ensure_css (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
-/* The replayed layers take the live ones' places, as the operator had them. */
+/* The replayed layers take the live ones' places, as the operator had them: the live layers
+ * are kept out of the picture (child-visible), not hidden, so the layer list still shows and
+ * switches what the operator chose, and each replayed layer follows its live one's switch. */
 static void
 swap_in_layers (PanoWindow       *self,
                 PanoWindowReplay *r)
@@ -302,24 +303,19 @@ swap_in_layers (PanoWindow       *self,
   PanoLiveStore *store = pano_replay_engine_get_store (r->engine);
 
   r->layers = g_ptr_array_new ();
-  r->was_visible = g_array_new (FALSE, FALSE, sizeof (gboolean));
   for (guint i = 0; i < self->live_layers->len; i++)
     {
       PanoLiveMapLayer *live = g_ptr_array_index (self->live_layers, i);
       PanoLiveMapLayer *layer = pano_live_map_layer_new (viewport, store,
                                                          pano_live_map_layer_get_layer (live));
-      gboolean visible = gtk_widget_get_visible (GTK_WIDGET (live));
 
       pano_live_map_layer_set_scale (layer, pano_live_map_layer_get_scale (live));
       pano_live_map_layer_set_class_mask (layer, pano_live_map_layer_get_class_mask (live));
-      gtk_widget_set_visible (GTK_WIDGET (layer), visible);
+      g_object_bind_property (live, "visible", layer, "visible", G_BINDING_SYNC_CREATE);
       shumate_map_insert_layer_above (self->map, SHUMATE_LAYER (layer), SHUMATE_LAYER (live));
-      gtk_widget_set_visible (GTK_WIDGET (live), FALSE);
-      g_array_append_val (r->was_visible, visible);
+      gtk_widget_set_child_visible (GTK_WIDGET (live), FALSE);
       g_ptr_array_add (r->layers, layer);
     }
-  /* The layer switches act on the live layers: not while the map shows the past. */
-  gtk_widget_set_sensitive (self->live_box, FALSE);
 }
 
 static void
@@ -371,10 +367,8 @@ pano_window_leave_replay (PanoWindow *self)
     {
       shumate_map_remove_layer (self->map, g_ptr_array_index (r->layers, i));
       if (self->live_layers != NULL && i < self->live_layers->len)
-        gtk_widget_set_visible (g_ptr_array_index (self->live_layers, i),
-                                g_array_index (r->was_visible, gboolean, i));
+        gtk_widget_set_child_visible (g_ptr_array_index (self->live_layers, i), TRUE);
     }
-  gtk_widget_set_sensitive (self->live_box, TRUE);
   if (r->incidents != NULL && self->incidents != NULL)
     {
       pano_incident_card_set_until (self->card, 0);
@@ -387,7 +381,6 @@ pano_window_leave_replay (PanoWindow *self)
   gtk_overlay_remove_overlay (GTK_OVERLAY (self->map_overlay), r->badge);
   gtk_overlay_remove_overlay (GTK_OVERLAY (self->map_overlay), r->bar);
   g_ptr_array_unref (r->layers);
-  g_array_unref (r->was_visible);
   g_object_unref (r->cancellable);
   g_object_unref (r->engine);
   g_free (r);

@@ -213,9 +213,17 @@ test_replay (void)
                                            "Back to Live"));
   {
     GtkWidget *badge = pano_test_find_widget (GTK_WIDGET (window), GTK_TYPE_BOX, "REPLAY");
+    g_autoptr(GPtrArray) layers = pano_test_find_all (GTK_WIDGET (pano_window_get_map (window)),
+                                                      PANO_TYPE_LIVE_MAP_LAYER);
+    guint n_drawn = 0;
 
     g_assert_nonnull (badge);
     g_assert_true (gtk_widget_is_drawable (badge));
+    /* Six layers shown (the replayed ones: the live ones are out of the picture). */
+    g_assert_cmpuint (layers->len, ==, 6);
+    for (guint i = 0; i < layers->len; i++)
+      n_drawn += gtk_widget_is_drawable (layers->pdata[i]);
+    g_assert_cmpuint (n_drawn, ==, 6);
   }
 
   /* Each step's city, and the live store still the present. */
@@ -253,7 +261,7 @@ test_replay (void)
                                    PANO_TYPE_LIVE_MAP_LAYER);
   g_assert_cmpuint (map_layers->len, ==, 6);
   for (guint i = 0; i < map_layers->len; i++)
-    g_assert_true (gtk_widget_get_visible (map_layers->pdata[i]));
+    g_assert_true (gtk_widget_is_drawable (map_layers->pdata[i]));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
