@@ -189,8 +189,11 @@ prune (PanoHubHistory *self,
        sqlite3        *db,
        gint64          now)
 {
+  gint64 used, before = G_MAXINT64;
+
   prune_to (db, now - self->retain_ms);
-  while (used_bytes (db) > self->max_bytes)
+  /* Each turn drops the oldest round (it frees pages, or there is nothing left to drop). */
+  while ((used = used_bytes (db)) > self->max_bytes && used < before)
     {
       gint64 next = query_int (db, "SELECT DISTINCT t FROM keyframes ORDER BY t LIMIT 1 "
                                    "OFFSET 1", 0, 0, -1);
@@ -198,6 +201,7 @@ prune (PanoHubHistory *self,
       if (next < 0)
         break;
       prune_to (db, next);
+      before = used;
     }
   exec (db, "PRAGMA incremental_vacuum");
 }
@@ -318,9 +322,16 @@ append_entity (const char   *id,
 static void
 queue_keyframes (PanoHubHistory *self)
 {
+  gint64 t = 0;
+
+  /* One time for the whole round, so pruning by size drops whole rounds. */
   for (guint layer = 0; layer < PANO_N_LAYERS; layer++)
     {
       Item *item = item_new (self, ITEM_KEYFRAME, layer);
+
+      if (layer == 0)
+        t = item->t;
+      item->t = t;
 
       item->state = g_string_sized_new (4096);
       item->n = pano_hub_store_get_n_entities (self->store, layer);

@@ -275,6 +275,38 @@ test_replay_retention (void)
                       get_object (hub, path, 200), "entities")), ==, 1);
 }
 
+/* [history] max-mb: over it, the oldest keyframe rounds go, whatever the days allow. */
+static void
+test_replay_disk_bound (void)
+{
+  g_autoptr(PanoTestHub) hub = pano_test_hub_new (NULL);
+  g_autoptr(GString) body = g_string_new ("{\"type\":\"FeatureCollection\",\"features\":[");
+  g_autofree char *filler = g_strnfill (5000, 'x');
+  g_autofree char *path = NULL;
+  StartWait wait = { NULL, 0 };
+  JsonObject *range;
+
+  pano_test_hub_set_config (hub, "[history]\nkeyframe-s = 1\nmax-mb = 1\n");
+  pano_test_hub_spawn (hub);
+  /* 250 entities of 5 KB: every keyframe round is over the bound by itself. */
+  for (guint i = 0; i < 250; i++)
+    g_string_append_printf (body, "%s{\"type\":\"Feature\",\"id\":\"big-%u\",\"geometry\":"
+                            "null,\"properties\":{\"filler\":\"%s\"}}", i ? "," : "", i, filler);
+  g_string_append (body, "]}");
+  pano_test_hub_ingest (hub, "events", body->str);
+  wait.hub = hub;
+  wait.after = now_ms ();
+  pano_test_wait_until (start_passed, &wait);
+
+  /* The newest round is kept, and with it the city as it is. */
+  range = get_object (hub, "/v1/replay/range", 200);
+  g_assert_cmpint (json_object_get_int_member (range, "retain_s"), ==, 7 * 24 * 3600);
+  path = g_strdup_printf ("/v1/replay/state?layer=events&at=%" G_GINT64_FORMAT,
+                          json_object_get_int_member (range, "end"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      get_object (hub, path, 200), "entities")), ==, 250);
+}
+
 static void
 test_replay_refused (void)
 {
@@ -300,6 +332,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/replay/state", test_replay_state);
   g_test_add_func ("/hub/replay/retention", test_replay_retention);
+  g_test_add_func ("/hub/replay/disk-bound", test_replay_disk_bound);
   g_test_add_func ("/hub/replay/refused", test_replay_refused);
   return g_test_run ();
 }
