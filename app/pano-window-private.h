@@ -34,6 +34,7 @@ typedef enum
 } PanoBannerOwner;
 
 typedef struct _PanoCommandMode PanoCommandMode;
+typedef struct _PanoWindowReplay PanoWindowReplay;
 
 struct _PanoWindow
 {
@@ -142,6 +143,8 @@ struct _PanoWindow
   double tour_pointer_x, tour_pointer_y;  /* where the pointer rests, NAN unknown */
   /* 平时 / 战时 (pano-window-command.c) */
   PanoCommandMode *command;
+  /* replay, 复盘 (pano-window-replay.c); NULL while live */
+  PanoWindowReplay *replay;
 };
 
 void pano_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -186,6 +189,8 @@ void pano_window_class_install_overview_actions (GtkWidgetClass *widget_class);
 void pano_window_setup_wall            (PanoWindow     *self);
 void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
+void pano_window_class_install_replay_actions (GtkWidgetClass *widget_class);
+void pano_window_leave_replay          (PanoWindow     *self);
 void pano_window_set_live_scale        (PanoWindow     *self,
                                         double          scale);
 void pano_window_setup_tour            (PanoWindow     *self);

@@ -285,6 +285,7 @@ pano_window_dispose (GObject *object)
   pano_window_clear_tour (self);
   pano_window_clear_wall (self);
   pano_window_clear_command (self);
+  pano_window_leave_replay (self);
   pano_window_clear_live (self);
   if (self->map_menu != NULL)
     gtk_widget_unparent (g_steal_pointer (&self->map_menu));
@@ -363,6 +364,7 @@ pano_window_class_init (PanoWindowClass *klass)
   pano_window_class_install_overview_actions (widget_class);
   pano_window_class_install_tour_actions (widget_class);
   pano_window_class_install_command_actions (widget_class);
+  pano_window_class_install_replay_actions (widget_class);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "pano-incident-queue.h"
 #include "pano-layer-stack.h"
 #include "pano-online-source.h"
+#include "pano-replay-engine.h"
 #include "pano-report-dialog.h"
 #include "pano-scope-bar.h"
 #include "pano-view-tour.h"
@@ -126,5 +127,6 @@ void              pano_window_leave_command     (PanoWindow         *self);
 const char       *pano_window_get_command       (PanoWindow         *self);
 const char       *pano_window_get_mode_badge    (PanoWindow         *self);
 PanoCommandBoard *pano_window_get_command_board (PanoWindow         *self);
+PanoReplayEngine *pano_window_get_replay_engine (PanoWindow         *self);
 
 G_END_DECLS

@@ -201,10 +201,12 @@ run (PanoHubConfig *config,
   g_autoptr(PanoHubIncidents) incidents = NULL;
   g_autoptr(PanoHubRouter) router = NULL;
   g_autoptr(PanoHubServer) server = NULL;
+  g_autoptr(PanoHubHistory) history = NULL;
   g_autoptr(PanoHubSimulator) simulator = NULL;
   g_autoptr(PanoHubSamples) samples = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *url = NULL;
+  g_autofree char *history_path = NULL;
   Shutdown shutdown;
   guint n_incidents;
 
@@ -212,11 +214,16 @@ run (PanoHubConfig *config,
     goto fail;
   if (settings->city != NULL && (city = pano_hub_city_load (settings->city, &error)) == NULL)
     goto fail;
+  /* Before anything is loaded: a restart's first keyframe is the empty city it starts as. */
+  history_path = pano_hub_history_path_for (settings->database);
+  if ((history = pano_hub_history_open (history_path, store, settings, &error)) == NULL)
+    goto fail;
   incidents = pano_hub_incidents_new (db, store, city, settings);
   if (!pano_hub_incidents_load (incidents, &n_incidents, &error))
     goto fail;
   g_message ("%u open or recent incidents loaded from %s", n_incidents, settings->database);
   server = pano_hub_server_new (config, store, db, incidents);
+  pano_hub_server_set_history (server, history);
   if ((router = make_router (settings, city, store, &error)) == NULL && error != NULL)
     goto fail;
   pano_hub_server_set_router (server, router);
@@ -253,6 +260,8 @@ run (PanoHubConfig *config,
   g_unix_signal_add (SIGINT, on_signal, &shutdown);
   g_unix_signal_add (SIGTERM, on_signal, &shutdown);
   g_main_loop_run (loop);
+  g_clear_object (&simulator);
+  pano_hub_history_close (history);
   return 0;
 
 fail:

@@ -67,10 +67,12 @@ pano_hub_config_init (PanoHubConfig *self)
   s->auth_window_s = 60;
   s->auth_lockout_s = 300;
   s->manual_share = 0.5;
+  s->history_days = 7;
+  s->history_max_mb = 20480;
+  s->history_keyframe_s = 600;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
     s->stage_limit_s[i] = pano_incident_default_limit_s (i);
   s->capabilities = pano_hub_capabilities_new_default ();
-  s->history_days = 7;
   s->sample_s = 60;
   pano_hub_overview_default_thresholds (s);
 }
@@ -157,6 +159,9 @@ static const struct
   { "limits", "auth-lockout-s", G_STRUCT_OFFSET (PanoHubSettings, auth_lockout_s), 1 },
   { "history", "days", G_STRUCT_OFFSET (PanoHubSettings, history_days), 1 },
   { "history", "sample-s", G_STRUCT_OFFSET (PanoHubSettings, sample_s), 1 },
+  { "history", "max-mb", G_STRUCT_OFFSET (PanoHubSettings, history_max_mb), 1 },
+  { "history", "keyframe-s", G_STRUCT_OFFSET (PanoHubSettings, history_keyframe_s), 1 },
+  { "history", "retain-s", G_STRUCT_OFFSET (PanoHubSettings, history_retain_s), 0 },
 };
 
 static gboolean

@@ -40,9 +40,12 @@ typedef struct
   guint auth_window_s;
   guint auth_lockout_s;
   double manual_share;       /* [simulator]: share of its incidents left to operators */
+  guint history_days;        /* [history] days: replay history and overview samples kept */
+  guint history_max_mb;      /* [history] max-mb: its disk bound */
+  guint history_keyframe_s;  /* [history] keyframe-s: seconds between keyframes */
+  guint history_retain_s;    /* [history] retain-s: seconds, overrides days when not 0 */
   guint stage_limit_s[PANO_INCIDENT_N_STATUS];
   GPtrArray *capabilities;   /* PanoHubCapability, in configuration order */
-  guint history_days;        /* [history] days: how long samples are kept */
   guint sample_s;            /* [history] sample-s: live-layer sample interval (overview) */
   gint sample_offset_s;      /* --sample-offset: shifts the samples' time stamps */
   double thresholds[16][2];  /* [thresholds]: amber, red per overview tile; NAN: none */

@@ -5,6 +5,7 @@
 
 #include "pano-hub-batch.h"
 #include "pano-hub-guard.h"
+#include "pano-hub-history.h"
 #include "pano-hub-ingest.h"
 #include "pano-hub-overview.h"
 #include "pano-hub-recommend.h"
@@ -25,6 +26,7 @@ struct _PanoHubServer
   PanoHubIncidents *incidents;
   PanoHubRouter *router;
   PanoHubSamples *samples;
+  PanoHubHistory *history;
   PanoHubGuard *guard;
   SoupServer *server;
   GPtrArray *subscribers;
@@ -57,6 +59,7 @@ pano_hub_server_dispose (GObject *object)
   g_clear_object (&self->incidents);
   g_clear_object (&self->router);
   g_clear_object (&self->samples);
+  g_clear_object (&self->history);
   g_clear_object (&self->db);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
@@ -572,6 +575,7 @@ route_role (const char *method,
     {
       if (g_str_equal (path, "/v1/layers") || g_str_equal (path, "/v1/history") ||
           g_str_equal (path, "/v1/overview") || g_str_has_prefix (path, "/v1/snapshot/") ||
+          g_str_has_prefix (path, "/v1/snapshot/") || pano_hub_history_serves (path) ||
           (g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations")))
         return PANO_HUB_ROLE_VIEWER;
@@ -621,6 +625,14 @@ route (PanoHubServer     *self,
     {
       if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) != NULL)
         handle_overview (self, msg, query);
+  else if (get && pano_hub_history_serves (path))
+    {
+      if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) == NULL)
+        return;
+      if (self->history != NULL)
+        pano_hub_history_route (self->history, msg, path, query);
+      else
+        reply_error (msg, 503, "unavailable", "This hub keeps no replay history");
     }
   else if (get && g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations"))
@@ -681,6 +693,14 @@ pano_hub_server_set_samples (PanoHubServer  *self,
                              PanoHubSamples *samples)
 {
   g_set_object (&self->samples, samples);
+}
+
+/* The replay history /v1/replay/ serves (none: 503). */
+void
+pano_hub_server_set_history (PanoHubServer  *self,
+                             PanoHubHistory *history)
+{
+  g_set_object (&self->history, history);
 }
 
 /* The road graph recommendations rank units on; without one every unit is unreachable. */

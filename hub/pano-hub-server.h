@@ -5,6 +5,7 @@
 
 #include "pano-hub-config.h"
 #include "pano-hub-db.h"
+#include "pano-hub-history.h"
 #include "pano-hub-incidents.h"
 #include "pano-hub-router.h"
 #include "pano-hub-samples.h"
@@ -19,6 +20,8 @@ PanoHubServer *pano_hub_server_new       (PanoHubConfig    *config,
                                           PanoHubStore     *store,
                                           PanoHubDb        *db,
                                           PanoHubIncidents *incidents);
+void           pano_hub_server_set_history (PanoHubServer  *self,
+                                            PanoHubHistory *history);
 void           pano_hub_server_set_router (PanoHubServer  *self,
                                            PanoHubRouter  *router);
 void           pano_hub_server_set_samples (PanoHubServer  *self,

@@ -45,6 +45,7 @@ struct _PanoIncidentCard
   GHashTable *chosen;           /* unit ids ticked for dispatch */
   JsonArray *timeline;
   gint64 timeline_version;      /* the incident version the timeline was read at */
+  gint64 until_ms;              /* replay (复盘): entries up to this time only; 0 for all */
   gint64 recommended_version;
   GPtrArray *routes;            /* PanoRoute */
   guint n_recommended;

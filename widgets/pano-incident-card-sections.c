@@ -507,6 +507,27 @@ show_timeline (PanoIncidentCard *self)
     add_placeholder (self->timeline_list, _("Nothing recorded yet."));
 }
 
+/* Replay shows the timeline as it stood at the replayed time. */
+static JsonArray *
+keep_until (JsonArray *entries,
+            gint64     until_ms)
+{
+  JsonArray *kept;
+
+  if (until_ms == 0)
+    return json_array_ref (entries);
+  kept = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (entry != NULL &&
+          pano_feed_parse_time (pano_json_object_get_string (entry, "at")) <= until_ms)
+        json_array_add_element (kept, json_node_copy (json_array_get_element (entries, i)));
+    }
+  return kept;
+}
+
 static void
 on_timeline (GObject      *source,
              GAsyncResult *result,
@@ -533,7 +554,7 @@ on_timeline (GObject      *source,
   entries = json_object_get_member (answer, "entries");
   g_clear_pointer (&self->timeline, json_array_unref);
   if (entries != NULL && JSON_NODE_HOLDS_ARRAY (entries))
-    self->timeline = json_array_ref (json_node_get_array (entries));
+    self->timeline = keep_until (json_node_get_array (entries), self->until_ms);
   show_timeline (self);
 }
 

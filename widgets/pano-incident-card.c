@@ -795,6 +795,23 @@ pano_incident_card_set_context (PanoIncidentCard  *self,
     g_signal_connect (model, "items-changed", G_CALLBACK (on_model_changed), self);
 }
 
+/**
+ * pano_incident_card_set_until:
+ * @until_ms: the replayed time (ms since 1970), or 0 for live
+ *
+ * While replaying (复盘), the timeline lists the entries up to @until_ms only.
+ */
+void
+pano_incident_card_set_until (PanoIncidentCard *self,
+                              gint64            until_ms)
+{
+  if (self->until_ms == until_ms)
+    return;
+  self->until_ms = until_ms;
+  if (self->id != NULL && self->client != NULL)
+    pano_incident_card_fetch_timeline (self);
+}
+
 /* The base map's facilities (cameras, hospitals, …) for the "nearby" list. */
 void
 pano_incident_card_set_facilities (PanoIncidentCard *self,

@@ -43,6 +43,8 @@ gboolean            pano_incident_card_can           (PanoIncidentCard  *self,
 const char         *pano_incident_card_why_not       (PanoIncidentCard  *self,
                                                       const char        *action);
 guint               pano_incident_card_get_n_timeline (PanoIncidentCard *self);
+void                pano_incident_card_set_until     (PanoIncidentCard *self,
+                                                      gint64            until_ms);
 char               *pano_incident_card_dup_timeline_entry (PanoIncidentCard *self,
                                                            guint             index);
 JsonObject         *pano_incident_card_get_recommendations (PanoIncidentCard *self);
