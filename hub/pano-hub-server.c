@@ -575,7 +575,7 @@ route_role (const char *method,
     {
       if (g_str_equal (path, "/v1/layers") || g_str_equal (path, "/v1/history") ||
           g_str_equal (path, "/v1/overview") || g_str_has_prefix (path, "/v1/snapshot/") ||
-          g_str_has_prefix (path, "/v1/snapshot/") || pano_hub_history_serves (path) ||
+          pano_hub_history_serves (path) ||
           (g_str_has_prefix (path, "/v1/incidents/") &&
            g_str_has_suffix (path, "/recommendations")))
         return PANO_HUB_ROLE_VIEWER;
@@ -625,6 +625,7 @@ route (PanoHubServer     *self,
     {
       if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) != NULL)
         handle_overview (self, msg, query);
+    }
   else if (get && pano_hub_history_serves (path))
     {
       if (authorize (self, msg, path, PANO_HUB_ROLE_VIEWER) == NULL)
