@@ -44,6 +44,9 @@ struct _PanoReplayEngine
   guint frame_index;    /* in the head bucket, partly applied */
   guint next;           /* in that frame */
   GQueue buckets;
+  gint64 retry_at;      /* monotonic µs: no fetch before, after the hub failed one */
+  gint64 retry_us;      /* the next wait after a failure: 2 s, doubling up to 30 s */
+  char *error;          /* the last fetch's failure, NULL since one succeeded */
 };
 
 G_DEFINE_FINAL_TYPE (PanoReplayEngine, pano_replay_engine, G_TYPE_OBJECT)
@@ -235,7 +238,9 @@ split_changes (const char *text,
         pano_json_int (value, &t);
       if (pano_json_member (element, "pos", &value))
         pano_json_int (value, &pos);
-      index = (guint) (MAX (t - from, 0) / BUCKET_MS);
+      /* a span is at most MAX_AHEAD_MS: a time beyond it (a confused hub) cannot size the
+       * bucket array */
+      index = (guint) (CLAMP (t - from, 0, MAX_AHEAD_MS) / BUCKET_MS);
       while (texts->len <= index)
         g_ptr_array_add (texts, NULL);
       if ((bucket = texts->pdata[index]) == NULL)
@@ -267,13 +272,19 @@ fetch_layer (Job          *job,
       g_autoptr(GBytes) body = job_get (job, session, path, error);
       gsize size;
       const char *text;
+      gint64 last;
 
       if (body == NULL)
         return FALSE;
       text = g_bytes_get_data (body, &size);
-      if ((after = split_changes (text, size, job->from, texts, &more, &job->n_changes,
-                                    error)) < 0)
+      if ((last = split_changes (text, size, job->from, texts, &more, &job->n_changes,
+                                 error)) < 0)
         return FALSE;
+      if (more && last <= after)
+        return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "The hub's history of %s says there is more but gives nothing new",
+                            layer), FALSE;
+      after = last;
     }
   for (guint i = 0; i < texts->len; i++)
     {
@@ -354,6 +365,7 @@ pano_replay_engine_finalize (GObject *object)
   g_queue_clear_full (&self->buckets, bucket_free);
   g_clear_object (&self->store);
   g_free (self->url);
+  g_free (self->error);
   g_free (self->token);
   g_free (self->ca_file);
   G_OBJECT_CLASS (pano_replay_engine_parent_class)->finalize (object);
@@ -420,6 +432,13 @@ pano_replay_engine_is_seeking (PanoReplayEngine *self)
   return self->seeking;
 }
 
+/* Returns: (nullable): why the last read of the history failed, while it is retried */
+const char *
+pano_replay_engine_get_error (PanoReplayEngine *self)
+{
+  return self->error;
+}
+
 void
 pano_replay_engine_load_range_async (PanoReplayEngine    *self,
                                      GCancellable        *cancellable,
@@ -464,9 +483,15 @@ on_fetched (GObject      *source,
   self->fetching = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_warning ("Replay: cannot read the hub's history: %s", error->message);
+      /* Not sixty tries a second at a hub that is down: wait, longer each time, and say why. */
+      self->retry_us = CLAMP (self->retry_us * 2, 2 * G_USEC_PER_SEC, 30 * G_USEC_PER_SEC);
+      self->retry_at = g_get_monotonic_time () + self->retry_us;
+      g_free (self->error);
+      self->error = g_strdup (error->message);
       return;
     }
+  self->retry_us = 0;
+  g_clear_pointer (&self->error, g_free);
   for (guint i = 0; i < job->buckets->len; i++)
     {
       Bucket *bucket = job->buckets->pdata[i];
@@ -488,7 +513,8 @@ fetch_ahead (PanoReplayEngine *self)
 
   /* Refill while less than two thirds of the last span is left. */
   if (self->fetching || self->seeking || self->buffered_end >= self->end ||
-      self->buffered_end - self->position >= self->ahead_ms * 2 / 3)
+      self->buffered_end - self->position >= self->ahead_ms * 2 / 3 ||
+      g_get_monotonic_time () < self->retry_at)
     return;
   job = job_new (self);
   job->from = self->buffered_end;
@@ -518,6 +544,7 @@ pano_replay_engine_seek_async (PanoReplayEngine    *self,
   /* Whatever was fetched or sought before is for another time now. */
   self->generation++;
   self->seeking = TRUE;
+  self->retry_at = 0;   /* the operator asked: try at once */
   self->fetching = FALSE;
   g_queue_clear_full (&self->buckets, bucket_free);
   self->frame_index = self->next = 0;
@@ -545,11 +572,11 @@ pano_replay_engine_seek_finish (PanoReplayEngine  *self,
   if (job->generation != self->generation)
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                 "A later seek replaced this one"), FALSE;
+  self->seeking = FALSE;
   for (guint i = 0; i < job->frames->len; i++)
     if (!pano_live_store_apply (self->store, job->frames->pdata[i], error))
       return FALSE;
   pano_live_store_flush (self->store);
-  self->seeking = FALSE;
   self->position = job->at;
   /* Changes at the sought millisecond are in the state already. */
   self->buffered_end = job->at + 1;

@@ -35,6 +35,7 @@ gboolean          pano_replay_engine_seek_finish     (PanoReplayEngine    *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 gboolean          pano_replay_engine_is_seeking      (PanoReplayEngine    *self);
+const char       *pano_replay_engine_get_error       (PanoReplayEngine    *self);
 gint64            pano_replay_engine_get_position    (PanoReplayEngine    *self);
 gint64            pano_replay_engine_advance         (PanoReplayEngine    *self,
                                                       gint64               to_ms);

@@ -235,6 +235,8 @@ pano_window_enter_command (PanoWindow *self,
   mode = self->command;
   if (mode == NULL || mode->incident != NULL || self->incidents == NULL)
     return;
+  /* Command is live by nature: an incident chosen in 复盘 is commanded as it is now. */
+  pano_window_leave_replay (self);
   save_view (self, &mode->saved);
   mode->incident = g_strdup (incident);
   mode->since_us = g_get_monotonic_time ();

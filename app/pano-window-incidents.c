@@ -29,10 +29,12 @@ pano_window_get_role (PanoWindow *self)
   return self->feed ? pano_feed_client_get_role (self->feed) : NULL;
 }
 
+/* What the operator may do now: the hub's role, but only what a viewer may during 复盘 — the
+ * past cannot be acted on, and a card of the past must not send commands to the present. */
 void
 pano_window_update_role (PanoWindow *self)
 {
-  const char *role = pano_window_get_role (self);
+  const char *role = self->replay != NULL ? "viewer" : pano_window_get_role (self);
 
   pano_incident_queue_set_may_act (self->queue, role_may_act (role));
   pano_incident_card_set_role (self->card, role);

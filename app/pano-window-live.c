@@ -231,8 +231,10 @@ find_live_entity (PanoWindow        *self,
         PanoLiveMapLayer *l = g_ptr_array_index (self->live_layers, i - 1);
         int slot;
 
+        /* not under 复盘 either, which draws the past in the live layers' place */
         if (pano_live_map_layer_draws_lines (l) != lines ||
-            !gtk_widget_get_visible (GTK_WIDGET (l)) || pano_live_map_layer_is_aggregated (l))
+            !gtk_widget_get_visible (GTK_WIDGET (l)) ||
+            !gtk_widget_get_child_visible (GTK_WIDGET (l)) || pano_live_map_layer_is_aggregated (l))
           continue;
         if ((slot = pano_live_map_layer_hit_test (l, x, y)) >= 0)
           {
@@ -383,6 +385,7 @@ pano_window_set_live_scale (PanoWindow *self,
 {
   for (guint i = 0; self->live_layers && i < self->live_layers->len; i++)
     pano_live_map_layer_set_scale (g_ptr_array_index (self->live_layers, i), scale);
+  pano_window_set_replay_scale (self, scale);
 }
 
 static void

@@ -191,6 +191,8 @@ void pano_window_clear_wall            (PanoWindow     *self);
 void pano_window_class_install_wall_actions (GtkWidgetClass *widget_class);
 void pano_window_class_install_replay_actions (GtkWidgetClass *widget_class);
 void pano_window_leave_replay          (PanoWindow     *self);
+void pano_window_set_replay_scale      (PanoWindow     *self,
+                                        double          scale);
 void pano_window_set_live_scale        (PanoWindow     *self,
                                         double          scale);
 void pano_window_setup_tour            (PanoWindow     *self);

@@ -50,13 +50,23 @@ update_labels (PanoWindow *self)
 {
   PanoWindowReplay *r = self->replay;
   gint64 at = pano_replay_engine_get_position (r->engine);
-  g_autofree char *time = format_time (at);
+  const char *error = pano_replay_engine_get_error (r->engine);
+  g_autofree char *time = at > 0 ? format_time (at) : g_strdup (_("loading…"));
   g_autofree char *badge = NULL;
 
   /* TRANSLATORS: the badge over the map while it shows the past; %s is a local date and time */
   badge = g_strdup_printf (_("REPLAY · %s"), time);
   gtk_label_set_label (r->badge_label, badge);
-  gtk_label_set_label (r->time_label, time);
+  if (error != NULL)
+    {
+      /* TRANSLATORS: %s is the hub's or the network's own words */
+      g_autofree char *text = g_strdup_printf (_("%s — cannot read the hub's history (%s); "
+                                                 "trying again"), time, error);
+
+      gtk_label_set_label (r->time_label, text);
+    }
+  else
+    gtk_label_set_label (r->time_label, time);
   r->moving_slider = TRUE;
   gtk_range_set_value (r->slider, at / 1000.0);
   r->moving_slider = FALSE;
@@ -186,8 +196,16 @@ on_range (GObject      *source,
 
   if (!pano_replay_engine_load_range_finish (engine, result, &error))
     {
+      /* Nothing to replay: back to live at once, saying why, rather than an empty past. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        pano_window_notify (self, error->message, FALSE);
+        {
+          g_autofree char *message = g_strdup_printf (_("Replay is not available: %s"),
+                                                      error->message);
+
+          if (self->replay != NULL && self->replay->engine == engine)
+            pano_window_leave_replay (self);
+          pano_window_notify (self, message, FALSE);
+        }
       return;
     }
   if (self->replay == NULL || self->replay->engine != engine)
@@ -333,10 +351,13 @@ enter_replay (PanoWindow *self)
     {
       r->incidents = pano_incident_model_new (pano_replay_engine_get_store (r->engine));
       pano_incident_queue_set_model (self->queue, r->incidents);
-      pano_incident_queue_set_may_act (self->queue, FALSE);
       pano_incident_card_set_context (self->card, r->incidents, self->hub_client,
                                       pano_replay_engine_get_store (r->engine));
+      pano_window_update_role (self);
     }
+  /* The ticker tells of the present: it waits, and keeps what it hears, until live again. */
+  if (self->ticker != NULL)
+    gtk_widget_set_child_visible (GTK_WIDGET (self->ticker), FALSE);
   r->badge = make_badge (r);
   r->bar = make_bar (self, r);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->map_overlay), r->badge);
@@ -360,6 +381,8 @@ pano_window_leave_replay (PanoWindow *self)
     return;
   self->replay = NULL;
   g_cancellable_cancel (r->cancellable);
+  if (self->ticker != NULL)
+    gtk_widget_set_child_visible (GTK_WIDGET (self->ticker), TRUE);
   if (r->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->map), r->tick_id);
   g_clear_handle_id (&r->seek_id, g_source_remove);
@@ -386,6 +409,15 @@ pano_window_leave_replay (PanoWindow *self)
   g_free (r);
 }
 
+/* The replayed layers' symbols at the window's scale, as the live ones (wall mode). */
+void
+pano_window_set_replay_scale (PanoWindow *self,
+                              double      scale)
+{
+  for (guint i = 0; self->replay != NULL && i < self->replay->layers->len; i++)
+    pano_live_map_layer_set_scale (g_ptr_array_index (self->replay->layers, i), scale);
+}
+
 static void
 replay_action (GtkWidget  *widget,
                const char *action_name,
@@ -395,6 +427,9 @@ replay_action (GtkWidget  *widget,
 
   if (self->replay != NULL)
     pano_window_leave_replay (self);
+  else if (pano_window_get_command (self) != NULL)
+    pano_window_notify (self, _("Emergency command shows the city live: go back to routine "
+                                "(F12) before replaying"), FALSE);
   else if (self->live_layers == NULL)
     pano_window_notify (self, _("Replay needs a hub: start the console with --hub"), FALSE);
   else

@@ -123,7 +123,9 @@ update_indicator (PanoWindow *self)
 {
   g_autofree char *text = NULL;
 
-  if (self->tour == NULL || !self->tour_running)
+  /* held in 战时 and 复盘, where the top right is the badge's and the board's */
+  if (self->tour == NULL || !self->tour_running || pano_window_get_command (self) != NULL ||
+      self->replay != NULL)
     {
       gtk_widget_set_visible (self->tour_label, FALSE);
       return;
@@ -171,8 +173,12 @@ show_view (PanoWindow *self,
 {
   if (isnan (self->tour_pointer_x))
     remember_pointer (self);   /* started before the window had a surface */
-  self->tour_index = index % pano_view_tour_get_n_views (self->tour);
-  apply_view (self, pano_view_tour_get_view (self->tour, self->tour_index));
+  /* 战时 and 复盘 hold the tour: the map stays on the incident, or on the city as it was. */
+  if (pano_window_get_command (self) == NULL && self->replay == NULL)
+    {
+      self->tour_index = index % pano_view_tour_get_n_views (self->tour);
+      apply_view (self, pano_view_tour_get_view (self->tour, self->tour_index));
+    }
   g_clear_handle_id (&self->tour_step_id, g_source_remove);
   self->tour_step_id = g_timeout_add (pano_view_tour_get_interval (self->tour) * 1000, on_step,
                                       self);

@@ -213,7 +213,8 @@ enter_wall (PanoWindow *self,
   g_signal_connect (self->pointer_motion, "motion", G_CALLBACK (on_pointer_motion), self);
   gtk_widget_add_controller (GTK_WIDGET (self), self->pointer_motion);
   self->pointer_idle_id = g_timeout_add_seconds (POINTER_IDLE_S, on_pointer_idle, self);
-  pano_window_show_overview (self);
+  if (pano_window_get_command (self) == NULL)  /* 战时 keeps its card */
+    pano_window_show_overview (self);
 }
 
 static void

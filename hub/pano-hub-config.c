@@ -141,6 +141,7 @@ static const struct
   const char *key;
   gsize offset;
   guint min;
+  guint max;      /* 0: G_MAXUINT */
 } uint_keys[] = {
   { "stream", "window", G_STRUCT_OFFSET (PanoHubSettings, window), 1 },
   { "stream", "queue-limit", G_STRUCT_OFFSET (PanoHubSettings, queue_limit), 1 },
@@ -157,10 +158,11 @@ static const struct
   { "limits", "auth-failures", G_STRUCT_OFFSET (PanoHubSettings, auth_failures), 0 },
   { "limits", "auth-window-s", G_STRUCT_OFFSET (PanoHubSettings, auth_window_s), 1 },
   { "limits", "auth-lockout-s", G_STRUCT_OFFSET (PanoHubSettings, auth_lockout_s), 1 },
-  { "history", "days", G_STRUCT_OFFSET (PanoHubSettings, history_days), 1 },
-  { "history", "sample-s", G_STRUCT_OFFSET (PanoHubSettings, sample_s), 1 },
+  { "history", "days", G_STRUCT_OFFSET (PanoHubSettings, history_days), 1, 3660 },
+  { "history", "sample-s", G_STRUCT_OFFSET (PanoHubSettings, sample_s), 1, 86400 },
   { "history", "max-mb", G_STRUCT_OFFSET (PanoHubSettings, history_max_mb), 1 },
-  { "history", "keyframe-s", G_STRUCT_OFFSET (PanoHubSettings, history_keyframe_s), 1 },
+  /* a state read replays up to this much on the main loop */
+  { "history", "keyframe-s", G_STRUCT_OFFSET (PanoHubSettings, history_keyframe_s), 1, 3600 },
   { "history", "retain-s", G_STRUCT_OFFSET (PanoHubSettings, history_retain_s), 0 },
 };
 
@@ -169,6 +171,7 @@ read_uint (GKeyFile    *file,
            const char  *group,
            const char  *key,
            guint        min,
+           guint        max,
            guint       *value,
            GError     **error)
 {
@@ -178,14 +181,14 @@ read_uint (GKeyFile    *file,
 
   if (text == NULL)
     return TRUE;
-  if (g_ascii_string_to_unsigned (g_strstrip (text), 10, min, G_MAXUINT, &v, &local_error))
+  if (g_ascii_string_to_unsigned (g_strstrip (text), 10, min, max, &v, &local_error))
     {
       *value = (guint) v;
       return TRUE;
     }
   g_set_error (error, PANO_HUB_CONFIG_ERROR, PANO_HUB_CONFIG_ERROR_INVALID,
                "[%s] %s = %s is refused: it must be a whole number from %u to %u", group, key,
-               text, min, G_MAXUINT);
+               text, min, max);
   return FALSE;
 }
 
@@ -199,11 +202,12 @@ read_numbers (PanoHubSettings  *s,
 
   for (guint i = 0; i < G_N_ELEMENTS (uint_keys); i++)
     if (!read_uint (file, uint_keys[i].group, uint_keys[i].key, uint_keys[i].min,
+                    uint_keys[i].max != 0 ? uint_keys[i].max : G_MAXUINT,
                     G_STRUCT_MEMBER_P (s, uint_keys[i].offset), error))
       return FALSE;
   for (guint i = 0; i < PANO_INCIDENT_N_STATUS; i++)
-    if (!read_uint (file, "limits", pano_incident_status_name (i), 1, &s->stage_limit_s[i],
-                    error))
+    if (!read_uint (file, "limits", pano_incident_status_name (i), 1, G_MAXUINT,
+                    &s->stage_limit_s[i], error))
       return FALSE;
   if (s->heartbeat_timeout_ms < s->heartbeat_interval_ms)
     {

@@ -54,6 +54,7 @@ struct _PanoHubHistory
   guint64 synced;         /* tickets the writer has committed, under lock */
   guint64 tickets;
   gint64 committed_t;     /* the time of the last committed item, under lock */
+  gboolean behind;        /* changes are being dropped (push_pending) */
 };
 
 G_DEFINE_FINAL_TYPE (PanoHubHistory, pano_hub_history, G_TYPE_OBJECT)
@@ -291,11 +292,45 @@ writer_main (gpointer data)
 
 /* Main thread */
 
+/* The writer falls behind only while the disk is slower than the city. Past this many seconds
+ * queued, a second's changes are dropped rather than the hub's memory growing without bound;
+ * once the writer has caught up a keyframe round is written, so replay is whole again from it. */
+#define MAX_SECONDS_BEHIND 60
+
+static void queue_keyframes (PanoHubHistory *self);
+
 static void
 push_pending (PanoHubHistory *self)
 {
   if (self->pending->len == 0)
     return;
+  if (g_async_queue_length (self->queue) >= MAX_SECONDS_BEHIND)
+    {
+      gsize n;
+      gpointer *items;
+
+      if (!self->behind)
+        g_warning ("Replay history: writing %s is more than %d s behind the city; changes are "
+                   "left out of the replay until it has caught up", self->path,
+                   MAX_SECONDS_BEHIND);
+      self->behind = TRUE;
+      /* Waiters (sync), pruning and the stop still go through; only changes are dropped. */
+      items = g_ptr_array_steal (self->pending, &n);
+      for (gsize i = 0; i < n; i++)
+        if (((Item *) items[i])->kind == ITEM_CHANGE)
+          item_free (items[i]);
+        else
+          g_ptr_array_add (self->pending, items[i]);
+      g_free (items);
+      if (self->pending->len == 0)
+        return;
+    }
+  else if (self->behind)
+    {
+      self->behind = FALSE;
+      g_message ("Replay history: %s has caught up; replay is whole again from now", self->path);
+      queue_keyframes (self);
+    }
   g_async_queue_push (self->queue, g_steal_pointer (&self->pending));
   self->pending = g_ptr_array_new_with_free_func (item_free);
 }
@@ -361,21 +396,27 @@ on_changed (PanoHubStore *store,
   item->delta = pano_hub_delta_ref (delta);
 }
 
-/* Waits until everything queued so far is committed, so a read sees it. */
-void
-pano_hub_history_sync (PanoHubHistory *self)
+/* Waits until everything queued so far is committed, so a read sees it, but no longer than
+ * @timeout_us: the hub's main loop waits meanwhile.
+ * Returns: whether it was all committed */
+static gboolean
+sync_within (PanoHubHistory *self,
+             gint64          timeout_us)
 {
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  gboolean done = TRUE;
   guint64 ticket;
 
   if (self->writer == NULL)
-    return;
+    return TRUE;
   item_new (self, ITEM_SYNC, 0);
   ticket = ++self->tickets;
   push_pending (self);
   g_mutex_lock (&self->lock);
-  while (self->synced < ticket)
-    g_cond_wait (&self->cond, &self->lock);
+  while (done && self->synced < ticket)
+    done = g_cond_wait_until (&self->cond, &self->lock, deadline) || self->synced >= ticket;
   g_mutex_unlock (&self->lock);
+  return done;
 }
 
 /* Commits what is queued and stops the writer; later changes are not recorded. */
@@ -489,7 +530,11 @@ pano_hub_history_serves (const char *path)
          g_str_equal (path, PREFIX "changes");
 }
 
-/* A read about times the writer may not have committed yet waits for it first. */
+/* A read about times the writer may not have committed yet waits for it first — for a second
+ * at most: a writer further behind (a slow disk) must not hold up the fan-out and commands on
+ * the main loop, and the read then answers from what is committed. */
+#define READ_WAIT_US G_USEC_PER_SEC
+
 static void
 sync_upto (PanoHubHistory *self,
            gint64          t)
@@ -500,7 +545,7 @@ sync_upto (PanoHubHistory *self,
   committed = self->committed_t;
   g_mutex_unlock (&self->lock);
   if (t >= committed && self->pending->len > 0)
-    pano_hub_history_sync (self);
+    sync_within (self, READ_WAIT_US);
 }
 
 static void

@@ -20,7 +20,6 @@ PanoHubHistory *pano_hub_history_open       (const char            *path,
                                              PanoHubStore          *store,
                                              const PanoHubSettings *settings,
                                              GError               **error);
-void            pano_hub_history_sync       (PanoHubHistory        *self);
 void            pano_hub_history_close      (PanoHubHistory        *self);
 
 gboolean        pano_hub_history_serves     (const char            *path);
