@@ -10,7 +10,7 @@
  * GSK_RENDERER set by the user always wins; GSK_RENDERER=gl brings GL back without a GPU
  * (faster panning, several times the CPU while nothing moves). docs/benchmarks.md has the
  * figures. */
-#define G_LOG_DOMAIN "panorama"
+#define G_LOG_DOMAIN "panorama-app"
 
 #include "pano-renderer.h"
 

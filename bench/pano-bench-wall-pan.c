@@ -214,6 +214,10 @@ print_results (Side       *floor,
            g_get_num_processors (), loadavg ? loadavg : "?\n", w->width, w->height, opt_scale,
            wall->pan.zoom, opt_speed, RADIUS_PX, SPEED_PX, opt_rounds, opt_frames,
            floor->frames.n_warnings);
+  g_print ("The wall's map is %dx%d of its window (the side panes take the rest); the floor's map "
+           "is the whole window.\n\n",
+           gtk_widget_get_width (GTK_WIDGET (wall->pan.map)),
+           gtk_widget_get_height (GTK_WIDGET (wall->pan.map)));
   g_print ("| window | frames | frame p50 ms | frame p95 ms | work p50 ms | work p95 ms | "
            "p50 / floor | p95 / floor |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
   g_print ("| renderer floor: one texture per tile, no Panorama code | %u | %.1f | %.1f | %.1f "
