@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "panorama-app"
 
 #include "pano-application.h"
+#include "pano-renderer.h"
 #include "pano-window.h"
 
 #include <glib/gi18n.h>
@@ -214,6 +215,8 @@ pano_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Primary>q", NULL };
 
   G_APPLICATION_CLASS (pano_application_parent_class)->startup (app);
+  /* before any window is realized: without a GPU, repaint only what changed */
+  pano_renderer_choose (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

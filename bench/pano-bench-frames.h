@@ -41,6 +41,8 @@ void     pano_bench_frames_open      (PanoBenchFrames   *frames,
                                       const char        *title,
                                       int                width,
                                       int                height);
+void     pano_bench_frames_attach    (PanoBenchFrames   *frames,
+                                      GtkWindow         *window);
 void     pano_bench_frames_spin      (PanoBenchDoneFunc  done,
                                       gpointer           user_data,
                                       gint64             limit_us);

@@ -35,13 +35,17 @@ struct _PanoLiveMapLayer
   guint tick_id;
   gboolean gliding;
 
-  /* Lines: the last picture, larger than the view, moved while panning and drawn again only
-   * when the data, the filter or the zoom change or the view leaves it. */
-  GdkTexture *lines;
-  double lines_zoom, lines_x, lines_y;   /* the picture's top-left in world pixels */
-  gboolean lines_dirty;
-  guint n_line_pictures;                 /* how often it was drawn */
+  /* Lines: drawn in LINES_TILE-px tiles of the world at the zoom, kept while panning; a change
+   * in the store draws again only the tiles whose roads look different, so the frame's damage
+   * (what the cairo renderer repaints) is those tiles, not the whole map. */
+  GHashTable *line_tiles;                /* (tx << 32 | ty) → LinesTile */
+  double lines_zoom;
+  gboolean lines_dirty;                  /* the store changed since the tiles were checked */
+  guint n_line_pictures;                 /* how often tiles were drawn (once per pass) */
+  guint n_line_tiles_drawn;              /* how many tiles, in all */
 };
+
+#define LINES_TILE 512
 
 /* A vehicle on its way from where it was drawn to where it was reported. */
 typedef struct

@@ -310,55 +310,238 @@ draw_lines (PanoLiveMapLayer   *self,
                                  self->style, self->class_mask, v);
 }
 
-/* Draws the lines of a view @LINES_MARGIN px larger than @v on every side into a texture. */
-static void
-draw_lines_picture (PanoLiveMapLayer *self,
-                    const PanoLiveView       *v)
-{
-  PanoLiveView big = *v;
-  cairo_surface_t *surface;
-  cairo_t *cr;
+/* ---- lines, in tiles ---- */
 
-  big.origin_x = round (v->origin_x) - LINES_MARGIN;
-  big.origin_y = round (v->origin_y) - LINES_MARGIN;
-  big.width = v->width + 2 * LINES_MARGIN;
-  big.height = v->height + 2 * LINES_MARGIN;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, big.width, big.height);
-  cr = cairo_create (surface);
-  draw_lines (self, cr, &big);
+typedef struct
+{
+  GdkTexture *texture;   /* NULL: no road crosses the tile */
+  guint64 signature;     /* of what was drawn: see add_to_signature() */
+} LinesTile;
+
+static void
+lines_tile_free (gpointer data)
+{
+  LinesTile *tile = data;
+
+  g_clear_object (&tile->texture);
+  g_free (tile);
+}
+
+static gint64
+tile_key (gint64 tx,
+          gint64 ty)
+{
+  return (gint64)(((guint64)(guint32)(gint32)tx << 32) | (guint32)(gint32)ty);
+}
+
+/* What a road's look depends on (its id, class, road class and geometry), mixed so that the sum
+ * over a tile's roads changes when any of them does. */
+static gboolean
+add_to_signature (PanoLiveLayer *layer,
+                  guint          slot,
+                  gpointer       data)
+{
+  guint64 *signature = data;
+  guint n = 0;
+  const double *c = pano_live_layer_get_coords (layer, slot, &n);
+  guint64 h = g_str_hash (pano_live_layer_get_id (layer, slot));
+
+  h = h * 0x100000001b3ull ^ pano_live_layer_get_class (layer, slot);
+  h = h * 0x100000001b3ull ^ (guint64)pano_live_layer_get_value (layer, slot);
+  h = h * 0x100000001b3ull ^ n;
+  if (c != NULL && n > 0)
+    {
+      h = h * 0x100000001b3ull ^ g_double_hash (&c[0]) ^ (guint64)g_double_hash (&c[1]) << 32;
+      h = h * 0x100000001b3ull ^ g_double_hash (&c[2 * n - 2]) ^
+          (guint64)g_double_hash (&c[2 * n - 1]) << 32;
+    }
+  /* splitmix64's finaliser, so that sums of similar roads do not cancel out */
+  h ^= h >> 30, h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27, h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  *signature += h;
+  return TRUE;
+}
+
+/* The view of one tile: @LINES_TILE px square at world pixel (@tx, @ty) × LINES_TILE. */
+static void
+tile_view (const PanoLiveView *v,
+           gint64              tx,
+           gint64              ty,
+           PanoLiveView       *tile)
+{
+  *tile = *v;
+  tile->origin_x = (double)tx * LINES_TILE;
+  tile->origin_y = (double)ty * LINES_TILE;
+  tile->width = tile->height = LINES_TILE;
+}
+
+/* Returns: the signature of the roads the painter would draw into the tile, 0 for none */
+static guint64
+tile_signature (PanoLiveMapLayer   *self,
+                PanoLiveLayer      *layer,
+                const PanoLiveView *tile)
+{
+  double m = self->style->size + 12;   /* the painter's own margin */
+  guint64 signature = 0;
+
+  pano_live_layer_search (layer, (tile->origin_x - m) / tile->world,
+                          (tile->origin_y - m) / tile->world,
+                          (tile->origin_x + tile->width + m) / tile->world,
+                          (tile->origin_y + tile->height + m) / tile->world,
+                          add_to_signature, &signature);
+  return signature;
+}
+
+static GdkTexture *
+draw_lines_tile (PanoLiveMapLayer   *self,
+                 const PanoLiveView *tile)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, LINES_TILE,
+                                                         LINES_TILE);
+  cairo_t *cr = cairo_create (surface);
+  GdkTexture *texture;
+
+  draw_lines (self, cr, tile);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-
-  g_clear_object (&self->lines);
-  self->lines = pano_texture_new_for_surface (surface);
+  texture = pano_texture_new_for_surface (surface);
   cairo_surface_destroy (surface);
-  self->n_line_pictures++;
-  self->lines_zoom = v->zoom;
-  self->lines_x = big.origin_x;
-  self->lines_y = big.origin_y;
+  self->n_line_tiles_drawn++;
+  return texture;
+}
+
+/* Forgets every tile: the next frame draws them again (filter, scale or zoom changed). */
+static void
+forget_lines (PanoLiveMapLayer *self)
+{
+  g_hash_table_remove_all (self->line_tiles);
+  self->lines_dirty = TRUE;
+}
+
+typedef struct
+{
+  gint64 x0, y0, x1, y1;   /* tiles, inclusive */
+} TileRange;
+
+static void
+tile_range (const PanoLiveView *v,
+            double              margin,
+            TileRange          *r)
+{
+  double left = round (v->origin_x) - margin, top = round (v->origin_y) - margin;
+
+  r->x0 = (gint64)floor (left / LINES_TILE);
+  r->y0 = (gint64)floor (top / LINES_TILE);
+  r->x1 = (gint64)floor ((left + v->width + 2 * margin - 1) / LINES_TILE);
+  r->y1 = (gint64)floor ((top + v->height + 2 * margin - 1) / LINES_TILE);
+}
+
+static gboolean
+range_has (const TileRange *r,
+           gint64           tx,
+           gint64           ty)
+{
+  return tx >= r->x0 && tx <= r->x1 && ty >= r->y0 && ty <= r->y1;
+}
+
+static gboolean
+tile_outside (gpointer key,
+              gpointer value,
+              gpointer data)
+{
+  gint64 k = *(gint64 *)key;
+
+  return !range_has (data, (gint32)(guint32)((guint64)k >> 32), (gint32)(guint32)k);
+}
+
+/* Checks the tiles of the view and @LINES_MARGIN px around it, drawing those that are new or
+ * whose roads changed, and drops those further away. */
+static void
+update_lines_tiles (PanoLiveMapLayer   *self,
+                    PanoLiveLayer      *layer,
+                    const PanoLiveView *v)
+{
+  TileRange near;
+  gboolean drew = FALSE;
+
+  tile_range (v, LINES_MARGIN, &near);
+  g_hash_table_foreach_remove (self->line_tiles, tile_outside, &near);
+  for (gint64 ty = near.y0; ty <= near.y1; ty++)
+    for (gint64 tx = near.x0; tx <= near.x1; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+        LinesTile *tile = g_hash_table_lookup (self->line_tiles, &key);
+        PanoLiveView view;
+        guint64 signature;
+
+        tile_view (v, tx, ty, &view);
+        signature = tile_signature (self, layer, &view);
+        if (tile != NULL && tile->signature == signature)
+          continue;
+        if (tile == NULL)
+          {
+            gint64 *k = g_new (gint64, 1);
+
+            *k = key;
+            tile = g_new0 (LinesTile, 1);
+            g_hash_table_insert (self->line_tiles, k, tile);
+          }
+        g_clear_object (&tile->texture);
+        tile->signature = signature;
+        if (signature != 0)
+          {
+            tile->texture = draw_lines_tile (self, &view);
+            drew = TRUE;
+          }
+      }
+  if (drew)
+    self->n_line_pictures++;
   self->lines_dirty = FALSE;
 }
 
+/* Lines: the tiles in view, each its own texture. Tiles stay while the view pans over them; a
+ * batch from the hub draws again only the tiles whose roads it changed, and the others keep
+ * their texture, so the renderer sees the same nodes there and repaints nothing. */
 static void
-place_lines (PanoLiveMapLayer *self,
-             GtkSnapshot      *snapshot,
-             const PanoLiveView       *v)
+place_lines (PanoLiveMapLayer   *self,
+             GtkSnapshot        *snapshot,
+             const PanoLiveView *v)
 {
-  double dx, dy;
+  PanoLiveLayer *layer = pano_live_store_get_layer (self->store, self->layer);
+  double left = round (v->origin_x), top = round (v->origin_y);
+  gboolean missing = FALSE;
+  TileRange view;
 
   self->aggregated = FALSE;
-  dx = self->lines_x - round (v->origin_x);
-  dy = self->lines_y - round (v->origin_y);
-  if (self->lines == NULL || self->lines_dirty || self->lines_zoom != v->zoom ||
-      dx > 0 || dy > 0 || dx + gdk_texture_get_width (self->lines) < v->width ||
-      dy + gdk_texture_get_height (self->lines) < v->height)
+  if (self->lines_zoom != v->zoom)
     {
-      draw_lines_picture (self, v);
-      dx = dy = -LINES_MARGIN;
+      forget_lines (self);
+      self->lines_zoom = v->zoom;
     }
-  gtk_snapshot_append_texture (snapshot, self->lines,
-                               &GRAPHENE_RECT_INIT (dx, dy, gdk_texture_get_width (self->lines),
-                                                    gdk_texture_get_height (self->lines)));
+  tile_range (v, 0, &view);
+  for (gint64 ty = view.y0; ty <= view.y1 && !missing; ty++)
+    for (gint64 tx = view.x0; tx <= view.x1 && !missing; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+
+        missing = !g_hash_table_contains (self->line_tiles, &key);
+      }
+  if (missing || self->lines_dirty)
+    update_lines_tiles (self, layer, v);
+
+  for (gint64 ty = view.y0; ty <= view.y1; ty++)
+    for (gint64 tx = view.x0; tx <= view.x1; tx++)
+      {
+        gint64 key = tile_key (tx, ty);
+        LinesTile *tile = g_hash_table_lookup (self->line_tiles, &key);
+
+        if (tile != NULL && tile->texture != NULL)
+          gtk_snapshot_append_texture (snapshot, tile->texture,
+                                       &GRAPHENE_RECT_INIT (tx * LINES_TILE - left,
+                                                            ty * LINES_TILE - top,
+                                                            LINES_TILE, LINES_TILE));
+      }
 }
 
 static void
@@ -432,7 +615,7 @@ pano_live_map_layer_dispose (GObject *object)
   g_clear_pointer (&self->sprites, g_hash_table_unref);
   g_clear_pointer (&self->bin_sprites, g_hash_table_unref);
   g_clear_pointer (&self->labels, g_hash_table_unref);
-  g_clear_object (&self->lines);
+  g_clear_pointer (&self->line_tiles, g_hash_table_unref);
   if (self->tick_id)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
@@ -458,6 +641,8 @@ pano_live_map_layer_init (PanoLiveMapLayer *self)
   self->bin_sprites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)gsk_render_node_unref);
+  self->line_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            lines_tile_free);
 }
 
 PanoLiveMapLayer *
@@ -507,7 +692,7 @@ pano_live_map_layer_set_scale (PanoLiveMapLayer *self,
   g_hash_table_remove_all (self->sprites);
   g_hash_table_remove_all (self->bin_sprites);
   g_hash_table_remove_all (self->labels);
-  self->lines_dirty = TRUE;
+  forget_lines (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -525,7 +710,7 @@ pano_live_map_layer_set_class_mask (PanoLiveMapLayer *self,
   if (self->class_mask == mask)
     return;
   self->class_mask = mask;
-  self->lines_dirty = TRUE;
+  forget_lines (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -680,9 +865,18 @@ pano_live_map_layer_draws_lines (PanoLiveMapLayer *self)
   return self->style->symbol == PANO_LIVE_SYMBOL_LINE;
 }
 
-/* Returns: how often the lines were drawn into a new picture (panning moves the last one) */
+/* Returns: how often line tiles were drawn: once per frame that drew any (panning over the tiles
+ * already drawn, or a change that leaves every road looking the same, draws none) */
 guint
 pano_live_map_layer_get_n_line_pictures (PanoLiveMapLayer *self)
 {
   return self->n_line_pictures;
+}
+
+/* Returns: how many line tiles (LINES_TILE px square) were drawn in all: a batch from the hub
+ * draws again only those whose roads look different */
+guint
+pano_live_map_layer_get_n_line_tiles_drawn (PanoLiveMapLayer *self)
+{
+  return self->n_line_tiles_drawn;
 }

@@ -34,6 +34,7 @@ gboolean          pano_live_map_layer_get_symbol_area (PanoLiveMapLayer *self,
                                                        GdkRectangle     *area);
 gboolean          pano_live_map_layer_draws_lines  (PanoLiveMapLayer *self);
 guint             pano_live_map_layer_get_n_line_pictures (PanoLiveMapLayer *self);
+guint             pano_live_map_layer_get_n_line_tiles_drawn (PanoLiveMapLayer *self);
 void              pano_live_map_layer_set_scale    (PanoLiveMapLayer *self,
                                                     double            scale);
 double            pano_live_map_layer_get_scale    (PanoLiveMapLayer *self);

@@ -531,12 +531,59 @@ test_vehicle_hit_where_drawn (void)
   scene_free (s);
 }
 
+#define ROAD(id, lon0, lon1, lat, congestion) \
+  "{\"id\":\"" id "\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[" lon0 "," \
+  lat "],[" lon1 "," lat "]]},\"properties\":{\"congestion\":" congestion "}}"
+
+/* A batch from the hub draws again only the line tiles whose roads look different: a speed
+ * that keeps the congestion class draws nothing, a jam draws the tiles of that road alone,
+ * and the map shows the new colour there and the old one elsewhere. */
+static void
+test_traffic_redraws_what_changed (void)
+{
+  Scene *s = scene_new (32.63, 110.79, 15);
+  g_autoptr(GdkTexture) texture = NULL;
+  guint drawn;
+
+  apply (s->store, "{\"type\":\"snapshot\",\"layer\":\"traffic\",\"seq\":1,\"chunks\":1,"
+                   "\"entities\":[" ROAD ("west", "110.775", "110.777", "32.628", "1") ","
+                   ROAD ("east", "110.803", "110.805", "32.632", "1") "]}");
+  texture = render (s);
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.776, NULL), ==, 0x00b050);   /* 畅通 */
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.804, NULL), ==, 0x00b050);
+  g_clear_object (&texture);
+  drawn = pano_live_map_layer_get_n_line_tiles_drawn (s->traffic);
+  g_assert_cmpuint (drawn, >=, 2);   /* the roads are 650 px apart: two tiles at least */
+
+  /* faster, but still 畅通: every road looks the same, no tile is drawn */
+  apply (s->store, "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":2,\"seq\":2,"
+                   "\"changes\":[{\"op\":\"upsert\",\"entity\":"
+                   ROAD ("east", "110.803", "110.805", "32.632", "1") "}]}");
+  texture = render (s);
+  g_assert_cmpuint (pano_live_map_layer_get_n_line_tiles_drawn (s->traffic), ==, drawn);
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.804, NULL), ==, 0x00b050);
+  g_clear_object (&texture);
+
+  /* the east road jams: its tiles only (a short road touches four at most) */
+  apply (s->store, "{\"type\":\"delta\",\"layer\":\"traffic\",\"from_seq\":3,\"seq\":3,"
+                   "\"changes\":[{\"op\":\"upsert\",\"entity\":"
+                   ROAD ("east", "110.803", "110.805", "32.632", "4") "}]}");
+  texture = render (s);
+  g_assert_cmpuint (pano_live_map_layer_get_n_line_tiles_drawn (s->traffic), >, drawn);
+  g_assert_cmpuint (pano_live_map_layer_get_n_line_tiles_drawn (s->traffic), <=, drawn + 4);
+  g_assert_cmphex (pixel_at (s, texture, 32.632, 110.804, NULL), ==, 0x8b0000);   /* 严重拥堵 */
+  g_assert_cmphex (pixel_at (s, texture, 32.628, 110.776, NULL), ==, 0x00b050);
+  scene_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/live-map-layer/environment-colours", test_environment_colours);
   g_test_add_func ("/live-map-layer/traffic-colours", test_traffic_colours);
+  g_test_add_func ("/live-map-layer/traffic-redraws-what-changed",
+                   test_traffic_redraws_what_changed);
   g_test_add_func ("/live-map-layer/resource-status", test_resource_status);
   g_test_add_func ("/live-map-layer/grid-choropleth", test_grid_choropleth);
   g_test_add_func ("/live-map-layer/aggregation", test_aggregation);
