@@ -200,7 +200,8 @@ format_value (const char *unit,
     return g_strdup_printf ("%.1f %%", 100 * value);
   if (g_strcmp0 (unit, "index") == 0)
     return g_strdup_printf ("%.1f", value);
-  return g_strdup_printf ("%.0f", value);
+  /* counts grouped as the locale writes them: 128,500 个 */
+  return g_strdup_printf ("%'.0f", value);
 }
 
 /* "▲ 12 %", "▼ 5 %", "= 0 %" against yesterday; "—" with nothing to compare with. */
