@@ -17,20 +17,11 @@
 #define NEWS_SLACK_MS (60 * 1000)
 #define MAX_SEEN 4096
 
+/* The ticker's colour: a level of unknown gravity as the mildest. */
 static const char *
 ticker_level (PanoAlertLevel level)
 {
-  switch (level)
-    {
-    case PANO_ALERT_LEVEL_CRITICAL:
-      return "critical";
-    case PANO_ALERT_LEVEL_SEVERE:
-      return "severe";
-    case PANO_ALERT_LEVEL_WARNING:
-      return "warning";
-    default:
-      return "notice";
-    }
+  return pano_alert_level_to_name (MAX (level, PANO_ALERT_LEVEL_NOTICE));
 }
 
 /* Remembers @key; FALSE if it was already known. The set is bounded: past MAX_SEEN it starts

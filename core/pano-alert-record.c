@@ -85,6 +85,19 @@ time_member (JsonObject *object,
               : 0;
 }
 
+/* Returns: the level's name in the protocol and the overview: `notice` … `critical`, `unknown` */
+const char *
+pano_alert_level_to_name (PanoAlertLevel level)
+{
+  static const char *const names[] = {
+    [PANO_ALERT_LEVEL_UNKNOWN] = "unknown", [PANO_ALERT_LEVEL_NOTICE] = "notice",
+    [PANO_ALERT_LEVEL_WARNING] = "warning", [PANO_ALERT_LEVEL_SEVERE] = "severe",
+    [PANO_ALERT_LEVEL_CRITICAL] = "critical",
+  };
+
+  return (guint) level < G_N_ELEMENTS (names) ? names[level] : "unknown";
+}
+
 /**
  * pano_alert_level_from_json:
  * @node: (nullable): a `level` member

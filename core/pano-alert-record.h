@@ -58,5 +58,6 @@ int              pano_alert_record_compare       (PanoAlertRecord *a,
                                                   PanoAlertRecord *b);
 
 PanoAlertLevel   pano_alert_level_from_json      (JsonNode        *node);
+const char      *pano_alert_level_to_name        (PanoAlertLevel   level);
 
 G_END_DECLS

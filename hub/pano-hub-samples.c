@@ -45,12 +45,6 @@ static const char schema[] =
   "  measures TEXT NOT NULL, PRIMARY KEY (scope, at)) WITHOUT ROWID;"
   "CREATE INDEX IF NOT EXISTS live_samples_at ON live_samples (at);";
 
-static const char * const level_names[] = {
-  [PANO_ALERT_LEVEL_UNKNOWN] = "unknown", [PANO_ALERT_LEVEL_NOTICE] = "notice",
-  [PANO_ALERT_LEVEL_WARNING] = "warning", [PANO_ALERT_LEVEL_SEVERE] = "severe",
-  [PANO_ALERT_LEVEL_CRITICAL] = "critical",
-};
-
 typedef struct
 {
   guint congestion[PANO_CONGESTION_JAMMED + 1];   /* roads per level */
@@ -64,7 +58,7 @@ typedef struct
   gint64 shelter_free;
   guint shelters;
   guint alerts;
-  guint alerts_by_level[G_N_ELEMENTS (level_names)];
+  guint alerts_by_level[PANO_ALERT_LEVEL_CRITICAL + 1];
 } Measures;
 
 static void
@@ -378,9 +372,9 @@ measures_to_object (PanoHubSamples *self,
   if (!alerts)
     return o;
   json_object_set_int_member (o, "alerts", m->alerts);
-  for (guint l = 0; l < G_N_ELEMENTS (level_names); l++)
+  for (guint l = 0; l <= PANO_ALERT_LEVEL_CRITICAL; l++)
     {
-      g_autofree char *name = g_strconcat ("alerts.", level_names[l], NULL);
+      g_autofree char *name = g_strconcat ("alerts.", pano_alert_level_to_name (l), NULL);
 
       json_object_set_int_member (o, name, m->alerts_by_level[l]);
     }

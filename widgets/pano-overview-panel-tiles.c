@@ -283,7 +283,6 @@ static char *
 parts_text (const char *key,
             JsonObject *t)
 {
-  static const char *const levels[] = { "critical", "severe", "warning", "notice", "unknown" };
   static const PanoAlertLevel level_ids[] = { PANO_ALERT_LEVEL_CRITICAL, PANO_ALERT_LEVEL_SEVERE,
                                               PANO_ALERT_LEVEL_WARNING, PANO_ALERT_LEVEL_NOTICE,
                                               PANO_ALERT_LEVEL_UNKNOWN };
@@ -297,8 +296,8 @@ parts_text (const char *key,
     return NULL;
   if (g_str_equal (key, "alerts_active"))
     {
-      for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
-        if (pano_overview_number (parts, levels[i], &n) && n > 0)
+      for (guint i = 0; i < G_N_ELEMENTS (level_ids); i++)
+        if (pano_overview_number (parts, pano_alert_level_to_name (level_ids[i]), &n) && n > 0)
           g_string_append_printf (text, "%s%s %.0f", text->len ? " · " : "",
                                   level_words (level_ids[i]), n);
       return g_string_free (g_steal_pointer (&text), FALSE);
