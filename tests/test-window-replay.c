@@ -168,7 +168,8 @@ test_replay (void)
   pano_test_hub_spawn (hub);
   window = pano_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  pano_window_set_hub (window, hub->url, "view");
+  /* a dispatcher's console: what it may do live, it may not do to the past */
+  pano_window_set_hub (window, hub->url, "disp-token");
   gtk_window_present (GTK_WINDOW (window));
   for (guint k = 0; k < N_STEPS; k++)
     {
@@ -244,6 +245,9 @@ test_replay (void)
   pano_incident_card_show (pano_window_get_card (window), incident);
   timeline = (TimelineWait) { window, 1 };
   pano_test_wait_until (timeline_has, &timeline);
+  /* A card of the past sends nothing to the present: its actions say why they are off. */
+  g_assert_nonnull (pano_incident_card_why_not (pano_window_get_card (window), "accept"));
+  g_assert_nonnull (pano_incident_card_why_not (pano_window_get_card (window), "note"));
   seek = (SeekWait) { window, before_incident + 1 };
   gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-seek", "x", seek.at);
   pano_test_wait_until (sought, &seek);
@@ -257,6 +261,7 @@ test_replay (void)
   pano_incident_card_show (pano_window_get_card (window), incident);
   timeline = (TimelineWait) { window, 2 };
   pano_test_wait_until (timeline_has, &timeline);
+  g_assert_null (pano_incident_card_why_not (pano_window_get_card (window), "accept"));
   map_layers = pano_test_find_all (GTK_WIDGET (pano_window_get_map (window)),
                                    PANO_TYPE_LIVE_MAP_LAYER);
   g_assert_cmpuint (map_layers->len, ==, 6);
