@@ -14,6 +14,8 @@
 
 #include <gdk/x11/gdkx.h>
 #include <X11/extensions/XTest.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -389,6 +391,68 @@ has_message (gpointer data)
   return pano_window_get_last_message (data) != NULL;
 }
 
+typedef struct
+{
+  PanoWindow *window;
+  int view;
+} TourWait;
+
+/* A view tour held by 战时: its timer runs on, but the map stays on the incident and the
+ * tour's indicator gives the top right to the board; back in 平时 the tour goes on. */
+#define HELD_TOUR \
+  "[tour]\ninterval=1\nidle=1\n\n" \
+  "[view 1]\nname=全市\nlatitude=32.629\nlongitude=110.798\nzoom=11\nscope=\n\n" \
+  "[view 2]\nname=北\nlatitude=32.70\nlongitude=110.70\nzoom=12\nscope=\n"
+
+static gboolean
+deadline_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+static gboolean
+tour_moved_on (gpointer data)
+{
+  TourWait *w = data;
+
+  return pano_window_get_tour_view (w->window) != w->view;
+}
+
+static void
+test_tour_held (void)
+{
+  PanoWindow *window = console_open ();
+  g_autofree char *id = dispatched_incident (hub);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "panorama-held-XXXXXX.tour", NULL);
+  g_autoptr(GError) error = NULL;
+  TourWait wait = { window, 0 };
+  gint64 deadline;
+  int fd = g_mkstemp (path);
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, HELD_TOUR, -1, &error));
+  g_assert_true (pano_window_load_tour (window, path, &error));
+  g_assert_no_error (error);
+  pano_window_set_tour_running (window, TRUE);
+  wait.view = pano_window_get_tour_view (window);
+  pano_test_wait_until (tour_moved_on, &wait);
+
+  pano_window_enter_command (window, id);
+  g_assert_cmpstr (pano_window_get_command (window), ==, id);
+  /* three intervals of the tour: none moves the map */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  pano_test_wait_until (deadline_passed, &deadline);
+  assert_command_on (window, id);
+  g_assert_true (pano_window_get_tour_running (window));
+
+  pano_window_leave_command (window);
+  wait.view = pano_window_get_tour_view (window);
+  pano_test_wait_until (tour_moved_on, &wait);
+  g_unlink (path);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* F12 with no incident open: 平时 stays, and a toast says what is needed. */
 static void
 test_refused (void)
@@ -609,6 +673,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window-command/queue-round-trip", test_queue_round_trip);
   g_test_add_func ("/window-command/card-round-trip", test_card_round_trip);
   g_test_add_func ("/window-command/wall-cancelled", test_wall_cancelled);
+  g_test_add_func ("/window-command/tour-held", test_tour_held);
   status = g_test_run ();
   pano_test_hub_free (hub);
   kill (xvfb, SIGTERM);
