@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "panorama-ticker"
 
 #include "pano-ticker.h"
+#include "pano-format.h"
 #include "pano-panel-style.h"
 
 #include <glib/gi18n-lib.h>
@@ -20,7 +21,11 @@ typedef struct
   char *id;
   char *level;
   char *text;      /* as shown: "14:05 · 严重 · 1 号站 AQI 230" */
+  gint64 at_ms;
 } Item;
+
+/* News an hour old is not news: a wall running day and night drops it. */
+#define KEEP_MS (3600 * 1000)
 
 struct _PanoTicker
 {
@@ -88,8 +93,22 @@ static gboolean
 on_rotate (gpointer user_data)
 {
   PanoTicker *self = user_data;
+  gint64 now = g_get_real_time () / 1000;
 
-  if (self->items.length > 1)
+  for (GList *l = self->items.head, *next; l != NULL; l = next)
+    {
+      next = l->next;
+      if (((Item *) l->data)->at_ms < now - KEEP_MS)
+        {
+          item_free (l->data);
+          g_queue_delete_link (&self->items, l);
+        }
+    }
+  if (self->shown >= self->items.length)
+    self->shown = 0;
+  if (self->items.length <= 1)
+    show_item (self);
+  else
     {
       self->shown = (self->shown + 1) % self->items.length;
       show_item (self);
@@ -190,11 +209,12 @@ pano_ticker_push (PanoTicker     *self,
                   const char     *text,
                   gint64          at_ms)
 {
-  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (at_ms / 1000);
-  g_autofree char *clock = at ? g_date_time_format (at, "%H:%M") : g_strdup ("");
-  Item *item = g_new0 (Item, 1);
+  g_autofree char *clock = NULL;
+  Item *item;
 
   g_return_if_fail (PANO_IS_TICKER (self));
+  clock = pano_format_clock_time (at_ms);
+  item = g_new0 (Item, 1);
   for (GList *l = self->items.head; l != NULL; l = l->next)
     {
       Item *old = l->data;
@@ -210,6 +230,7 @@ pano_ticker_push (PanoTicker     *self,
   item->id = g_strdup (id);
   item->level = g_strdup (level);
   item->text = g_strdup_printf ("%s · %s", clock, text);
+  item->at_ms = at_ms;
   g_queue_push_head (&self->items, item);
   while (self->items.length > PANO_TICKER_MAX_ITEMS)
     item_free (g_queue_pop_tail (&self->items));
