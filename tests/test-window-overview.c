@@ -114,6 +114,12 @@ assert_not_clipped (PanoWindow *window)
     }
 }
 
+static gboolean
+ticker_has_two (gpointer data)
+{
+  return pano_ticker_get_n_items (pano_window_get_ticker (data)) == 2;
+}
+
 static void
 test_overview (void)
 {
@@ -200,6 +206,15 @@ test_overview (void)
   pano_test_click (pano_test_find_widget (GTK_WIDGET (pano_window_get_ticker (window)),
                                           GTK_TYPE_BUTTON, NULL));
   g_assert_cmpstr (pano_incident_card_get_incident (pano_window_get_card (window)), ==,
+                   "INC-000001");
+
+  /* News two hours old leaves the rotation; the two items of now stay. */
+  pano_ticker_push (pano_window_get_ticker (window), PANO_TICKER_ALERT, "alert-old", "notice",
+                    "旧预警", g_get_real_time () / 1000 - 2 * 3600 * 1000);
+  g_assert_cmpuint (pano_ticker_get_n_items (pano_window_get_ticker (window)), ==, 3);
+  pano_ticker_set_rotate_seconds (pano_window_get_ticker (window), 1);
+  pano_test_wait_until (ticker_has_two, window);
+  g_assert_cmpstr (pano_ticker_get_item_id (pano_window_get_ticker (window), 0), ==,
                    "INC-000001");
 
   /* The overview counts it too; the wall shows it (and leaves other pages to the desk). */
