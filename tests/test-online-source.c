@@ -73,6 +73,8 @@ watch_new (PanoTestTiles *t)
 static void
 watch_free (Watch *w)
 {
+  /* a recovery probe still in flight holds the source and reports after this */
+  g_signal_handlers_disconnect_by_data (w->source, w);
   g_object_unref (w->source);
   g_free (w);
 }

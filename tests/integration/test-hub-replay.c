@@ -38,6 +38,9 @@ wait_past (gint64 t)
   pano_test_wait_until (clock_passed, &t);
 }
 
+/* The replies read, kept until the end of the run so a caller need not free one. */
+static GPtrArray *replies;
+
 static JsonObject *
 get_object (PanoTestHub *hub,
             const char  *path,
@@ -48,7 +51,7 @@ get_object (PanoTestHub *hub,
 
   g_assert_cmpuint (status, ==, expected);
   g_assert_nonnull (node);
-  /* Kept alive by the test's lifetime: a handful of small replies. */
+  g_ptr_array_add (replies, node);
   return json_node_get_object (node);
 }
 
@@ -329,10 +332,15 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/replay/state", test_replay_state);
   g_test_add_func ("/hub/replay/retention", test_replay_retention);
   g_test_add_func ("/hub/replay/disk-bound", test_replay_disk_bound);
   g_test_add_func ("/hub/replay/refused", test_replay_refused);
-  return g_test_run ();
+  replies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  status = g_test_run ();
+  g_ptr_array_unref (replies);
+  return status;
 }
