@@ -15,14 +15,28 @@ pano_json_object_get_string (JsonObject *object,
                                                                   : NULL;
 }
 
+/* Returns: whether @member of @object is a number (integer or not), in @value */
+gboolean
+pano_json_object_read_number (JsonObject *object,
+                              const char *member,
+                              double     *value)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+  GType type = node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : 0;
+
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
 /* Returns: @member if it is a number (integer or not), else @fallback */
 double
 pano_json_object_get_number (JsonObject *object,
                              const char *member,
                              double      fallback)
 {
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-  GType type = node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : 0;
+  double value;
 
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE ? json_node_get_double (node) : fallback;
+  return pano_json_object_read_number (object, member, &value) ? value : fallback;
 }

@@ -7,6 +7,9 @@ G_BEGIN_DECLS
 
 const char *pano_json_object_get_string (JsonObject *object,
                                          const char *member);
+gboolean    pano_json_object_read_number (JsonObject *object,
+                                          const char *member,
+                                          double     *value);
 double      pano_json_object_get_number (JsonObject *object,
                                          const char *member,
                                          double      fallback);

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "panorama-kpis"
 
 #include "pano-kpi-panel.h"
+#include "pano-json-object.h"
 #include "pano-panel-style.h"
 
 #include <glib/gi18n-lib.h>
@@ -189,21 +190,6 @@ section (JsonObject *answer,
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-/* Returns: whether @member of @object is a number, in @value */
-static gboolean
-number (JsonObject *object,
-        const char *member,
-        double     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-  GType type = node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : 0;
-
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-  *value = json_node_get_double (node);
-  return TRUE;
-}
-
 /* Returns: (transfer full): the figure of @spec in @answer as the tile shows it, "—" when the
  * hub has none (a rate or mean with nothing to compute it from) */
 static char *
@@ -214,7 +200,8 @@ figure_text (const KpiSpec *spec,
                                     [KPI_MEAN] = "mean_s" };
   double value = 0;
 
-  if (!number (section (answer, sections[spec->kind]), spec->member, &value))
+  if (!pano_json_object_read_number (section (answer, sections[spec->kind]), spec->member,
+                                     &value))
     return g_strdup ("—");
   switch (spec->kind)
     {
@@ -300,13 +287,16 @@ show_rate (Tile       *tile,
 {
   JsonObject *counts = section (answer, "counts");
   double rate = 0, target = 0, part = 0, whole = 0;
-  gboolean known = number (section (answer, "rates"), tile->spec->member, &rate);
-  gboolean has_target = number (section (answer, "targets"), tile->spec->member, &target);
+  gboolean known = pano_json_object_read_number (section (answer, "rates"), tile->spec->member,
+                                                 &rate);
+  gboolean has_target = pano_json_object_read_number (section (answer, "targets"),
+                                                      tile->spec->member, &target);
 
   set_tile_text (tile, figure_text (tile->spec, answer),
                  known ? NULL : _("No incidents in the period to compute this from"));
   show_mark (tile, rate, has_target ? target : 0, known);
-  if (number (counts, tile->spec->part, &part) && number (counts, tile->spec->whole, &whole))
+  if (pano_json_object_read_number (counts, tile->spec->part, &part) &&
+      pano_json_object_read_number (counts, tile->spec->whole, &whole))
     {
       g_autofree char *p = g_strdup_printf ("%.0f", part);
       g_autofree char *w = g_strdup_printf ("%.0f", whole);
@@ -331,7 +321,8 @@ show_tile (Tile       *tile,
       break;
     case KPI_MEAN:
       set_tile_text (tile, figure_text (tile->spec, answer),
-                     number (section (answer, "mean_s"), tile->spec->member, &value)
+                     pano_json_object_read_number (section (answer, "mean_s"),
+                                                   tile->spec->member, &value)
                      ? NULL : _("No incidents in the period to compute this from"));
       break;
     case KPI_RATE:

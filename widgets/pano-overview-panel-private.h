@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "pano-json-object.h"
 #include "pano-overview-panel.h"
 
 G_BEGIN_DECLS
@@ -43,8 +44,5 @@ void      pano_overview_tile_size_spark (PanoOverviewTile *tile);
 void      pano_overview_tile_clear      (PanoOverviewTile *tile);
 GtkLabel *pano_overview_new_label       (const char       *css,
                                          const char       *css2);
-gboolean  pano_overview_number          (JsonObject       *object,
-                                         const char       *member,
-                                         double           *value);
 
 G_END_DECLS

@@ -178,19 +178,6 @@ find_tile_answer (JsonObject *answer,
   return NULL;
 }
 
-gboolean
-pano_overview_number (JsonObject *object,
-        const char *member,
-        double     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-  GType type = node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : 0;
-
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-  *value = json_node_get_double (node);
-  return TRUE;
-}
 
 static char *
 format_value (const char *unit,
@@ -231,9 +218,10 @@ threshold_state (JsonObject *t,
 
   if (isnan (value))
     return NULL;
-  if (pano_overview_number (t, "red", &red) && (lower ? value <= red : value >= red))
+  if (pano_json_object_read_number (t, "red", &red) && (lower ? value <= red : value >= red))
     return "red";
-  if (pano_overview_number (t, "amber", &amber) && (lower ? value <= amber : value >= amber))
+  if (pano_json_object_read_number (t, "amber", &amber) &&
+      (lower ? value <= amber : value >= amber))
     return "amber";
   return NULL;
 }
@@ -297,14 +285,15 @@ parts_text (const char *key,
   if (g_str_equal (key, "alerts_active"))
     {
       for (guint i = 0; i < G_N_ELEMENTS (level_ids); i++)
-        if (pano_overview_number (parts, pano_alert_level_to_name (level_ids[i]), &n) && n > 0)
+        if (pano_json_object_read_number (parts, pano_alert_level_to_name (level_ids[i]), &n) &&
+            n > 0)
           g_string_append_printf (text, "%s%s %.0f", text->len ? " · " : "",
                                   level_words (level_ids[i]), n);
       return g_string_free (g_steal_pointer (&text), FALSE);
     }
   names = g_list_sort (names, (GCompareFunc) g_strcmp0);
   for (GList *l = names; l != NULL; l = l->next)
-    if (pano_overview_number (parts, l->data, &n))
+    if (pano_json_object_read_number (parts, l->data, &n))
       g_string_append_printf (text, "%s%s %.0f", text->len ? " · " : "",
                               pano_format_unit_kind (l->data), n);
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -317,7 +306,7 @@ detail_text (const Tile *tile,
 {
   double amber;
 
-  if (g_strcmp0 (unit, "ratio") == 0 && pano_overview_number (t, "amber", &amber))
+  if (g_strcmp0 (unit, "ratio") == 0 && pano_json_object_read_number (t, "amber", &amber))
     {
       g_autofree char *goal = g_strdup_printf ("%.0f %%", 100 * amber);
 
@@ -337,8 +326,8 @@ show_tile (Tile       *tile,
   JsonObject *t = find_tile_answer (answer, tile->spec->key);
   const char *unit = t ? json_object_get_string_member_with_default (t, "unit", "") : "";
   double value = NAN, before = NAN;
-  gboolean known = t && pano_overview_number (t, "value", &value);
-  gboolean has_before = t && pano_overview_number (t, "yesterday", &before);
+  gboolean known = t && pano_json_object_read_number (t, "value", &value);
+  gboolean has_before = t && pano_json_object_read_number (t, "yesterday", &before);
   g_autofree char *tooltip = NULL;
   g_autofree char *before_text = has_before ? format_value (unit, before) : NULL;
   const char *state;

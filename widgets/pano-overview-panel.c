@@ -102,10 +102,10 @@ show_mix (PanoOverviewPanel *self,
   double total = 0, count;
 
   clear_grid (grid);
-  if (pano_overview_number (answer, others, &count))
+  if (pano_json_object_read_number (answer, others, &count))
     total += count;
   for (guint i = 0; i < n; i++)
-    if (pano_overview_number (json_array_get_object_element (array, i), "count", &count))
+    if (pano_json_object_read_number (json_array_get_object_element (array, i), "count", &count))
       total += count;
   if (n == 0)
     {
@@ -122,7 +122,7 @@ show_mix (PanoOverviewPanel *self,
       g_autofree char *text = NULL;
 
       count = 0;
-      pano_overview_number (row, "count", &count);
+      pano_json_object_read_number (row, "count", &count);
       if (*name == '\0')
         name = _("Not given");
       else if (sources)
