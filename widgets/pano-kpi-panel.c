@@ -9,12 +9,12 @@
 
 #include "pano-kpi-panel.h"
 #include "pano-json-object.h"
+#include "pano-panel-reader.h"
 #include "pano-panel-style.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#define DEFAULT_REFRESH_S 30
 #define DAY_MS (24 * 3600 * 1000)
 
 typedef enum
@@ -82,17 +82,10 @@ struct _PanoKpiPanel
   GtkGrid *rates_grid;
   GtkGrid *times_grid;
 
-  PanoHubClient *client;
+  PanoPanelReader *reader;
   Tile tiles[G_N_ELEMENTS (specs)];
-  char *scope;
   char *scope_name;
   char *error;
-  GCancellable *cancellable;
-  guint timer_id;
-  guint refresh_s;
-  gint64 loaded_at_us;      /* monotonic, of the last answer or error; 0: never */
-  gboolean stale_scope;     /* the scope changed while the panel was not on screen */
-  guint n_loads;
 };
 
 G_DEFINE_FINAL_TYPE (PanoKpiPanel, pano_kpi_panel, GTK_TYPE_BOX)
@@ -411,21 +404,13 @@ set_error (PanoKpiPanel *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "pano-kpi-stale");
 }
 
-static void
-set_loading (PanoKpiPanel *self,
-             gboolean      loading)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
-  gtk_spinner_set_spinning (self->spinner, loading);
-}
-
 /* ---- reading ---- */
 
 static char *
 error_words (PanoKpiPanel *self,
              const GError *error)
 {
-  const char *hub = pano_hub_client_get_url (self->client);
+  const char *hub = pano_hub_client_get_url (pano_panel_reader_get_client (self->reader));
   const char *why = error->message;
 
   /* The client's words start with the address; it is said once here. */
@@ -443,27 +428,22 @@ error_words (PanoKpiPanel *self,
 }
 
 static void
-on_kpis (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+on_kpis (GtkWidget    *widget,
+         JsonObject   *answer,
+         const GError *error)
 {
-  g_autoptr(PanoKpiPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = pano_hub_client_get_finish (PANO_HUB_CLIENT (source), result,
-                                                             &error);
+  PanoKpiPanel *self = PANO_KPI_PANEL (widget);
 
-  /* Dropped for a newer read, or the panel is gone (its client is cleared in dispose). */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->client == NULL)
-    return;
-  g_clear_object (&self->cancellable);
-  self->loaded_at_us = g_get_monotonic_time ();
-  self->n_loads++;
-  set_loading (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    {
+      set_error (self, _("Not connected to a hub: no KPIs to show."));
+      return;
+    }
   if (answer == NULL)
     {
       g_autofree char *words = error_words (self, error);
 
-      g_debug ("KPIs for '%s': %s", self->scope, error->message);
+      g_debug ("KPIs for '%s': %s", pano_panel_reader_get_scope (self->reader), error->message);
       set_error (self, words);
       return;
     }
@@ -479,62 +459,7 @@ on_kpis (GObject      *source,
 void
 pano_kpi_panel_refresh (PanoKpiPanel *self)
 {
-  g_autofree char *escaped = g_uri_escape_string (self->scope, NULL, TRUE);
-  g_autofree char *path = g_strdup_printf ("/v1/kpis?scope=%s", escaped);
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->stale_scope = FALSE;
-  if (self->client == NULL)
-    {
-      set_error (self, _("Not connected to a hub: no KPIs to show."));
-      return;
-    }
-  self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
-  pano_hub_client_get_async (self->client, path, self->cancellable, on_kpis,
-                             g_object_ref (self));
-}
-
-static gboolean
-on_timer (gpointer user_data)
-{
-  PanoKpiPanel *self = user_data;
-
-  if (self->cancellable == NULL)
-    pano_kpi_panel_refresh (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-start_timer (PanoKpiPanel *self)
-{
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->timer_id = g_timeout_add_seconds (self->refresh_s, on_timer, self);
-}
-
-/* On screen again: read now if what is shown is for another scope or older than a period. */
-static void
-pano_kpi_panel_map (GtkWidget *widget)
-{
-  PanoKpiPanel *self = PANO_KPI_PANEL (widget);
-
-  GTK_WIDGET_CLASS (pano_kpi_panel_parent_class)->map (widget);
-  if (self->stale_scope || self->loaded_at_us == 0 ||
-      g_get_monotonic_time () - self->loaded_at_us >= (gint64) self->refresh_s * G_USEC_PER_SEC)
-    pano_kpi_panel_refresh (self);
-  start_timer (self);
-}
-
-static void
-pano_kpi_panel_unmap (GtkWidget *widget)
-{
-  PanoKpiPanel *self = PANO_KPI_PANEL (widget);
-
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  GTK_WIDGET_CLASS (pano_kpi_panel_parent_class)->unmap (widget);
+  pano_panel_reader_read (self->reader);
 }
 
 static void
@@ -552,11 +477,6 @@ pano_kpi_panel_dispose (GObject *object)
 {
   PanoKpiPanel *self = PANO_KPI_PANEL (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), PANO_TYPE_KPI_PANEL);
   G_OBJECT_CLASS (pano_kpi_panel_parent_class)->dispose (object);
 }
@@ -568,7 +488,8 @@ pano_kpi_panel_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->tiles); i++)
     g_free (self->tiles[i].text);
-  g_free (self->scope);
+  /* Kept to the end for the getters; it stopped reading when the panel was disposed. */
+  g_clear_object (&self->reader);
   g_free (self->scope_name);
   g_free (self->error);
   G_OBJECT_CLASS (pano_kpi_panel_parent_class)->finalize (object);
@@ -582,8 +503,6 @@ pano_kpi_panel_class_init (PanoKpiPanelClass *klass)
 
   object_class->dispose = pano_kpi_panel_dispose;
   object_class->finalize = pano_kpi_panel_finalize;
-  widget_class->map = pano_kpi_panel_map;
-  widget_class->unmap = pano_kpi_panel_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/panorama/Panorama/ui/pano-kpi-panel.ui");
@@ -605,8 +524,9 @@ pano_kpi_panel_init (PanoKpiPanel *self)
 
   pano_panel_style_ensure ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->scope = g_strdup ("");
-  self->refresh_s = DEFAULT_REFRESH_S;
+  self->reader = pano_panel_reader_new (GTK_WIDGET (self), "/v1/kpis", on_kpis);
+  g_object_bind_property (self->reader, "loading", self->spinner, "visible", G_BINDING_DEFAULT);
+  g_object_bind_property (self->reader, "loading", self->spinner, "spinning", G_BINDING_DEFAULT);
   for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
     {
       self->tiles[i].spec = &specs[i];
@@ -630,7 +550,7 @@ pano_kpi_panel_new (PanoHubClient *client)
 {
   PanoKpiPanel *self = g_object_new (PANO_TYPE_KPI_PANEL, NULL);
 
-  self->client = client ? g_object_ref (client) : NULL;
+  pano_panel_reader_set_client (self->reader, client);
   return GTK_WIDGET (self);
 }
 
@@ -646,30 +566,17 @@ pano_kpi_panel_set_scope (PanoKpiPanel *self,
                           const char   *prefix,
                           const char   *name)
 {
-  gboolean changed;
-
   g_return_if_fail (PANO_IS_KPI_PANEL (self));
-  changed = g_strcmp0 (self->scope, prefix ? prefix : "") != 0;
-  g_free (self->scope);
-  self->scope = g_strdup (prefix ? prefix : "");
   g_free (self->scope_name);
   self->scope_name = g_strdup (name);
   show_title (self);
-  if (!changed && self->loaded_at_us != 0)
-    return;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      pano_kpi_panel_refresh (self);
-      start_timer (self);
-    }
-  else
-    self->stale_scope = TRUE;
+  pano_panel_reader_set_scope (self->reader, prefix);
 }
 
 const char *
 pano_kpi_panel_get_scope (PanoKpiPanel *self)
 {
-  return self->scope;
+  return pano_panel_reader_get_scope (self->reader);
 }
 
 /* How often the panel reads again while on screen; 30 s unless a test wants it sooner. */
@@ -677,8 +584,7 @@ void
 pano_kpi_panel_set_refresh_seconds (PanoKpiPanel *self,
                                     guint         seconds)
 {
-  self->refresh_s = MAX (seconds, 1);
-  start_timer (self);
+  pano_panel_reader_set_refresh_seconds (self->reader, seconds);
 }
 
 static Tile *
@@ -721,12 +627,12 @@ pano_kpi_panel_get_error (PanoKpiPanel *self)
 gboolean
 pano_kpi_panel_is_loading (PanoKpiPanel *self)
 {
-  return self->cancellable != NULL;
+  return pano_panel_reader_is_loading (self->reader);
 }
 
 /* Returns: how many reads have ended (with figures or an error) */
 guint
 pano_kpi_panel_get_n_loads (PanoKpiPanel *self)
 {
-  return self->n_loads;
+  return pano_panel_reader_get_n_loads (self->reader);
 }

@@ -10,12 +10,12 @@
 
 #include "pano-overview-panel-private.h"
 #include "pano-format.h"
+#include "pano-panel-reader.h"
 #include "pano-panel-style.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#define DEFAULT_REFRESH_S 30
 #define N_MIX_ROWS 8
 
 struct _PanoOverviewPanel
@@ -30,18 +30,11 @@ struct _PanoOverviewPanel
   GtkGrid *categories_grid;
   GtkGrid *sources_grid;
 
-  PanoHubClient *client;
+  PanoPanelReader *reader;
   PanoOverviewTile tiles[PANO_OVERVIEW_N_TILES];
-  char *scope;
   char *scope_name;
   char *error;
   char *mix_text;
-  GCancellable *cancellable;
-  guint timer_id;
-  guint refresh_s;
-  gint64 loaded_at_us;
-  gboolean stale_scope;
-  guint n_loads;
 };
 
 G_DEFINE_FINAL_TYPE (PanoOverviewPanel, pano_overview_panel, GTK_TYPE_BOX)
@@ -186,41 +179,31 @@ set_error (PanoOverviewPanel *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "pano-kpi-stale");
 }
 
-static void
-set_loading (PanoOverviewPanel *self,
-             gboolean           loading)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
-  gtk_spinner_set_spinning (self->spinner, loading);
-}
-
 /* ---- reading ---- */
 
 static void
-on_overview (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_overview (GtkWidget    *widget,
+             JsonObject   *answer,
+             const GError *error)
 {
-  g_autoptr(PanoOverviewPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = pano_hub_client_get_finish (PANO_HUB_CLIENT (source), result,
-                                                             &error);
+  PanoOverviewPanel *self = PANO_OVERVIEW_PANEL (widget);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->client == NULL)
-    return;
-  g_clear_object (&self->cancellable);
-  self->loaded_at_us = g_get_monotonic_time ();
-  self->n_loads++;
-  set_loading (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    {
+      set_error (self, _("Not connected to a hub: no overview to show."));
+      return;
+    }
   if (answer == NULL)
     {
+      PanoHubClient *client = pano_panel_reader_get_client (self->reader);
       g_autofree char *words = g_strdup_printf (_("The overview could not be read from the hub "
                                                   "at %s: %s. The figures shown are the last "
                                                   "ones read."),
-                                                pano_hub_client_get_url (self->client),
+                                                pano_hub_client_get_url (client),
                                                 error->message);
 
-      g_debug ("overview for '%s': %s", self->scope, error->message);
+      g_debug ("overview for '%s': %s", pano_panel_reader_get_scope (self->reader),
+               error->message);
       set_error (self, words);
       return;
     }
@@ -236,61 +219,7 @@ on_overview (GObject      *source,
 void
 pano_overview_panel_refresh (PanoOverviewPanel *self)
 {
-  g_autofree char *escaped = g_uri_escape_string (self->scope, NULL, TRUE);
-  g_autofree char *path = g_strdup_printf ("/v1/overview?scope=%s", escaped);
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->stale_scope = FALSE;
-  if (self->client == NULL)
-    {
-      set_error (self, _("Not connected to a hub: no overview to show."));
-      return;
-    }
-  self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
-  pano_hub_client_get_async (self->client, path, self->cancellable, on_overview,
-                             g_object_ref (self));
-}
-
-static gboolean
-on_timer (gpointer user_data)
-{
-  PanoOverviewPanel *self = user_data;
-
-  if (self->cancellable == NULL)
-    pano_overview_panel_refresh (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-start_timer (PanoOverviewPanel *self)
-{
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->timer_id = g_timeout_add_seconds (self->refresh_s, on_timer, self);
-}
-
-static void
-pano_overview_panel_map (GtkWidget *widget)
-{
-  PanoOverviewPanel *self = PANO_OVERVIEW_PANEL (widget);
-
-  GTK_WIDGET_CLASS (pano_overview_panel_parent_class)->map (widget);
-  if (self->stale_scope || self->loaded_at_us == 0 ||
-      g_get_monotonic_time () - self->loaded_at_us >= (gint64) self->refresh_s * G_USEC_PER_SEC)
-    pano_overview_panel_refresh (self);
-  start_timer (self);
-}
-
-static void
-pano_overview_panel_unmap (GtkWidget *widget)
-{
-  PanoOverviewPanel *self = PANO_OVERVIEW_PANEL (widget);
-
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  GTK_WIDGET_CLASS (pano_overview_panel_parent_class)->unmap (widget);
+  pano_panel_reader_read (self->reader);
 }
 
 static void
@@ -318,11 +247,6 @@ pano_overview_panel_dispose (GObject *object)
 {
   PanoOverviewPanel *self = PANO_OVERVIEW_PANEL (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), PANO_TYPE_OVERVIEW_PANEL);
   G_OBJECT_CLASS (pano_overview_panel_parent_class)->dispose (object);
 }
@@ -334,7 +258,8 @@ pano_overview_panel_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->tiles); i++)
     pano_overview_tile_clear (&self->tiles[i]);
-  g_free (self->scope);
+  /* Kept to the end for the getters; it stopped reading when the panel was disposed. */
+  g_clear_object (&self->reader);
   g_free (self->scope_name);
   g_free (self->error);
   g_free (self->mix_text);
@@ -349,8 +274,6 @@ pano_overview_panel_class_init (PanoOverviewPanelClass *klass)
 
   object_class->dispose = pano_overview_panel_dispose;
   object_class->finalize = pano_overview_panel_finalize;
-  widget_class->map = pano_overview_panel_map;
-  widget_class->unmap = pano_overview_panel_unmap;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/panorama/Panorama/ui/"
                                                "pano-overview-panel.ui");
@@ -369,8 +292,9 @@ pano_overview_panel_init (PanoOverviewPanel *self)
 {
   pano_panel_style_ensure ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->scope = g_strdup ("");
-  self->refresh_s = DEFAULT_REFRESH_S;
+  self->reader = pano_panel_reader_new (GTK_WIDGET (self), "/v1/overview", on_overview);
+  g_object_bind_property (self->reader, "loading", self->spinner, "visible", G_BINDING_DEFAULT);
+  g_object_bind_property (self->reader, "loading", self->spinner, "spinning", G_BINDING_DEFAULT);
   for (guint i = 0; i < G_N_ELEMENTS (self->tiles); i++)
     pano_overview_tile_build (&self->tiles[i], i, self->tiles_box);
   g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-xft-dpi",
@@ -390,7 +314,7 @@ pano_overview_panel_new (PanoHubClient *client)
 {
   PanoOverviewPanel *self = g_object_new (PANO_TYPE_OVERVIEW_PANEL, NULL);
 
-  self->client = client ? g_object_ref (client) : NULL;
+  pano_panel_reader_set_client (self->reader, client);
   return GTK_WIDGET (self);
 }
 
@@ -404,32 +328,18 @@ pano_overview_panel_set_scope (PanoOverviewPanel *self,
                                const char        *prefix,
                                const char        *name)
 {
-  gboolean changed;
-
   g_return_if_fail (PANO_IS_OVERVIEW_PANEL (self));
-  changed = g_strcmp0 (self->scope, prefix ? prefix : "") != 0;
-  g_free (self->scope);
-  self->scope = g_strdup (prefix ? prefix : "");
   g_free (self->scope_name);
   self->scope_name = g_strdup (name);
   show_title (self);
-  if (!changed && self->loaded_at_us != 0)
-    return;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      pano_overview_panel_refresh (self);
-      start_timer (self);
-    }
-  else
-    self->stale_scope = TRUE;
+  pano_panel_reader_set_scope (self->reader, prefix);
 }
 
 void
 pano_overview_panel_set_refresh_seconds (PanoOverviewPanel *self,
                                          guint              seconds)
 {
-  self->refresh_s = MAX (seconds, 1);
-  start_timer (self);
+  pano_panel_reader_set_refresh_seconds (self->reader, seconds);
 }
 
 static PanoOverviewTile *
@@ -511,5 +421,5 @@ pano_overview_panel_get_error (PanoOverviewPanel *self)
 guint
 pano_overview_panel_get_n_loads (PanoOverviewPanel *self)
 {
-  return self->n_loads;
+  return pano_panel_reader_get_n_loads (self->reader);
 }
