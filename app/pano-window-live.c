@@ -378,11 +378,14 @@ on_feed_status_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
-/* Symbols and labels as large as the window's text (a wall's scale). */
+/* Symbols and labels as large as the window's text (a wall's scale), the base map's district
+ * and street names too. */
 void
 pano_window_set_live_scale (PanoWindow *self,
                             double      scale)
 {
+  if (self->base_map != NULL)
+    pano_static_layer_set_label_scale (self->base_map, scale);
   for (guint i = 0; self->live_layers && i < self->live_layers->len; i++)
     pano_live_map_layer_set_scale (g_ptr_array_index (self->live_layers, i), scale);
   pano_window_set_replay_scale (self, scale);

@@ -140,6 +140,7 @@ on_base_map_loaded (GObject      *object,
     }
 
   self->base_map = g_object_ref (g_ptr_array_index (layers, 0));
+  pano_static_layer_set_label_scale (self->base_map, pano_window_get_scale (self));
   pano_window_update_base_map (self);
   /* Under the user's layers, whatever was opened while the base was still loading; the
    * array is bottom first, and each add_bottom goes under the previous one. */

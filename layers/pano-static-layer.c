@@ -22,6 +22,7 @@ struct _PanoStaticLayer
   double opacity;
   gboolean visible;
   gboolean recolorable;
+  double label_scale;
 };
 
 enum {
@@ -154,6 +155,7 @@ pano_static_layer_init (PanoStaticLayer *self)
   self->visible = TRUE;
   self->opacity = 1.0;
   self->color = (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 };
+  self->label_scale = 1.0;
 }
 
 PanoStaticLayer *
@@ -318,6 +320,19 @@ pano_static_layer_set_color (PanoStaticLayer *self,
   g_signal_emit (self, signals[RENDERER_CHANGED], 0);
 }
 
+/* Its labels (district and street names) @scale times their size: a wall's text scale. The
+ * tiles are drawn again. */
+void
+pano_static_layer_set_label_scale (PanoStaticLayer *self,
+                                   double           scale)
+{
+  if (self->label_scale == scale)
+    return;
+  self->label_scale = scale;
+  g_clear_object (&self->renderer);
+  g_signal_emit (self, signals[RENDERER_CHANGED], 0);
+}
+
 /* @extent: world units; the union of every layer's features */
 gboolean
 pano_static_layer_get_extent (PanoStaticLayer *self,
@@ -351,6 +366,7 @@ pano_static_layer_get_renderer (PanoStaticLayer *self)
       self->renderer = pano_tile_renderer_new ();
       pano_tile_renderer_set_background (self->renderer,
                                          self->has_background ? &self->background : NULL);
+      pano_tile_renderer_set_label_scale (self->renderer, self->label_scale);
       for (guint i = 0; i < self->layers->len; i++)
         pano_tile_renderer_add (self->renderer, g_ptr_array_index (self->layers, i),
                                 &g_array_index (self->styles, PanoStyle, i));

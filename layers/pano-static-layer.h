@@ -36,6 +36,8 @@ void              pano_static_layer_get_color        (PanoStaticLayer *self,
                                                       GdkRGBA         *color);
 void              pano_static_layer_set_color        (PanoStaticLayer *self,
                                                       const GdkRGBA   *color);
+void              pano_static_layer_set_label_scale  (PanoStaticLayer *self,
+                                                      double           scale);
 gboolean          pano_static_layer_get_recolorable  (PanoStaticLayer *self);
 gboolean          pano_static_layer_get_extent       (PanoStaticLayer *self,
                                                       double          *extent);

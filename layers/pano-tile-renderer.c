@@ -31,6 +31,7 @@ struct _PanoTileRenderer
   GPtrArray *sheets;
   gboolean has_background;
   PanoColor background;
+  double label_scale;   /* labels' size and halo: a wall's text scale */
 };
 
 G_DEFINE_FINAL_TYPE (PanoTileRenderer, pano_tile_renderer, G_TYPE_OBJECT)
@@ -64,6 +65,7 @@ static void
 pano_tile_renderer_init (PanoTileRenderer *self)
 {
   self->sheets = g_ptr_array_new_with_free_func ((GDestroyNotify)sheet_free);
+  self->label_scale = 1.0;
 }
 
 PanoTileRenderer *
@@ -403,6 +405,7 @@ draw_label (cairo_t         *cr,
             const char      *text,
             double           x,
             double           y,
+            double           halo,
             const PanoColor *color)
 {
   int tw, th;
@@ -412,7 +415,7 @@ draw_label (cairo_t         *cr,
   cairo_move_to (cr, round (x - tw / 2.0), round (y - th / 2.0));
   pango_cairo_layout_path (cr, layout);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
-  cairo_set_line_width (cr, 3.0);
+  cairo_set_line_width (cr, halo);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
   cairo_move_to (cr, round (x - tw / 2.0), round (y - th / 2.0));
@@ -423,7 +426,8 @@ draw_label (cairo_t         *cr,
 static void
 draw_labels (cairo_t      *cr,
              const Sheet  *sheet,
-             const Window *w)
+             const Window *w,
+             double        scale)
 {
   const PanoStyle *s = &sheet->style;
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
@@ -431,7 +435,7 @@ draw_labels (cairo_t      *cr,
   PangoFontDescription *font = pango_font_description_from_string (LABEL_FONT);
 
   pango_font_description_set_absolute_size (font, (s->label_size > 0 ? s->label_size : 12)
-                                                  * PANGO_SCALE);
+                                                  * scale * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
 
@@ -445,7 +449,7 @@ draw_labels (cairo_t      *cr,
       if (text[0] == '\0' || x < -LABEL_MARGIN || y < -LABEL_MARGIN ||
           x > w->width + LABEL_MARGIN || y > w->height + LABEL_MARGIN)
         continue;
-      draw_label (cr, layout, text, x, y, &s->label_color);
+      draw_label (cr, layout, text, x, y, 3.0 * scale, &s->label_color);
     }
 }
 
@@ -488,6 +492,15 @@ draw_sheet (cairo_t      *cr,
     }
 }
 
+/* Labels @scale times their style's size (a wall's text scale, 1.0–3.0). Set before the
+ * renderer is first used: it is read from worker threads without a lock. */
+void
+pano_tile_renderer_set_label_scale (PanoTileRenderer *self,
+                                    double            scale)
+{
+  self->label_scale = CLAMP (scale, 0.5, 4.0);
+}
+
 /**
  * pano_tile_renderer_draw:
  * @zoom: zoom level, fractional allowed
@@ -523,7 +536,7 @@ pano_tile_renderer_draw (PanoTileRenderer *self,
 
       if (sheet->label_field >= 0 && zoom >= sheet->style.label_min_zoom &&
           zoom <= sheet->style.max_zoom)
-        draw_labels (cr, sheet, &w);
+        draw_labels (cr, sheet, &w, self->label_scale);
     }
   cairo_restore (cr);
 }

@@ -18,6 +18,8 @@ void              pano_tile_renderer_add      (PanoTileRenderer *self,
                                                const PanoStyle  *style);
 void              pano_tile_renderer_set_background (PanoTileRenderer *self,
                                                      const PanoColor  *color);
+void              pano_tile_renderer_set_label_scale (PanoTileRenderer *self,
+                                                      double            scale);
 void              pano_tile_renderer_draw     (PanoTileRenderer *self,
                                                cairo_t          *cr,
                                                double            zoom,

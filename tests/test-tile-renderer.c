@@ -143,6 +143,73 @@ test_seamless_tile_edge (void)
   cairo_surface_destroy (right);
 }
 
+/* Rows in which the label's own colour (blue) is inked: the text's height in pixels. */
+static int
+label_rows (cairo_surface_t *tile)
+{
+  int top = -1, bottom = -1;
+
+  for (int y = 0; y < 256; y++)
+    for (int x = 0; x < 256; x++)
+      {
+        Pixel p = pixel_at (tile, x, y);
+
+        if (p.b > 160 && p.r < 80 && p.g < 80)
+          {
+            if (top < 0)
+              top = y;
+            bottom = y;
+            break;
+          }
+      }
+  return top < 0 ? 0 : bottom - top + 1;
+}
+
+/* A wall's text scale makes the base map's names that much taller (issue 10: readable at
+ * 5 m), and their halo with them. */
+static void
+test_label_scale (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "named.geojson", NULL);
+  g_autoptr(PanoGisLoader) loader = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(GError) error = NULL;
+  const PanoColor blue = { 0, 0, 1, 1 };
+  int heights[2];
+  guint tx, ty;
+  int px, py;
+
+  g_assert_true (g_file_set_contents (path,
+    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+    "\"properties\":{\"name\":\"张湾区\"},\"geometry\":{\"type\":\"Point\","
+    "\"coordinates\":[110.7987,32.6291]}}]}", -1, &error));
+  loader = pano_gis_loader_new (path);
+  layers = pano_gis_loader_load (loader, NULL, &error);
+  g_assert_no_error (error);
+  locate (110.7987, 32.6291, 12, &tx, &ty, &px, &py);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PanoTileRenderer) renderer = pano_tile_renderer_new ();
+      cairo_surface_t *tile;
+      PanoStyle style;
+
+      pano_style_init_for_color (&style, &red);
+      style.label_field = "name";
+      style.label_min_zoom = 0;
+      style.label_size = 12;
+      style.label_color = blue;
+      pano_tile_renderer_add (renderer, g_ptr_array_index (layers, 0), &style);
+      pano_tile_renderer_set_label_scale (renderer, i == 0 ? 1.0 : 2.0);
+      tile = pano_tile_renderer_render_tile (renderer, tx, ty, 12, 256);
+      heights[i] = label_rows (tile);
+      cairo_surface_destroy (tile);
+    }
+  g_test_message ("label %d px high at scale 1, %d px at scale 2", heights[0], heights[1]);
+  g_assert_cmpint (heights[0], >=, 6);
+  g_assert_cmpfloat ((double) heights[1] / heights[0], >=, 1.7);
+  g_assert_cmpfloat ((double) heights[1] / heights[0], <=, 2.3);
+}
+
 static void
 test_background (void)
 {
@@ -170,6 +237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tile-renderer/polygon-fill", test_polygon_fill);
   g_test_add_func ("/tile-renderer/seamless-edge", test_seamless_tile_edge);
   g_test_add_func ("/tile-renderer/background", test_background);
+  g_test_add_func ("/tile-renderer/label-scale", test_label_scale);
   status = g_test_run ();
   pano_test_rm_rf (tmpdir);
   g_free (tmpdir);
