@@ -348,7 +348,9 @@ on_query_tooltip (GtkWidget  *map,
   GdkRectangle area;
   int slot;
 
-  if (keyboard || !pointer_is_at (map, x, y) || (slot = find_live_entity (self, x, y, &hit)) < 0)
+  /* a wall's pointer hidden at rest describes nothing: no card left over the city all night */
+  if (keyboard || self->pointer_hidden || !pointer_is_at (map, x, y) ||
+      (slot = find_live_entity (self, x, y, &hit)) < 0)
     return FALSE;
   text = summarize (pano_live_layer_get_id (layer_of (self, hit), slot),
                     pano_live_layer_get_properties (layer_of (self, hit), slot));

@@ -131,6 +131,7 @@ struct _PanoWindow
   GtkEventController *pointer_motion;
   guint pointer_idle_id;
   double pointer_x, pointer_y;
+  gboolean pointer_hidden;    /* at rest on the wall: no cursor, no hover card */
 
   /* view tours (pano-window-tour.c) */
   PanoViewTour *tour;

@@ -69,8 +69,11 @@ on_pointer_idle (gpointer user_data)
   PanoWindow *self = user_data;
 
   self->pointer_idle_id = 0;
+  self->pointer_hidden = TRUE;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "none");
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->map), "none");
+  /* the card the pointer had opened goes with it */
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self->map));
   return G_SOURCE_REMOVE;
 }
 
@@ -78,6 +81,7 @@ static void
 show_pointer (PanoWindow *self)
 {
   g_clear_handle_id (&self->pointer_idle_id, g_source_remove);
+  self->pointer_hidden = FALSE;
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
   gtk_widget_set_cursor (GTK_WIDGET (self->map), NULL);
 }
