@@ -7,6 +7,7 @@
 #include "pano-application.h"
 #include "pano-live-layer-row.h"
 #include "pano-test-hub.h"
+#include "pano-test-pointer.h"
 #include "pano-test-util.h"
 #include "pano-window.h"
 
@@ -197,23 +198,13 @@ x_display (PanoWindow *window)
   return gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
 }
 
-/* Moves the pointer, as a hand on a mouse would, onto widget point (@x, @y) of the map. */
+/* Moves the pointer onto widget point (@x, @y) of the map. */
 static void
-move_pointer (PanoWindow *window, double x, double y)
+move_pointer (PanoWindow *window,
+              double      x,
+              double      y)
 {
-  GtkWidget *map = GTK_WIDGET (pano_window_get_map (window));
-  Display *dpy = x_display (window);
-  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
-  double nx, ny, wx, wy;
-  int rx, ry;
-  Window child;
-
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &nx, &ny);
-  g_assert_true (gtk_widget_translate_coordinates (map, GTK_WIDGET (window), x, y, &wx, &wy));
-  XTranslateCoordinates (dpy, xid, DefaultRootWindow (dpy), (int)round (wx + nx),
-                         (int)round (wy + ny), &rx, &ry, &child);
-  XWarpPointer (dpy, None, DefaultRootWindow (dpy), 0, 0, 0, 0, rx, ry);
-  XFlush (dpy);
+  pano_test_move_pointer (GTK_WIDGET (pano_window_get_map (window)), x, y);
 }
 
 /* Whether this program shows a tooltip: GTK shows it as an override-redirect window of its own. */
